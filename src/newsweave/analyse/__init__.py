@@ -1,0 +1,1 @@
+"""Per-article analysis: language, paragraphs and sentences (more stages land here)."""

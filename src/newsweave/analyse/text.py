@@ -1,0 +1,59 @@
+"""The text stage: article language, paragraphs with their own language, sentences."""
+
+from __future__ import annotations
+
+import re
+
+from newsweave.analyse.langid import LanguageIdentifier, get_identifier
+from newsweave.analyse.sentences import split_sentences
+from newsweave.core.records import AnalysedText, Paragraph, Span
+
+STAGE = "text"
+VERSION = "text@1"
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+# A paragraph keeps its own language only with enough letters and a confident
+# guess; otherwise (captions, datelines, name lists) it inherits the article's,
+# so "mixed language" flags real switches, not detector noise.
+_MIN_LETTERS = 25
+_MIN_SWITCH_CONFIDENCE = 0.6
+
+
+def paragraph_spans(text: str) -> list[Span]:
+    """Paragraphs are the non-blank lines of normalised text (see ingest.normalise)."""
+    spans = []
+    for m in _PARAGRAPH.finditer(text):
+        chunk = m.group()
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            spans.append(Span(m.start() + lead, m.end() - (len(chunk) - len(chunk.rstrip()))))
+    return spans
+
+
+def analyse_text(text: str, identifier: LanguageIdentifier | None = None) -> AnalysedText:
+    """Detect the article language, paragraph languages and sentence spans."""
+    ident = identifier or get_identifier()
+    lang, conf = ident.identify(text)
+    paragraphs: list[Paragraph] = []
+    sentences: list[Span] = []
+    for span in paragraph_spans(text):
+        chunk = text[span.start : span.end]
+        letters = sum(ch.isalpha() for ch in chunk)
+        p_lang, p_conf = ident.identify(chunk) if letters >= _MIN_LETTERS else (lang, 0.0)
+        if p_lang != lang and p_conf < _MIN_SWITCH_CONFIDENCE:
+            p_lang, p_conf = lang, 0.0
+        paragraphs.append(Paragraph(span.start, span.end, p_lang, p_conf))
+        # Split with the paragraph's own language: a Greek paragraph inside an
+        # English article still needs Greek rules.
+        sentences.extend(split_sentences(chunk, p_lang, offset=span.start))
+    return AnalysedText(lang=lang, lang_confidence=conf, paragraphs=paragraphs, sentences=sentences)
+
+
+def languages_by_share(paragraphs: list[Paragraph]) -> dict[str, float]:
+    """Share of the article's characters per paragraph language (mixed-language view)."""
+    total = sum(p.end - p.start for p in paragraphs) or 1
+    shares: dict[str, float] = {}
+    for p in paragraphs:
+        key = p.lang or "und"
+        shares[key] = shares.get(key, 0.0) + (p.end - p.start) / total
+    return {k: round(v, 3) for k, v in sorted(shares.items(), key=lambda kv: -kv[1])}

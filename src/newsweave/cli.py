@@ -1,0 +1,146 @@
+"""The ``newsweave`` command line: thin over :mod:`newsweave.jobs`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from typing import Annotated, Any, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsweave import __version__, jobs
+from newsweave.core.config import Settings, load_settings
+from newsweave.core.errors import NewsweaveError
+from newsweave.ingest.pipeline import IngestReport
+
+app = typer.Typer(
+    name="newsweave",
+    help="Multilingual news intelligence: ingest articles in any language and see what happened.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+if not out.is_terminal:  # piped output: do not squeeze tables into 80 columns
+    out = Console(soft_wrap=True, width=160)
+err = Console(stderr=True, soft_wrap=True)
+
+_state: dict[str, Any] = {}
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON to stdout.")]
+Inputs = Annotated[list[str], typer.Argument(help="Files, folders (recursive), .jsonl corpora, .html pages, RSS/Atom feeds or http(s) URLs.", show_default=False)]
+MetaOpt = Annotated[Optional[str], typer.Option("--meta", help="JSONL sidecar keyed by 'file' or 'id' giving published, source, url, title, lang.")]
+MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest file, page or JSONL line accepted, in bytes (default 20,000,000).")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"newsweave {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    db: Annotated[Optional[str], typer.Option("--db", help="SQLite file path or database URL (postgresql://...). Default: $NEWSWEAVE_DB or newsweave.db.")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Multilingual news intelligence. Settings come from newsweave.toml < NEWSWEAVE_* env < flags."""
+    _state["db"] = db
+
+
+def _settings(**flags: object) -> Settings:
+    return load_settings(db=_state.get("db"), **flags)
+
+
+@contextmanager
+def _progress(label: str, quiet: bool) -> Iterator[jobs.Progress]:
+    """A live counter on the terminal; nothing when output is piped or --json."""
+    with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), TextColumn("{task.completed} items"),
+                  TextColumn("[dim]{task.fields[last]}"), TimeElapsedColumn(),
+                  console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
+        task = bar.add_task(label, total=None, last="")
+        yield lambda item: bar.update(task, advance=1, last=item[-60:])
+
+
+def _report(report: IngestReport, as_json: bool, extra: dict[str, Any] | None = None) -> None:
+    for e in report.errors:
+        err.print(f"[red]error[/red]: {e}", highlight=False)
+    if as_json:
+        out.print_json(json.dumps({**report.as_dict(), **(extra or {})}))
+        return
+    parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
+             f"{len(report.duplicates)} exact duplicates skipped", f"{len(report.near_duplicates)} near-duplicates linked",
+             f"{len(report.errors)} errors"]
+    out.print(", ".join(parts))
+
+
+@app.command()
+def ingest(inputs: Inputs, meta: MetaOpt = None, max_bytes: MaxBytes = None, as_json: JsonFlag = False) -> None:
+    """Ingest articles. Re-ingesting the same content changes nothing; bad inputs are named and skipped."""
+    with _progress("ingesting", as_json) as tick:
+        report = jobs.ingest(_settings(max_bytes=max_bytes), inputs, meta, tick)
+    _report(report, as_json)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(inputs: Inputs, meta: MetaOpt = None, max_bytes: MaxBytes = None, as_json: JsonFlag = False) -> None:
+    """Ingest, then run every analysis stage, then list what the store holds."""
+    settings = _settings(max_bytes=max_bytes)
+    with _progress("ingesting and analysing", as_json) as tick:
+        report, stages = jobs.run(settings, inputs, meta, tick)
+    _report(report, as_json, {"stages": stages})
+    if not as_json:
+        _articles_table(jobs.articles(settings))
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _articles_table(rows: list[dict[str, Any]]) -> None:
+    table = Table(title=f"{len(rows)} articles", title_justify="left")
+    for col in ("id", "lang", "published", "sentences", "title / first words", "near-duplicate of"):
+        table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=8 if col != "id" else 20)
+    for r in rows:
+        mixed = ", ".join(f"{k} {v:.0%}" for k, v in r["languages"].items()) if len(r["languages"]) > 1 else ""
+        lang = f"{r['lang']} {r['lang_confidence']:.2f}" + (f" ({mixed})" if mixed else "")
+        date = r["published"] or "[dim]unknown[/dim]"
+        table.add_row(r["id"], lang, date, str(r["n_sentences"]), (r["title"] or r["snippet"]).split("\n")[0][:70], r["duplicate_of"] or "")
+    out.print(table)
+
+
+@app.command()
+def articles(as_json: JsonFlag = False) -> None:
+    """List stored articles in arrival order (publication date, then ingest time)."""
+    rows = jobs.articles(_settings())
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+    else:
+        _articles_table(rows)
+
+
+@app.command()
+def status(as_json: JsonFlag = False) -> None:
+    """Show what the store holds and which analysis work is pending."""
+    info = jobs.status(_settings())
+    if as_json:
+        out.print_json(json.dumps(info))
+        return
+    c = info["counts"]
+    out.print(f"store: {info['store']} (schema v{info['schema_version']})")
+    out.print(f"articles: {c['articles']} ({c['near_duplicates']} near-duplicates), sentences: {c['sentences']}, paragraphs: {c['paragraphs']}")
+    out.print("languages: " + (", ".join(f"{k} {v}" for k, v in info["languages"].items()) or "none"))
+    out.print("pending: " + ", ".join(f"{k} {v}" for k, v in info["pending"].items()))
+
+
+def main() -> None:
+    """Entry point: user-facing errors become one red line and exit code 2."""
+    try:
+        app()
+    except NewsweaveError as exc:
+        err.print(f"[red]error[/red]: {exc}", highlight=False)
+        sys.exit(2)

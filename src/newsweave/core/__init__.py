@@ -1,0 +1,1 @@
+"""Records, configuration and errors shared by every stage."""

@@ -1,0 +1,33 @@
+"""Errors that reach the user: each names where the problem is."""
+
+from __future__ import annotations
+
+
+class NewsweaveError(Exception):
+    """Base class for errors newsweave reports to the user."""
+
+
+class ConfigError(NewsweaveError):
+    """A setting is missing or invalid."""
+
+
+class StoreError(NewsweaveError):
+    """The store cannot be opened, migrated or written."""
+
+
+class InputError(NewsweaveError):
+    """One input (file, line, URL) cannot be ingested.
+
+    ``source`` names the file or URL and ``line`` the 1-based line where it
+    applies (JSONL), so the message points the user at the exact place.
+    """
+
+    def __init__(self, source: str, message: str, line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        self.message = message
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"source": self.source, "line": self.line, "error": self.message}

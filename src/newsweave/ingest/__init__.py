@@ -1,0 +1,1 @@
+"""Ingestion: sources -> extracted, normalised text -> dedup -> store."""

@@ -1,0 +1,71 @@
+"""Metadata sidecars: JSONL lines keyed by ``file`` (name) or ``id``.
+
+Each line may give ``published``, ``source``, ``url``, ``title`` and ``lang``.
+Sidecar values are the user's own statement, so they win over what
+extraction found.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsweave.core.errors import InputError
+from newsweave.core.records import RawDocument
+
+FIELDS = ("published", "source", "url", "title", "lang")
+
+
+@dataclass
+class Sidecar:
+    """Metadata by key; ``errors`` holds the lines that could not be read."""
+
+    by_key: dict[str, dict[str, str]] = field(default_factory=dict)
+    errors: list[InputError] = field(default_factory=list)
+
+    def lookup(self, doc: RawDocument) -> dict[str, str] | None:
+        """Find the entry for a document by id, file name or file stem."""
+        keys = [doc.id]
+        if doc.path:
+            p = Path(doc.path)
+            keys += [p.name, p.stem]
+        return next((self.by_key[k] for k in keys if k in self.by_key), None)
+
+    def apply(self, doc: RawDocument) -> RawDocument:
+        """Overlay the sidecar's fields on a document (in place)."""
+        entry = self.lookup(doc)
+        if not entry:
+            return doc
+        if entry.get("published"):
+            doc.published, doc.published_source = entry["published"], "sidecar"
+        doc.source = entry.get("source") or doc.source
+        doc.url = entry.get("url") or doc.url
+        doc.title = entry.get("title") or doc.title
+        doc.lang_declared = entry.get("lang") or doc.lang_declared
+        return doc
+
+
+def load_sidecar(path: str | Path) -> Sidecar:
+    """Read a sidecar; a bad line is an error naming file and line, the rest still load."""
+    side = Sidecar()
+    origin = str(path)
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        side.errors.append(InputError(origin, f"cannot read metadata file: {exc}"))
+        return side
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            side.errors.append(InputError(origin, f"malformed JSON: {exc.msg}", line=n))
+            continue
+        key = obj.get("file") or obj.get("id") if isinstance(obj, dict) else None
+        if not key:
+            side.errors.append(InputError(origin, "metadata line needs a 'file' or 'id' field", line=n))
+            continue
+        side.by_key[str(key)] = {k: str(obj[k]) for k in FIELDS if obj.get(k) not in (None, "")}
+    return side

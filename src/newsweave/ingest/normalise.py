@@ -1,0 +1,67 @@
+"""Bytes to clean text: encoding detection, Unicode normalisation, paragraphs kept."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+from newsweave.core.errors import InputError
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+# Control characters other than tab and newline never belong in article text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes (outside UTF-16 with a BOM) or mostly control bytes mean binary."""
+    head = data[:8192]
+    if head.startswith(_BOMS[1:]):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls > len(head) * 0.05
+
+
+def decode(data: bytes, origin: str) -> str:
+    """Decode bytes as UTF-8 when valid, else the encoding charset-normalizer finds."""
+    if looks_binary(data):
+        raise InputError(origin, "binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(origin, "cannot detect the text encoding (not UTF-8 or any known legacy encoding)")
+    return str(best)
+
+
+def _unwrap(text: str) -> str:
+    """Join hard-wrapped lines inside blank-line separated blocks.
+
+    Only when the text looks hard-wrapped: it has blank lines and most of its
+    lines stop at a similar width short of a sentence end.
+    """
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if "\n\n" not in text or len(lines) < 4:
+        return text
+    wrapped = sum(1 for ln in lines if 40 <= len(ln) <= 100 and not ln.rstrip().endswith((".", ":", "!", "?")))
+    if wrapped < 0.6 * len(lines):
+        return text
+    blocks = text.split("\n\n")
+    return "\n\n".join(" ".join(part.strip() for part in b.split("\n") if part.strip()) for b in blocks)
+
+
+def normalise(text: str) -> str:
+    """NFC, one kind of newline and space, no control characters, paragraphs kept."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _CONTROL.sub("", text)
+    text = "\n".join(_SPACES.sub(" ", ln).strip() for ln in text.split("\n"))
+    text = _BLANKS.sub("\n\n", text).strip()
+    return _unwrap(text)

@@ -1,0 +1,93 @@
+"""The ingest step: each document is analysed, deduplicated and stored atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from newsweave.analyse import text as text_stage
+from newsweave.core.config import Settings
+from newsweave.core.errors import InputError
+from newsweave.core.records import RawDocument
+from newsweave.ingest.dedup import content_hash, fingerprint, similarity
+from newsweave.ingest.meta import Sidecar
+from newsweave.store import Store
+
+
+@dataclass
+class IngestReport:
+    """What one ingest did, per article id, plus every error."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: dict[str, str] = field(default_factory=dict)  # new id -> stored id with the same content
+    near_duplicates: dict[str, str] = field(default_factory=dict)  # id -> original
+    errors: list[InputError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "added": self.added, "updated": self.updated, "unchanged": self.unchanged,
+            "duplicates": self.duplicates, "near_duplicates": self.near_duplicates,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def _near_duplicate(store: Store, doc_id: str, fp, threshold: float) -> tuple[str, float] | None:
+    """The best stored original this text nearly copies, with its estimated Jaccard."""
+    scored = [(similarity(fp.signature, sig), original) for original, sig in store.minhash_candidates(fp, doc_id)]
+    scored = [(s, o) for s, o in scored if o != doc_id]
+    if not scored:
+        return None
+    score, original = max(scored)
+    return (original, round(score, 3)) if score >= threshold else None
+
+
+def store_document(store: Store, doc: RawDocument, settings: Settings, report: IngestReport) -> None:
+    """Analyse and store one document, recording the outcome in ``report``."""
+    digest = content_hash(doc.text)
+    holder = store.id_for_hash(digest)
+    if holder is not None:
+        (report.unchanged.append(doc.id) if holder == doc.id else report.duplicates.__setitem__(doc.id, holder))
+        return
+    previous_origin = store.origin_of(doc.id)
+    if previous_origin is not None and previous_origin != doc.origin and not _same_file(previous_origin, doc.origin):
+        raise InputError(doc.origin, f"id {doc.id!r} is already used by {previous_origin}; give distinct ids (e.g. via --meta)")
+    analysed = text_stage.analyse_text(doc.text)
+    fp = fingerprint(doc.text)
+    near = _near_duplicate(store, doc.id, fp, settings.near_dup_threshold) if fp else None
+    store.save_article(doc, digest, analysed, fp, near, text_stage.VERSION)
+    (report.updated if previous_origin else report.added).append(doc.id)
+    if near:
+        report.near_duplicates[doc.id] = near[0]
+
+
+def _same_file(a: str, b: str) -> bool:
+    """JSONL origins carry a line number; the same corpus file may move lines."""
+    return a.rsplit(":", 1)[0] == b.rsplit(":", 1)[0]
+
+
+def ingest_items(
+    store: Store,
+    items: Iterable[RawDocument | InputError],
+    settings: Settings,
+    sidecar: Sidecar | None = None,
+    on_item: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Store every document; errors are collected, never fatal to the others."""
+    report = IngestReport(errors=list(sidecar.errors) if sidecar else [])
+    for item in items:
+        if isinstance(item, InputError):
+            report.errors.append(item)
+        else:
+            try:
+                store_document(store, sidecar.apply(item) if sidecar else item, settings, report)
+            except InputError as err:
+                report.errors.append(err)
+        if on_item:
+            on_item(item.origin if isinstance(item, RawDocument) else item.source)
+    return report

@@ -1,0 +1,192 @@
+"""Sources: turn paths, folders, JSONL corpora, HTML, feeds and URLs into documents.
+
+Everything here yields either a :class:`RawDocument` or an :class:`InputError`
+naming the file (and line); one bad input never stops the others.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from newsweave.core.config import Settings
+from newsweave.core.errors import InputError
+from newsweave.core.records import RawDocument
+from newsweave.ingest.feeds import looks_like_feed, parse_feed
+from newsweave.ingest.fetch import Fetcher
+from newsweave.ingest.html import extract_html
+from newsweave.ingest.normalise import decode, normalise
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+Item = RawDocument | InputError
+
+
+def is_url(arg: str) -> bool:
+    return arg.startswith(("http://", "https://"))
+
+
+class SourceReader:
+    """Reads every kind of input with one settings object and one HTTP client."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._fetcher: Fetcher | None = None
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:  # no HTTP client unless a URL needs it
+            self._fetcher = Fetcher(self.settings)
+        return self._fetcher
+
+    def close(self) -> None:
+        if self._fetcher is not None:
+            self._fetcher.close()
+
+    def read(self, inputs: list[str]) -> Iterator[Item]:
+        """All documents from all inputs, in the order given (folders sorted)."""
+        for arg in inputs:
+            if is_url(arg):
+                yield from self._guard(arg, self.read_url(arg))
+                continue
+            path = Path(arg)
+            if path.is_dir():
+                for file in _walk(path):
+                    yield from self._guard(str(file), self.read_file(file))
+            elif path.exists():
+                yield from self._guard(arg, self.read_file(path))
+            else:
+                yield InputError(arg, "no such file, folder or URL")
+
+    @staticmethod
+    def _guard(origin: str, items: Iterator[Item]) -> Iterator[Item]:
+        """Turn an exception inside one source into an error item for that source."""
+        try:
+            yield from items
+        except InputError as err:
+            yield err
+        except (OSError, ValueError) as exc:
+            yield InputError(origin, f"{type(exc).__name__}: {exc}")
+
+    # -- files ---------------------------------------------------------------
+
+    def read_file(self, path: Path) -> Iterator[Item]:
+        origin = str(path)
+        suffix = path.suffix.lower()
+        if suffix == ".jsonl":
+            yield from self.read_jsonl(path)
+            return
+        size = path.stat().st_size
+        if size == 0:
+            raise InputError(origin, "empty file")
+        if size > self.settings.max_bytes:
+            raise InputError(origin, f"file is {size:,} bytes, over the {self.settings.max_bytes:,}-byte limit (--max-bytes)")
+        data = path.read_bytes()
+        if suffix in FEED_SUFFIXES or looks_like_feed(data):
+            yield from parse_feed(data, origin, self._html_to_text, self._fetch_page)
+        elif suffix in HTML_SUFFIXES:
+            ex = extract_html(decode(data, origin), origin)
+            yield _document(path.stem, ex.text, origin, path=origin, title=ex.title, url=ex.url,
+                            source=ex.sitename, published=ex.published, lang=ex.lang)
+        else:
+            yield _document(path.stem, decode(data, origin), origin, path=origin, markdown=suffix == ".md")
+
+    def read_jsonl(self, path: Path) -> Iterator[Item]:
+        """One article per line: ``id, lang, title, text, published, source`` (``text`` required)."""
+        origin = str(path)
+        limit = self.settings.max_bytes
+        with path.open("rb") as fh:
+            n = 0
+            for n, raw in enumerate(fh, start=1):
+                if len(raw) > limit:
+                    yield InputError(origin, f"line is over the {limit:,}-byte limit (--max-bytes)", line=n)
+                    continue
+                if raw.strip():
+                    yield _jsonl_record(raw, origin, n, str(path))
+            if n == 0:
+                yield InputError(origin, "empty file")
+
+    # -- URLs ----------------------------------------------------------------
+
+    def read_url(self, url: str) -> Iterator[Item]:
+        got = self.fetcher.get(url)
+        if not got.body.strip():
+            raise InputError(url, "empty response")
+        if looks_like_feed(got.body, got.content_type):
+            yield from parse_feed(got.body, url, self._html_to_text, self._fetch_page)
+            return
+        text = decode(got.body, url)
+        if got.content_type.startswith("text/plain"):
+            yield _document(_url_id(got.url), text, url, url=got.url)
+            return
+        ex = extract_html(text, url, url=got.url)
+        yield _document(_url_id(got.url), ex.text, url, url=got.url, title=ex.title,
+                        source=ex.sitename, published=ex.published, lang=ex.lang)
+
+    def _fetch_page(self, url: str) -> tuple[str, str | None]:
+        got = self.fetcher.get(url)
+        ex = extract_html(decode(got.body, url), url, url=got.url)
+        return ex.text, ex.lang
+
+    @staticmethod
+    def _html_to_text(html: str, origin: str) -> str:
+        if "<" not in html:
+            return html
+        try:
+            return extract_html(f"<html><body><article>{html}</article></body></html>", origin).text
+        except InputError:
+            return ""
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files under a folder, sorted, skipping hidden files and folders."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name
+
+
+def _url_id(url: str) -> str:
+    import hashlib
+
+    return "url-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+
+
+def _document(doc_id: str, text: str, origin: str, *, path: str | None = None, url: str | None = None,
+              title: str | None = None, source: str | None = None, published: str | None = None,
+              lang: str | None = None, markdown: bool = False) -> RawDocument:
+    """Normalise text into a document, or raise InputError if nothing is left."""
+    clean = normalise(text)
+    if markdown and clean.startswith("# "):
+        first, _, rest = clean.partition("\n")
+        title, clean = title or first[2:].strip(), rest.strip()
+    if not any(ch.isalnum() for ch in clean):
+        raise InputError(origin, "no text (empty or whitespace only)")
+    return RawDocument(id=doc_id, text=clean, origin=origin, path=path, url=url, title=title, source=source,
+                       published=published, published_source="html-meta" if published else None,
+                       lang_declared=lang)
+
+
+def _jsonl_record(raw: bytes, origin: str, line: int, path: str) -> Item:
+    where = f"{origin}:{line}"
+    try:
+        obj = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return InputError(origin, f"malformed JSON line: {exc}", line=line)
+    if not isinstance(obj, dict):
+        return InputError(origin, "a line must be a JSON object", line=line)
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return InputError(origin, "missing or empty 'text' field", line=line)
+    doc_id = str(obj.get("id") or f"{Path(path).stem}-{line}")
+    try:
+        doc = _document(doc_id, text, where, path=path, url=obj.get("url"), title=obj.get("title"),
+                        source=obj.get("source"), lang=obj.get("lang"))
+    except InputError as err:
+        return InputError(origin, err.message, line=line)
+    if obj.get("published"):
+        doc.published, doc.published_source = str(obj["published"]), "jsonl"
+    return doc

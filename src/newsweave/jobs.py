@@ -1,0 +1,111 @@
+"""One function per user action. The CLI and the API are thin layers over these."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Iterator
+
+from newsweave.analyse import text as text_stage
+from newsweave.analyse.text import languages_by_share
+from newsweave.core.config import Settings
+from newsweave.core.records import Paragraph
+from newsweave.ingest.meta import load_sidecar
+from newsweave.ingest.pipeline import IngestReport, ingest_items
+from newsweave.ingest.sources import SourceReader
+from newsweave.store import Store, open_store
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """An analysis stage run over stored articles whose output is missing or stale."""
+
+    name: str
+    version: str
+    run: Callable[[Store, str], None]
+
+
+def _text_stage(store: Store, article_id: str) -> None:
+    store.replace_text_analysis(article_id, text_stage.analyse_text(store.article_text(article_id)), text_stage.VERSION)
+
+
+# Later capabilities append their stage here; `run` executes them in order.
+STAGES: list[Stage] = [Stage(text_stage.STAGE, text_stage.VERSION, _text_stage)]
+
+
+@contextmanager
+def store_for(settings: Settings) -> Iterator[Store]:
+    """Open the configured store for the duration of a job."""
+    store = open_store(settings.db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def ingest(settings: Settings, inputs: list[str], meta: str | None = None,
+           progress: Progress | None = None) -> IngestReport:
+    """Ingest files, folders, JSONL corpora, HTML, feeds and URLs into the store."""
+    sidecar = load_sidecar(meta) if meta else None
+    reader = SourceReader(settings)
+    try:
+        with store_for(settings) as store:
+            return ingest_items(store, reader.read(inputs), settings, sidecar, progress)
+    finally:
+        reader.close()
+
+
+def analyse(settings: Settings, progress: Progress | None = None) -> dict[str, int]:
+    """Run every analysis stage on the articles it has not yet processed; count per stage."""
+    done: dict[str, int] = {}
+    with store_for(settings) as store:
+        for stage in STAGES:
+            stale = store.stale_articles(stage.name, stage.version)
+            for article_id in stale:
+                stage.run(store, article_id)
+                if progress:
+                    progress(f"{stage.name}: {article_id}")
+            done[stage.name] = len(stale)
+    return done
+
+
+def run(settings: Settings, inputs: list[str], meta: str | None = None,
+        progress: Progress | None = None) -> tuple[IngestReport, dict[str, int]]:
+    """Ingest, then every analysis stage, leaving the store fully analysed."""
+    report = ingest(settings, inputs, meta, progress)
+    return report, analyse(settings, progress)
+
+
+def articles(settings: Settings) -> list[dict[str, Any]]:
+    """Every stored article's summary, in arrival order, with its paragraph languages."""
+    with store_for(settings) as store:
+        rows = store.articles()
+        paragraph_langs = store.paragraph_languages()
+    for row in rows:
+        paras = [Paragraph(s, e, lang, 0.0) for s, e, lang in paragraph_langs.get(row["id"], [])]
+        row["languages"] = languages_by_share(paras)
+        row["ingested_at"] = _utc_iso(row["ingested_at"])
+    return rows
+
+
+def _utc_iso(moment: datetime | None) -> str | None:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
+def status(settings: Settings) -> dict[str, Any]:
+    """What the store holds: counts, languages, schema version, pending stage work."""
+    with store_for(settings) as store:
+        return {
+            "store": store.url,
+            "schema_version": store.schema_version(),
+            "counts": store.counts(),
+            "languages": store.languages(),
+            "pending": {s.name: len(store.stale_articles(s.name, s.version)) for s in STAGES},
+        }

@@ -1,0 +1,53 @@
+"""Schema migrations, applied when a store is opened.
+
+A new store gets the current schema in one go and is stamped with
+``SCHEMA_VERSION``. An older store runs each numbered step after its own
+version, in one transaction, so a failed upgrade leaves it as it was. To change
+the schema: edit ``schema.py``, bump ``SCHEMA_VERSION`` and add the step that
+takes version N-1 to N to ``STEPS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, func, inspect, select, text
+
+from newsweave.core.errors import StoreError
+from newsweave.store.schema import SCHEMA_VERSION, metadata, schema_version
+
+STEPS: dict[int, Callable[[Connection], None]] = {}
+
+_PG_LOCK = 7_263_540  # any constant: serialises concurrent migrations on one server
+
+
+def current_version(conn: Connection) -> int | None:
+    """The store's schema version, or None for an empty database."""
+    if not inspect(conn).has_table(schema_version.name):
+        return None
+    return conn.execute(select(func.max(schema_version.c.version))).scalar_one_or_none() or 0
+
+
+def migrate(engine: Engine) -> int:
+    """Bring the store to ``SCHEMA_VERSION``; return the version it had (0 if new)."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+        found = current_version(conn)
+        if found is None:
+            if inspect(conn).has_table("articles"):
+                raise StoreError("the database has an 'articles' table but no newsweave schema version; refusing to touch it")
+            metadata.create_all(conn)
+            _stamp(conn, SCHEMA_VERSION)
+            return 0
+        if found > SCHEMA_VERSION:
+            raise StoreError(f"the store has schema version {found}, newer than this newsweave ({SCHEMA_VERSION}); upgrade newsweave")
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            STEPS[version](conn)
+            _stamp(conn, version)
+        return found
+
+
+def _stamp(conn: Connection, version: int) -> None:
+    conn.execute(schema_version.insert().values(version=version, applied_at=datetime.now(UTC)))

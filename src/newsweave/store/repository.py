@@ -1,0 +1,243 @@
+"""The store: one object over SQLite or PostgreSQL, opened by URL or path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, func, select, tuple_
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from newsweave.core.errors import StoreError
+from newsweave.core.records import AnalysedText, Fingerprint, RawDocument
+from newsweave.store import schema as t
+from newsweave.store.migrations import current_version, migrate
+
+
+def resolve_url(db: str) -> str:
+    """A path means SQLite; ``postgresql://`` URLs get the psycopg 3 driver."""
+    if "://" not in db:
+        path = Path(db).expanduser().resolve()
+        if not path.parent.is_dir():
+            raise StoreError(f"{db}: folder {path.parent} does not exist")
+        return f"sqlite:///{path}"
+    for plain in ("postgresql://", "postgres://"):
+        if db.startswith(plain):
+            return "postgresql+psycopg://" + db[len(plain) :]
+    return db
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets readers run while a run writes; NORMAL sync is safe with WAL.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+class Store:
+    """Reads and writes every record; each article is written in one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def url(self) -> str:
+        """The store's URL with any password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- ingest-time lookups -------------------------------------------------
+
+    def id_for_hash(self, content_hash: str) -> str | None:
+        """The article already holding exactly this content, if any."""
+        with self.engine.connect() as conn:
+            q = select(t.articles.c.id).where(t.articles.c.content_hash == content_hash)
+            return conn.execute(q).scalar_one_or_none()
+
+    def origin_of(self, article_id: str) -> str | None:
+        """Where a stored article was read from, or None if the id is free."""
+        with self.engine.connect() as conn:
+            q = select(t.articles.c.origin).where(t.articles.c.id == article_id)
+            return conn.execute(q).scalar_one_or_none()
+
+    def minhash_candidates(self, fp: Fingerprint, exclude: str) -> list[tuple[str, bytes]]:
+        """Stored articles sharing an LSH band with ``fp``: (original id, signature).
+
+        A candidate that is itself a near-copy is reported under its original,
+        so copies of copies link to the first article.
+        """
+        keys = list(enumerate(fp.bands))
+        q = (
+            select(t.minhashes.c.article_id, t.minhashes.c.signature, t.articles.c.duplicate_of)
+            .join(t.minhash_bands, t.minhash_bands.c.article_id == t.minhashes.c.article_id)
+            .join(t.articles, t.articles.c.id == t.minhashes.c.article_id)
+            .where(tuple_(t.minhash_bands.c.band, t.minhash_bands.c.key).in_(keys))
+            .where(t.minhashes.c.article_id != exclude)
+            .distinct()
+        )
+        with self.engine.connect() as conn:
+            return [(dup_of or aid, sig) for aid, sig, dup_of in conn.execute(q)]
+
+    # -- writes --------------------------------------------------------------
+
+    def save_article(
+        self,
+        doc: RawDocument,
+        content_hash: str,
+        analysed: AnalysedText,
+        fp: Fingerprint | None,
+        duplicate: tuple[str, float] | None,
+        stage_version: str,
+    ) -> None:
+        """Insert or replace one article and everything derived from it, atomically."""
+        now = datetime.now(UTC)
+        row = {
+            "id": doc.id, "source": doc.source, "url": doc.url, "path": doc.path, "origin": doc.origin,
+            "lang": analysed.lang, "lang_confidence": analysed.lang_confidence,
+            "lang_declared": doc.lang_declared, "title": doc.title, "text": doc.text,
+            "published": doc.published, "published_source": doc.published_source,
+            "content_hash": content_hash, "duplicate_of": duplicate[0] if duplicate else None,
+            "duplicate_score": duplicate[1] if duplicate else None, "ingested_at": now,
+        }
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(t.articles.c.id).where(t.articles.c.id == doc.id)).first()
+            if exists:
+                for table in (t.paragraphs, t.sentences, t.minhashes, t.minhash_bands, t.article_stages):
+                    conn.execute(delete(table).where(table.c.article_id == doc.id))
+                conn.execute(t.articles.update().where(t.articles.c.id == doc.id).values(**row))
+            else:
+                conn.execute(t.articles.insert().values(**row))
+            self._insert_text_analysis(conn, doc.id, analysed, stage_version, now)
+            if fp is not None:
+                conn.execute(t.minhashes.insert().values(article_id=doc.id, signature=fp.signature))
+                conn.execute(t.minhash_bands.insert(), [
+                    {"band": b, "key": k, "article_id": doc.id} for b, k in enumerate(fp.bands)
+                ])
+
+    def replace_text_analysis(self, article_id: str, analysed: AnalysedText, stage_version: str) -> None:
+        """Swap one article's language, paragraphs and sentences for a newer analysis."""
+        with self.engine.begin() as conn:
+            for table in (t.paragraphs, t.sentences):
+                conn.execute(delete(table).where(table.c.article_id == article_id))
+            conn.execute(delete(t.article_stages).where(
+                (t.article_stages.c.article_id == article_id) & (t.article_stages.c.stage == "text")))
+            conn.execute(t.articles.update().where(t.articles.c.id == article_id).values(
+                lang=analysed.lang, lang_confidence=analysed.lang_confidence))
+            self._insert_text_analysis(conn, article_id, analysed, stage_version, datetime.now(UTC))
+
+    def stale_articles(self, stage: str, version: str) -> list[str]:
+        """Articles whose ``stage`` output is missing or made by another version."""
+        s = t.article_stages.c
+        done = select(s.article_id).where((s.stage == stage) & (s.version == version))
+        q = select(t.articles.c.id).where(t.articles.c.id.not_in(done)).order_by(t.articles.c.id)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q).scalars())
+
+    def article_text(self, article_id: str) -> str:
+        with self.engine.connect() as conn:
+            return conn.execute(select(t.articles.c.text).where(t.articles.c.id == article_id)).scalar_one()
+
+    @staticmethod
+    def _insert_text_analysis(conn: Any, aid: str, analysed: AnalysedText, stage_version: str, now: datetime) -> None:
+        if analysed.paragraphs:
+            conn.execute(t.paragraphs.insert(), [
+                {"article_id": aid, "idx": i, "start_char": p.start, "end_char": p.end,
+                 "lang": p.lang, "lang_confidence": p.lang_confidence}
+                for i, p in enumerate(analysed.paragraphs)
+            ])
+        if analysed.sentences:
+            conn.execute(t.sentences.insert(), [
+                {"article_id": aid, "idx": i, "start_char": s.start, "end_char": s.end}
+                for i, s in enumerate(analysed.sentences)
+            ])
+        conn.execute(t.article_stages.insert().values(article_id=aid, stage="text", version=stage_version, done_at=now))
+
+    # -- reads ---------------------------------------------------------------
+
+    def articles(self, ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Article summaries in arrival order (publication date, then ingest time)."""
+        n_sent = (
+            select(t.sentences.c.article_id, func.count().label("n"))
+            .group_by(t.sentences.c.article_id)
+            .subquery()
+        )
+        a = t.articles.c
+        q = (
+            select(a.id, a.lang, a.lang_confidence, a.lang_declared, a.published, a.published_source,
+                   a.title, a.source, a.url, a.path, a.duplicate_of, a.duplicate_score, a.ingested_at,
+                   func.coalesce(n_sent.c.n, 0).label("n_sentences"), func.length(a.text).label("n_chars"),
+                   func.substr(a.text, 1, 80).label("snippet"))
+            .outerjoin(n_sent, n_sent.c.article_id == a.id)
+            .order_by(a.published.is_(None), a.published, a.ingested_at, a.id)
+        )
+        if ids is not None:
+            q = q.where(a.id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def paragraph_languages(self) -> dict[str, list[tuple[int, int, str | None]]]:
+        """Per article, its paragraphs as ``(start, end, lang)``."""
+        p = t.paragraphs.c
+        out: dict[str, list[tuple[int, int, str | None]]] = {}
+        with self.engine.connect() as conn:
+            for aid, start, end, lang in conn.execute(
+                select(p.article_id, p.start_char, p.end_char, p.lang).order_by(p.article_id, p.idx)
+            ):
+                out.setdefault(aid, []).append((start, end, lang))
+        return out
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables."""
+        with self.engine.connect() as conn:
+            result = {
+                name: conn.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in (("articles", t.articles), ("sentences", t.sentences),
+                                    ("paragraphs", t.paragraphs), ("vectors", t.vectors))
+            }
+            result["near_duplicates"] = conn.execute(
+                select(func.count()).select_from(t.articles).where(t.articles.c.duplicate_of.is_not(None))
+            ).scalar_one()
+        return result
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return current_version(conn) or 0
+
+    def languages(self) -> dict[str, int]:
+        """Number of articles per detected language."""
+        q = select(t.articles.c.lang, func.count()).group_by(t.articles.c.lang).order_by(func.count().desc())
+        with self.engine.connect() as conn:
+            return {lang or "und": n for lang, n in conn.execute(q)}
+
+
+def open_store(db: str) -> Store:
+    """Open (creating and migrating as needed) the store at a path or URL."""
+    url = resolve_url(db)
+    try:
+        parsed = make_url(url)
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if parsed.get_backend_name() == "sqlite":
+            kwargs["connect_args"] = {"timeout": 30}
+        engine = create_engine(parsed, **kwargs)
+    except (ArgumentError, SQLAlchemyError, ImportError) as exc:
+        raise StoreError(f"cannot use database URL {db!r}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        migrate(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StoreError(f"cannot open store {engine.url.render_as_string(hide_password=True)}: {reason}") from exc
+    return Store(engine)

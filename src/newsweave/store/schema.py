@@ -1,0 +1,112 @@
+"""The current data model. Later stages add their tables through migrations.
+
+Every derived product carries the component version that made it
+(``article_stages.version``, ``vectors.encoder``), so a newer component
+re-does only what it changed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+schema_version = Table(
+    "nw_schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("source", String(255)),
+    Column("url", Text),
+    Column("path", Text),
+    Column("origin", Text, nullable=False),  # where it was read from, for messages
+    Column("lang", String(16)),
+    Column("lang_confidence", Float),
+    Column("lang_declared", String(16)),  # what the metadata claimed, if anything
+    Column("title", Text),
+    Column("text", Text, nullable=False),
+    Column("published", String(40)),  # ISO 8601 date or datetime, as precise as known
+    Column("published_source", String(20)),  # sidecar | jsonl | html-meta | feed | dateline
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("duplicate_of", String(255), ForeignKey("articles.id", ondelete="SET NULL")),
+    Column("duplicate_score", Float),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+)
+Index("ix_articles_published", articles.c.published)
+Index("ix_articles_lang", articles.c.lang)
+
+paragraphs = Table(
+    "paragraphs",
+    metadata,
+    Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("lang", String(16)),
+    Column("lang_confidence", Float),
+)
+
+sentences = Table(
+    "sentences",
+    metadata,
+    Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+)
+
+minhashes = Table(
+    "minhashes",
+    metadata,
+    Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+minhash_bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("band", SmallInteger, primary_key=True),
+    Column("key", BigInteger, primary_key=True),
+    Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# One vector per (content, encoder): re-runs and re-ingests never re-embed.
+vectors = Table(
+    "vectors",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("encoder", String(80), primary_key=True),
+    Column("dim", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+article_stages = Table(
+    "article_stages",
+    metadata,
+    Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("stage", String(40), primary_key=True),
+    Column("version", String(80), nullable=False),
+    Column("done_at", DateTime(timezone=True), nullable=False),
+)

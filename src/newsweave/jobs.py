@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Iterator
 
 from newsweave.analyse import text as text_stage
@@ -51,12 +52,19 @@ def ingest(settings: Settings, inputs: list[str], meta: str | None = None,
            progress: Progress | None = None) -> IngestReport:
     """Ingest files, folders, JSONL corpora, HTML, feeds and URLs into the store."""
     sidecar = load_sidecar(meta) if meta else None
-    reader = SourceReader(settings)
+    reader = SourceReader(settings, skip=_store_files(settings.db))
     try:
         with store_for(settings) as store:
             return ingest_items(store, reader.read(inputs), settings, sidecar, progress)
     finally:
         reader.close()
+
+
+def _store_files(db: str) -> set[Path]:
+    """An SQLite store inside an ingested folder must not be read as input."""
+    if "://" in db:
+        return set()
+    return {Path(db + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
 
 
 def analyse(settings: Settings, progress: Progress | None = None) -> dict[str, int]:

@@ -118,4 +118,8 @@ def _add(spans: list[Span], text: str, start: int, end: int, offset: int) -> Non
         return
     lead = len(chunk) - len(chunk.lstrip())
     trail = len(chunk) - len(chunk.rstrip())
+    if spans and not any(ch.isalnum() for ch in chunk):
+        # stray punctuation ("television. .") belongs to the sentence before it
+        spans[-1] = Span(spans[-1].start, offset + end - trail)
+        return
     spans.append(Span(offset + start + lead, offset + end - trail))

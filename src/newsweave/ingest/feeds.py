@@ -52,10 +52,13 @@ def parse_feed(
     import feedparser  # lazy
 
     feed = feedparser.parse(data)
-    if feed.bozo and not feed.entries:
-        reason = getattr(feed, "bozo_exception", "not a valid RSS/Atom document")
-        yield InputError(origin, f"broken feed: {reason}")
-        return
+    problem = getattr(feed, "bozo_exception", None) if feed.bozo else None
+    # A wrong declared charset is harmless (feedparser recovers); anything
+    # else is malformed XML: say so, then keep whatever entries still parse.
+    if problem is not None and not isinstance(problem, feedparser.CharacterEncodingOverride):
+        yield InputError(origin, f"broken feed: {problem}")
+        if not feed.entries:
+            return
     source = feed.feed.get("title") or None
     feed_lang = (feed.feed.get("language") or "")[:2].lower() or None
     for i, entry in enumerate(feed.entries, start=1):

@@ -31,8 +31,9 @@ def is_url(arg: str) -> bool:
 class SourceReader:
     """Reads every kind of input with one settings object and one HTTP client."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, skip: set[Path] | None = None) -> None:
         self.settings = settings
+        self.skip = {p.resolve() for p in (skip or set())}  # e.g. the store's own files
         self._fetcher: Fetcher | None = None
 
     @property
@@ -54,6 +55,8 @@ class SourceReader:
             path = Path(arg)
             if path.is_dir():
                 for file in _walk(path):
+                    if file.resolve() in self.skip:
+                        continue
                     yield from self._guard(str(file), self.read_file(file))
             elif path.exists():
                 yield from self._guard(arg, self.read_file(path))

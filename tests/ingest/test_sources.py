@@ -1,0 +1,207 @@
+"""Every kind of source, and every kind of bad input, against a real SQLite store."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+from newsweave import jobs
+from newsweave.core.config import Settings
+
+ITALIAN = (SEEDS / "000_03ec97206aa0476c.txt").read_text(encoding="utf-8")
+GREEK = (SEEDS / "001_d028cb3f7ff8034f.txt").read_text(encoding="utf-8")
+ENGLISH = (SEEDS / "003_6aabda63093ad488.txt").read_text(encoding="utf-8")
+
+
+def _html(title: str, body: str, lang: str, date: str | None = None) -> str:
+    meta = f'<meta property="article:published_time" content="{date}">' if date else ""
+    paras = "".join(f"<p>{p}</p>" for p in body.split("\n") if p.strip())
+    return (f'<!doctype html><html lang="{lang}"><head><title>{title}</title>{meta}</head><body>'
+            f"<nav><a href='/'>Home</a> <a href='/x'>Sport</a></nav><article><h1>{title}</h1>{paras}</article>"
+            "<footer>Copyright 2023 Example News. All rights reserved.</footer></body></html>")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db=str(tmp_path / "s.db"), fetch_timeout=5.0)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A real HTTP server on 127.0.0.1 serving a folder (stands in for the outside web)."""
+    root = tmp_path / "site"
+    root.mkdir()
+    handler = partial(SimpleHTTPRequestHandler, directory=str(root))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", root
+    server.shutdown()
+
+
+def _ids(settings: Settings) -> dict[str, dict]:
+    return {r["id"]: r for r in jobs.articles(settings)}
+
+
+def test_txt_and_md_files(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ITALIAN, encoding="utf-8")
+    (tmp_path / "b.md").write_text("# Il titolo\n\n" + ITALIAN.replace("Kim", "Kim Jong Un", 1) + "\nAltro paragrafo finale.", encoding="utf-8")
+    report = jobs.ingest(settings, [str(tmp_path / "a.txt"), str(tmp_path / "b.md")])
+    assert report.ok and report.added == ["a", "b"]
+    rows = _ids(settings)
+    assert rows["b"]["title"] == "Il titolo"
+    assert rows["b"]["duplicate_of"] == "a"  # a light edit of the same story is linked, not dropped
+    assert rows["b"]["duplicate_score"] >= 0.8
+
+
+def test_exact_duplicate_content_is_not_stored_twice(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text(GREEK, encoding="utf-8")
+    (tmp_path / "two.txt").write_text("  " + GREEK.upper() + "\n\n", encoding="utf-8")  # same content up to case/space
+    report = jobs.ingest(settings, [str(tmp_path / "one.txt"), str(tmp_path / "two.txt")])
+    assert report.added == ["one"] and report.duplicates == {"two": "one"}
+    assert list(_ids(settings)) == ["one"]
+
+
+def test_legacy_encodings_are_detected(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "greek.txt").write_bytes(GREEK.encode("cp1253", errors="ignore"))
+    italian = ITALIAN
+    (tmp_path / "italian.txt").write_bytes(italian.encode("cp1252"))
+    report = jobs.ingest(settings, [str(tmp_path)])
+    assert report.ok, report.errors
+    rows = _ids(settings)
+    assert rows["greek"]["lang"] == "el" and rows["italian"]["lang"] == "it"
+    assert "ha lasciato la Russia" in rows["italian"]["snippet"]
+    assert rows["greek"]["snippet"].startswith("Στη Ρωσία έφθασε")
+
+
+def test_jsonl_corpus_with_a_malformed_line(settings: Settings, tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "x1", "lang": "it", "title": "T1", "text": ITALIAN, "published": "2023-09-17", "source": "ansa"}),
+        '{"id": "x2", "text": "broken',
+        json.dumps({"id": "x3", "text": ""}),
+        json.dumps({"id": "x4", "lang": "en", "title": None, "text": ENGLISH, "published": None, "source": None}),
+    ]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = jobs.ingest(settings, [str(corpus)])
+    assert report.added == ["x1", "x4"]
+    assert [(e.source, e.line) for e in report.errors] == [(str(corpus), 2), (str(corpus), 3)]
+    assert "malformed JSON" in str(report.errors[0]) and "'text'" in str(report.errors[1])
+    rows = _ids(settings)
+    assert rows["x1"]["published"] == "2023-09-17" and rows["x1"]["published_source"] == "jsonl"
+    assert rows["x1"]["source"] == "ansa" and rows["x4"]["published"] is None
+
+
+def test_oversized_and_undecodable_files(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_text(ENGLISH * 3, encoding="utf-8")
+    (tmp_path / "ok.txt").write_text(ITALIAN, encoding="utf-8")
+    (tmp_path / "garbage.txt").write_bytes(bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xC3, 0x28]) * 50 + b"\x00")
+    small = Settings(db=settings.db, max_bytes=10_000)
+    report = jobs.ingest(small, [str(tmp_path)])
+    assert report.added == ["ok"]
+    messages = {Path(e.source).name: e.message for e in report.errors}
+    assert "over the 10,000-byte limit" in messages["big.txt"]
+    assert "binary" in messages["garbage.txt"] or "encoding" in messages["garbage.txt"]
+
+
+def test_missing_path_is_an_error(settings: Settings, tmp_path: Path) -> None:
+    report = jobs.ingest(settings, [str(tmp_path / "nope.txt")])
+    assert not report.ok and "no such file" in report.errors[0].message
+
+
+def test_html_file_gives_text_title_date_language(settings: Settings, tmp_path: Path) -> None:
+    page = tmp_path / "kim.html"
+    page.write_text(_html("Kim lascia la Russia", ITALIAN, "it-IT", "2023-09-17T08:00:00+00:00"), encoding="utf-8")
+    report = jobs.ingest(settings, [str(page)])
+    assert report.ok, report.errors
+    row = _ids(settings)["kim"]
+    assert row["title"] == "Kim lascia la Russia"
+    assert row["published"] == "2023-09-17" and row["published_source"] == "html-meta"
+    assert row["lang"] == "it" and row["lang_declared"] == "it"
+    assert "Copyright" not in row["snippet"] and row["n_sentences"] >= 10
+
+
+def test_hostile_html_is_handled(settings: Settings, tmp_path: Path) -> None:
+    nasty = "<html><body>" + "<div>" * 5000 + "<script>alert(1)</script>" + "</div>" * 10 + "</body></html>"
+    (tmp_path / "nasty.html").write_text(nasty, encoding="utf-8")
+    report = jobs.ingest(settings, [str(tmp_path / "nasty.html")])
+    assert not report.ok and "no article text" in report.errors[0].message
+    assert _ids(settings) == {}
+
+
+def test_url_and_feed_with_linked_pages(settings: Settings, site: tuple[str, Path]) -> None:
+    base, root = site
+    (root / "kim.html").write_text(_html("Kim in Russia", ENGLISH, "en", "2023-09-16"), encoding="utf-8")
+    (root / "greek.html").write_text(_html("Ο Κιμ στη Ρωσία", GREEK, "el"), encoding="utf-8")
+    entry_body = "<p>" + ITALIAN.replace("\n", "</p><p>") + "</p>"
+    rss = f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test feed</title><language>it</language>
+      <item><title>Con corpo</title><link>{base}/none.html</link><guid>e1</guid><pubDate>Sun, 17 Sep 2023 10:00:00 GMT</pubDate>
+      <description><![CDATA[{entry_body}]]></description></item>
+      <item><title>Solo link</title><link>{base}/greek.html</link><guid>e2</guid><pubDate>Tue, 12 Sep 2023 09:00:00 GMT</pubDate></item>
+      <item><title>Link rotto</title><link>{base}/missing.html</link><guid>e3</guid></item>
+    </channel></rss>"""
+    (root / "feed.xml").write_text(rss, encoding="utf-8")
+    report = jobs.ingest(settings, [f"{base}/kim.html", f"{base}/feed.xml", "http://127.0.0.1:9/closed"])
+    assert len(report.added) == 3, report.errors
+    errors = [str(e) for e in report.errors]
+    assert any("feed.xml#entry3" in e and "HTTP 404" in e for e in errors)
+    assert any(e.startswith("http://127.0.0.1:9/closed: cannot fetch") for e in errors)
+    rows = list(_ids(settings).values())
+    by_title = {r["title"]: r for r in rows}
+    assert by_title["Kim in Russia"]["lang"] == "en" and by_title["Kim in Russia"]["published"] == "2023-09-16"
+    assert by_title["Solo link"]["lang"] == "el" and by_title["Solo link"]["published"] == "2023-09-12T09:00:00Z"
+    assert by_title["Con corpo"]["lang"] == "it" and by_title["Con corpo"]["source"] == "Test feed"
+    assert by_title["Con corpo"]["published_source"] == "feed"
+
+
+def test_broken_feed_file(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "bad.rss").write_text("<rss><channel><item><title>x</ti", encoding="utf-8")
+    report = jobs.ingest(settings, [str(tmp_path / "bad.rss")])
+    assert not report.ok and "broken feed" in report.errors[0].message
+    assert report.errors[0].source == str(tmp_path / "bad.rss")
+
+
+def test_atom_feed_file(settings: Settings, tmp_path: Path) -> None:
+    atom = f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Atom test</title>
+      <entry><title>Kim</title><id>urn:a1</id><updated>2023-09-16T12:00:00Z</updated>
+      <content type="text">{ENGLISH}</content></entry></feed>"""
+    (tmp_path / "f.atom").write_text(atom, encoding="utf-8")
+    report = jobs.ingest(settings, [str(tmp_path / "f.atom")])
+    assert report.ok and len(report.added) == 1
+    row = next(iter(_ids(settings).values()))
+    assert row["published"] == "2023-09-16T12:00:00Z" and row["lang"] == "en"
+
+
+def test_oversized_url_is_refused(settings: Settings, site: tuple[str, Path]) -> None:
+    base, root = site
+    (root / "huge.html").write_text(_html("Huge", ENGLISH * 20, "en"), encoding="utf-8")
+    report = jobs.ingest(Settings(db=settings.db, max_bytes=20_000), [f"{base}/huge.html"])
+    assert not report.ok and "limit" in report.errors[0].message
+
+
+def test_same_id_from_another_file_is_refused(settings: Settings, tmp_path: Path) -> None:
+    for sub, text in (("a", ITALIAN), ("b", ENGLISH)):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "story.txt").write_text(text, encoding="utf-8")
+    report = jobs.ingest(settings, [str(tmp_path / "a"), str(tmp_path / "b")])
+    assert report.added == ["story"] and "already used by" in report.errors[0].message
+    assert _ids(settings)["story"]["lang"] == "it"
+
+
+def test_edited_file_updates_in_place(settings: Settings, tmp_path: Path) -> None:
+    f = tmp_path / "story.txt"
+    f.write_text(ITALIAN, encoding="utf-8")
+    jobs.ingest(settings, [str(f)])
+    f.write_text(ENGLISH, encoding="utf-8")
+    report = jobs.ingest(settings, [str(f)])
+    assert report.updated == ["story"]
+    rows = _ids(settings)
+    assert len(rows) == 1 and rows["story"]["lang"] == "en"

@@ -1,0 +1,75 @@
+"""Storage against the real SQLite and PostgreSQL: migrations, atomic writes, reads."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from conftest import SEEDS
+from newsweave import jobs
+from newsweave.analyse.text import analyse_text
+from newsweave.core.config import Settings
+from newsweave.core.errors import StoreError
+from newsweave.core.records import RawDocument
+from newsweave.ingest.dedup import content_hash, fingerprint
+from newsweave.store import open_store
+from newsweave.store import schema as t
+from newsweave.store.schema import SCHEMA_VERSION
+
+TEXT = (SEEDS / "003_6aabda63093ad488.txt").read_text(encoding="utf-8")
+
+
+def _count(store, table) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_open_is_idempotent_and_stamped(db_url: str) -> None:
+    for _ in range(2):
+        store = open_store(db_url)
+        assert store.schema_version() == SCHEMA_VERSION
+        store.close()
+
+
+def test_newer_schema_is_refused(db_url: str) -> None:
+    store = open_store(db_url)
+    with store.engine.begin() as conn:
+        conn.execute(t.schema_version.insert().values(version=SCHEMA_VERSION + 1, applied_at=datetime.now(UTC)))
+    store.close()
+    with pytest.raises(StoreError, match="newer than this newsweave"):
+        open_store(db_url)
+
+
+def test_failed_write_leaves_nothing_half_written(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = open_store(db_url)
+    doc = RawDocument(id="a1", text=TEXT, origin="mem")
+    analysed = analyse_text(TEXT)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(type(store), "_insert_text_analysis", staticmethod(boom))
+    with pytest.raises(RuntimeError):
+        store.save_article(doc, content_hash(TEXT), analysed, fingerprint(TEXT), None, "text@1")
+    assert _count(store, t.articles) == 0 and _count(store, t.sentences) == 0
+    monkeypatch.undo()
+    store.save_article(doc, content_hash(TEXT), analysed, fingerprint(TEXT), None, "text@1")
+    assert _count(store, t.articles) == 1
+    assert _count(store, t.sentences) == len(analysed.sentences)
+    assert _count(store, t.minhash_bands) == 16
+    store.close()
+
+
+def test_stale_stage_output_is_redone_by_analyse(db_url: str) -> None:
+    settings = Settings(db=db_url)
+    jobs.ingest(settings, [str(SEEDS / "003_6aabda63093ad488.txt")])
+    store = open_store(db_url)
+    with store.engine.begin() as conn:
+        conn.execute(t.article_stages.update().values(version="text@0"))
+    assert store.stale_articles("text", "text@1") == ["003_6aabda63093ad488"]
+    store.close()
+    assert jobs.analyse(settings) == {"text": 1}
+    assert jobs.status(settings)["pending"] == {"text": 0}
+    assert jobs.articles(settings)[0]["n_sentences"] == len(analyse_text(TEXT).sentences)

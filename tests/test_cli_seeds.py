@@ -1,0 +1,89 @@
+"""The issue's acceptance path, through the real CLI, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import SEEDS, SEEDS_META, cli_json, run_cli
+
+EXPECTED = {
+    "000_03ec97206aa0476c": ("it", "2023-09-17"),
+    "001_d028cb3f7ff8034f": ("el", "2023-09-12"),
+    "002_3c288dc796538bc9": ("it", "2024-11-29"),
+    "003_6aabda63093ad488": ("en", "2023-09-16"),
+    "004_5507d903b077be36": ("it", "2023-08-16"),
+}
+FIELDS = {"id", "lang", "lang_confidence", "published", "title", "source", "n_sentences", "duplicate_of"}
+
+
+def _ingest_seeds(db: str) -> None:
+    proc = run_cli("ingest", str(SEEDS), "--meta", str(SEEDS_META), db=db)
+    assert proc.returncode == 0, proc.stderr
+    assert "5 added" in proc.stdout or "5 unchanged" in proc.stdout
+
+
+def _comparable(rows: list[dict]) -> list[dict]:
+    return [{k: r[k] for k in sorted(FIELDS | {"published_source", "languages", "n_chars"})} for r in rows]
+
+
+def test_ingest_seeds_twice_gives_five_articles(db_url: str) -> None:
+    _ingest_seeds(db_url)
+    _ingest_seeds(db_url)
+    rows = cli_json("articles", db=db_url)
+    assert len(rows) == 5
+    assert {r["id"]: (r["lang"], r["published"]) for r in rows} == EXPECTED
+    for r in rows:
+        assert FIELDS <= set(r)
+        assert r["lang_confidence"] > 0.8
+        assert r["published_source"] == "sidecar"
+        assert r["n_sentences"] > 10
+        assert r["duplicate_of"] is None
+    # arrival order is publication order
+    assert [r["published"] for r in rows] == sorted(r["published"] for r in rows)
+
+
+def test_sqlite_and_postgresql_give_the_same_output(sqlite_url: str, pg_url: str) -> None:
+    for db in (sqlite_url, pg_url):
+        _ingest_seeds(db)
+    assert _comparable(cli_json("articles", db=sqlite_url)) == _comparable(cli_json("articles", db=pg_url))
+
+
+def test_run_leaves_store_fully_analysed(sqlite_url: str) -> None:
+    proc = run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url)
+    assert proc.returncode == 0, proc.stderr
+    assert "5 articles" in proc.stdout and "Κιμ Γιονγκ Ουν" in proc.stdout
+    info = cli_json("status", db=sqlite_url)
+    assert info["counts"]["articles"] == 5
+    assert all(n == 0 for n in info["pending"].values())
+    assert info["languages"] == {"it": 3, "el": 1, "en": 1}
+
+
+def test_bad_files_are_named_and_the_rest_ingested(sqlite_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    for f in SEEDS.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 8)
+    (folder / "empty.txt").write_bytes(b"")
+    proc = run_cli("ingest", str(folder), "--meta", str(SEEDS_META), db=sqlite_url)
+    assert proc.returncode != 0
+    assert "photo.jpg: binary file" in proc.stderr
+    assert "empty.txt: empty file" in proc.stderr
+    assert "5 added" in proc.stdout and "2 errors" in proc.stdout
+    assert len(cli_json("articles", db=sqlite_url)) == 5
+
+
+def test_unusable_store_is_one_clear_error(tmp_path: Path) -> None:
+    proc = run_cli("status", db=str(tmp_path / "missing-dir" / "x.db"))
+    assert proc.returncode == 2
+    assert "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+    proc = run_cli("status", db="postgresql://nobody@127.0.0.1:1/none")
+    assert proc.returncode == 2
+    assert "cannot open store" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_help_explains_commands() -> None:
+    proc = run_cli("--help")
+    assert proc.returncode == 0
+    for cmd in ("ingest", "run", "articles", "status"):
+        assert cmd in proc.stdout

@@ -12,6 +12,7 @@ STAGE = "text"
 VERSION = "text@1"
 
 _PARAGRAPH = re.compile(r"[^\n]+")
+_LETTER = re.compile(r"[^\W\d_]")
 # A paragraph keeps its own language only with enough letters and a confident
 # guess; otherwise (captions, datelines, name lists) it inherits the article's,
 # so "mixed language" flags real switches, not detector noise.
@@ -38,7 +39,7 @@ def analyse_text(text: str, identifier: LanguageIdentifier | None = None) -> Ana
     sentences: list[Span] = []
     for span in paragraph_spans(text):
         chunk = text[span.start : span.end]
-        letters = sum(ch.isalpha() for ch in chunk)
+        letters = len(_LETTER.findall(chunk, 0, 4 * _MIN_LETTERS))
         p_lang, p_conf = ident.identify(chunk) if letters >= _MIN_LETTERS else (lang, 0.0)
         if p_lang != lang and p_conf < _MIN_SWITCH_CONFIDENCE:
             p_lang, p_conf = lang, 0.0

@@ -9,7 +9,7 @@ from newsweave import jobs
 from newsweave.core.config import Settings
 
 
-@pytest.mark.parametrize("name", ["itn", "meantime", "ecbplus"])
+@pytest.mark.parametrize("name", ["itn", "meantime", "ecbplus", "mlcrisis"])
 def test_shared_jsonl_corpus_ingests(name: str, tmp_path) -> None:
     corpus = SHARED / "data" / name / "corpus.jsonl"
     n_lines = sum(1 for line in corpus.open(encoding="utf-8") if line.strip())

@@ -73,3 +73,23 @@ def test_stale_stage_output_is_redone_by_analyse(db_url: str) -> None:
     assert jobs.analyse(settings) == {"text": 1}
     assert jobs.status(settings)["pending"] == {"text": 0}
     assert jobs.articles(settings)[0]["n_sentences"] == len(analyse_text(TEXT).sentences)
+
+
+def test_vectors_are_stored_once_per_content_and_encoder(db_url: str) -> None:
+    import numpy as np
+
+    settings = Settings(db=db_url)
+    jobs.ingest(settings, [str(SEEDS)])
+    store = open_store(db_url)
+    missing = store.articles_without_vector("enc@1")
+    assert len(missing) == 5
+    vecs = {h: np.random.RandomState(i).rand(384).astype("float32") for i, (_, h) in enumerate(missing)}
+    store.put_vectors("enc@1", list(vecs.items())[:3])
+    store.put_vectors("enc@1", list(vecs.items()))  # the first three are not written twice
+    assert store.articles_without_vector("enc@1") == []
+    assert len(store.articles_without_vector("enc@2")) == 5
+    got = store.vectors("enc@1", [aid for aid, _ in missing])
+    for aid, h in missing:
+        assert np.array_equal(got[aid], vecs[h])
+    assert _count(store, t.vectors) == 5
+    store.close()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Engine, create_engine, delete, event, func, select, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
@@ -162,6 +163,36 @@ class Store:
                 for i, s in enumerate(analysed.sentences)
             ])
         conn.execute(t.article_stages.insert().values(article_id=aid, stage="text", version=stage_version, done_at=now))
+
+    # -- vectors -------------------------------------------------------------
+
+    def articles_without_vector(self, encoder: str) -> list[tuple[str, str]]:
+        """``(article id, content hash)`` of articles with no vector from ``encoder``."""
+        a, v = t.articles.c, t.vectors.c
+        have = select(v.content_hash).where(v.encoder == encoder)
+        q = select(a.id, a.content_hash).where(a.content_hash.not_in(have)).order_by(a.published, a.ingested_at, a.id)
+        with self.engine.connect() as conn:
+            return [(r[0], r[1]) for r in conn.execute(q)]
+
+    def put_vectors(self, encoder: str, rows: list[tuple[str, np.ndarray]]) -> None:
+        """Store one float32 vector per content hash (skipping hashes already stored)."""
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            have = set(conn.execute(select(t.vectors.c.content_hash).where(
+                (t.vectors.c.encoder == encoder) & t.vectors.c.content_hash.in_([h for h, _ in rows]))).scalars())
+            fresh = [{"content_hash": h, "encoder": encoder, "dim": int(vec.shape[0]),
+                      "data": np.asarray(vec, dtype="<f4").tobytes()} for h, vec in rows if h not in have]
+            if fresh:
+                conn.execute(t.vectors.insert(), fresh)
+
+    def vectors(self, encoder: str, article_ids: list[str]) -> dict[str, np.ndarray]:
+        """Vectors of the given articles under ``encoder`` (missing ones are absent)."""
+        a, v = t.articles.c, t.vectors.c
+        q = (select(a.id, v.data).join(t.vectors, (v.content_hash == a.content_hash) & (v.encoder == encoder))
+             .where(a.id.in_(article_ids)))
+        with self.engine.connect() as conn:
+            return {aid: np.frombuffer(data, dtype="<f4") for aid, data in conn.execute(q)}
 
     # -- reads ---------------------------------------------------------------
 

@@ -4,38 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Iterator
 
-from newsweave.analyse import text as text_stage
 from newsweave.analyse.text import languages_by_share
 from newsweave.core.config import Settings
 from newsweave.core.records import Paragraph
 from newsweave.ingest.meta import load_sidecar
 from newsweave.ingest.pipeline import IngestReport, ingest_items
 from newsweave.ingest.sources import SourceReader
+from newsweave.stages import STAGES
 from newsweave.store import Store, open_store
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Stage:
-    """An analysis stage run over stored articles whose output is missing or stale."""
-
-    name: str
-    version: str
-    run: Callable[[Store, str], None]
-
-
-def _text_stage(store: Store, article_id: str) -> None:
-    store.replace_text_analysis(article_id, text_stage.analyse_text(store.article_text(article_id)), text_stage.VERSION)
-
-
-# Later capabilities append their stage here; `run` executes them in order.
-STAGES: list[Stage] = [Stage(text_stage.STAGE, text_stage.VERSION, _text_stage)]
 
 
 @contextmanager
@@ -72,12 +54,14 @@ def analyse(settings: Settings, progress: Progress | None = None) -> dict[str, i
     done: dict[str, int] = {}
     with store_for(settings) as store:
         for stage in STAGES:
-            stale = store.stale_articles(stage.name, stage.version)
-            for article_id in stale:
-                stage.run(store, article_id)
+            pending = stage.pending(store)
+            for i in range(0, len(pending), settings.batch_size):
+                batch = pending[i : i + settings.batch_size]
+                stage.run(store, batch)
                 if progress:
-                    progress(f"{stage.name}: {article_id}")
-            done[stage.name] = len(stale)
+                    for article_id in batch:
+                        progress(f"{stage.name}: {article_id}")
+            done[stage.name] = len(pending)
     return done
 
 
@@ -115,5 +99,5 @@ def status(settings: Settings) -> dict[str, Any]:
             "schema_version": store.schema_version(),
             "counts": store.counts(),
             "languages": store.languages(),
-            "pending": {s.name: len(store.stale_articles(s.name, s.version)) for s in STAGES},
+            "pending": {s.name: len(s.pending(store)) for s in STAGES},
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, Any, Iterator, Optional
 
 import typer
@@ -135,6 +136,36 @@ def status(as_json: JsonFlag = False) -> None:
     out.print(f"articles: {c['articles']} ({c['near_duplicates']} near-duplicates), sentences: {c['sentences']}, paragraphs: {c['paragraphs']}")
     out.print("languages: " + (", ".join(f"{k} {v}" for k, v in info["languages"].items()) or "none"))
     out.print("pending: " + ", ".join(f"{k} {v}" for k, v in info["pending"].items()))
+
+
+@app.command()
+def dates(article: Annotated[Optional[str], typer.Option("--article", help="Only this article id.")] = None,
+          as_json: JsonFlag = False) -> None:
+    """List time expressions: text, span, resolved value, granularity and role."""
+    rows = jobs.dates(_settings(), article)
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} time expressions", title_justify="left")
+    for col in ("article", "text", "value", "granularity", "role"):
+        table.add_column(col, no_wrap=True, overflow="ellipsis")
+    for r in rows:
+        table.add_row(r["article"], r["text"], r["value"] or "[dim]unresolved[/dim]", r["granularity"], r["role"])
+    out.print(table)
+
+
+eval_app = typer.Typer(help="Score a stage on labelled data (../shared/data).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+DataDir = Annotated[Path, typer.Option("--data", help="Folder with the labelled data.", exists=True, file_okay=False)]
+
+
+@eval_app.command("time")
+def eval_time(data: DataDir = Path("../shared/data/timex"), as_json: JsonFlag = False) -> None:
+    """Temporal tagging on TimeML (*.tml): extraction F1 (relaxed, strict) and DATE value accuracy."""
+    from newsweave.eval.time import format_report
+
+    result = jobs.eval_time(data)
+    out.print_json(json.dumps(result)) if as_json else out.print(format_report(result), highlight=False)
 
 
 def main() -> None:

@@ -101,3 +101,16 @@ def status(settings: Settings) -> dict[str, Any]:
             "languages": store.languages(),
             "pending": {s.name: len(s.pending(store)) for s in STAGES},
         }
+
+
+def dates(settings: Settings, article: str | None = None) -> list[dict[str, Any]]:
+    """Time expressions with their resolved value and role, per article."""
+    with store_for(settings) as store:
+        return store.time_exprs(article)
+
+
+def eval_time(data: Path) -> dict[str, Any]:
+    """Score the temporal tagger on every TimeML file under ``data``."""
+    from newsweave.eval.time import evaluate_timeml
+
+    return evaluate_timeml(data)

@@ -17,7 +17,15 @@ from sqlalchemy import Connection, Engine, func, inspect, select, text
 from newsweave.core.errors import StoreError
 from newsweave.store.schema import SCHEMA_VERSION, metadata, schema_version
 
-STEPS: dict[int, Callable[[Connection], None]] = {}
+
+
+def _v2_time_exprs(conn: Connection) -> None:
+    from newsweave.store.schema import time_exprs
+
+    time_exprs.create(conn)  # with its indexes
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs}
 
 _PG_LOCK = 7_263_540  # any constant: serialises concurrent migrations on one server
 

@@ -164,6 +164,46 @@ class Store:
             ])
         conn.execute(t.article_stages.insert().values(article_id=aid, stage="text", version=stage_version, done_at=now))
 
+    # -- time ----------------------------------------------------------------
+
+    def article_for_analysis(self, article_id: str) -> dict[str, Any]:
+        """Text, language, publication date and sentence spans of one article."""
+        a, s = t.articles.c, t.sentences.c
+        with self.engine.connect() as conn:
+            row = conn.execute(select(a.id, a.text, a.lang, a.published, a.published_source)
+                               .where(a.id == article_id)).one()._asdict()
+            row["sentences"] = [(r[0], r[1]) for r in conn.execute(
+                select(s.start_char, s.end_char).where(s.article_id == article_id).order_by(s.idx))]
+        return row
+
+    def replace_time_exprs(self, article_id: str, rows: list[dict[str, Any]], version: str,
+                           published: tuple[str, str] | None = None) -> None:
+        """Swap an article's time expressions; ``published`` sets a date found in its dateline."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.time_exprs).where(t.time_exprs.c.article_id == article_id))
+            if rows:
+                conn.execute(t.time_exprs.insert(), [{"article_id": article_id, "idx": i, **r} for i, r in enumerate(rows)])
+            if published:
+                conn.execute(t.articles.update().where(t.articles.c.id == article_id)
+                             .values(published=published[0], published_source=published[1]))
+            self._mark_done(conn, article_id, "time", version)
+
+    def time_exprs(self, article_id: str | None = None) -> list[dict[str, Any]]:
+        """Stored time expressions, by article and position."""
+        c = t.time_exprs.c
+        q = select(c.article_id.label("article"), c.text, c.start_char.label("start"), c.end_char.label("end"),
+                   c.value, c.granularity, c.kind, c.role).order_by(c.article_id, c.idx)
+        if article_id is not None:
+            q = q.where(c.article_id == article_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    @staticmethod
+    def _mark_done(conn: Any, article_id: str, stage: str, version: str) -> None:
+        s = t.article_stages
+        conn.execute(delete(s).where((s.c.article_id == article_id) & (s.c.stage == stage)))
+        conn.execute(s.insert().values(article_id=article_id, stage=stage, version=version, done_at=datetime.now(UTC)))
+
     # -- vectors -------------------------------------------------------------
 
     def articles_without_vector(self, encoder: str) -> list[tuple[str, str]]:

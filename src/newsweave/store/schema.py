@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -110,3 +110,19 @@ article_stages = Table(
     Column("version", String(80), nullable=False),
     Column("done_at", DateTime(timezone=True), nullable=False),
 )
+
+# v2: time expressions, resolved against the publication date.
+time_exprs = Table(
+    "time_exprs",
+    metadata,
+    Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("value", String(40)),  # ISO day, month, year, week or interval; None if unresolved
+    Column("granularity", String(12), nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("role", String(16), nullable=False),  # publication | reported_event | background
+)
+Index("ix_time_exprs_value", time_exprs.c.value)

@@ -1,0 +1,28 @@
+"""The time-expression record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+GRANULARITIES = ("day", "week", "month", "year", "interval", "unknown")
+KINDS = ("explicit", "relative", "weekday", "deictic")
+
+
+@dataclass(frozen=True)
+class TimeExpr:
+    """One time expression found in a text.
+
+    ``start``/``end`` are character offsets into the tagged text and ``text``
+    is ``text[start:end]``; the span includes a leading preposition or article
+    ("on Friday", "A giugno", "την Τρίτη"). ``value`` is 'YYYY-MM-DD',
+    'YYYY-MM', 'YYYY', 'YYYY-Www' or an interval 'A/B' (quarters are month
+    intervals, decades year intervals); None when it cannot be resolved
+    (no anchor for a relative expression, or a vague one such as "recently").
+    """
+
+    start: int
+    end: int
+    text: str
+    value: str | None
+    granularity: str  # one of GRANULARITIES
+    kind: str  # one of KINDS

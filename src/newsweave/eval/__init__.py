@@ -1,0 +1,1 @@
+"""Quality evaluation of the analysis stages on the labelled sets in ../shared/data."""

@@ -1,0 +1,31 @@
+"""The time stage through the store: seed gold dates, datelines, unresolved without anchors."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import SEEDS, SEEDS_META, SHARED, cli_json, run_cli
+
+GOLD = json.loads((SHARED / "corpus" / "seeds.gold.json").read_text(encoding="utf-8"))["dates"]
+
+
+def test_all_gold_dates_resolve_through_the_store(db_url: str) -> None:
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=db_url).returncode == 0
+    rows = cli_json("dates", db=db_url)
+    found = {(r["article"][:3], r["text"].lower(), r["value"]) for r in rows}
+    for g in GOLD:
+        assert (g["article"], g["text"].lower(), g["value"]) in found, g
+    assert {r["role"] for r in rows} <= {"publication", "reported_event", "background"}
+    assert cli_json("status", db=db_url)["pending"] == {"text": 0, "time": 0}
+
+
+def test_without_sidecar_the_dateline_dates_004_and_others_stay_unknown(sqlite_url: str) -> None:
+    assert run_cli("run", str(SEEDS), db=sqlite_url).returncode == 0
+    arts = {r["id"][:3]: r for r in cli_json("articles", db=sqlite_url)}
+    assert arts["004"]["published"] == "2023-08-16" and arts["004"]["published_source"] == "dateline"
+    assert all(arts[k]["published"] is None for k in ("000", "001", "002", "003"))
+    rows = cli_json("dates", "--article", arts["000"]["id"], db=sqlite_url)
+    weekday = next(r for r in rows if r["text"].lower() == "domenica")
+    assert weekday["value"] is None  # no anchor: kept with its text, unresolved
+    rows = cli_json("dates", "--article", arts["004"]["id"], db=sqlite_url)
+    assert {(r["text"], r["value"]) for r in rows} >= {("16.08.2023", "2023-08-16"), ("ieri", "2023-08-15")}

@@ -104,7 +104,8 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
     store = open_store(db_url)
     with store.engine.begin() as conn:  # turn it back into what newsweave 0.1 (schema v1) wrote
         t.time_exprs.drop(conn)
-        conn.execute(delete(t.schema_version).where(t.schema_version.c.version > 1))
+        conn.execute(delete(t.schema_version))
+        conn.execute(t.schema_version.insert().values(version=1, applied_at=datetime.now(UTC)))
     store.close()
     store = open_store(db_url)
     assert store.schema_version() == SCHEMA_VERSION

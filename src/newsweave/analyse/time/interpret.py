@@ -193,8 +193,13 @@ def _quarter(g: Grammar, m: re.Match[str], anchor: dt.date | None, future: bool)
     return R.quarter_of(anchor, -1 - 4 * back) + ("relative",)
 
 
+_VAGUE_REFS = {"recently": "PAST_REF", "the past": "PAST_REF", "the future": "FUTURE_REF", "in the future": "FUTURE_REF"}
+
+
 def _vague(g: Grammar, m: re.Match[str], anchor: dt.date | None, future: bool) -> Result:
-    return None, "unknown", "deictic"
+    # TimeML's reference values: "now" points at the present, not at a calendar day.
+    word = " ".join(m.group("vg").lower().split())
+    return _VAGUE_REFS.get(word, "PRESENT_REF"), "unknown", "deictic"
 
 
 HANDLERS: dict[str, Callable[[Grammar, re.Match[str], dt.date | None, bool], Result]] = {

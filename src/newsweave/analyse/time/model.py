@@ -16,8 +16,9 @@ class TimeExpr:
     is ``text[start:end]``; the span includes a leading preposition or article
     ("on Friday", "A giugno", "την Τρίτη"). ``value`` is 'YYYY-MM-DD',
     'YYYY-MM', 'YYYY', 'YYYY-Www' or an interval 'A/B' (quarters are month
-    intervals, decades year intervals); None when it cannot be resolved
-    (no anchor for a relative expression, or a vague one such as "recently").
+    intervals, decades year intervals); TimeML's PRESENT_REF, PAST_REF or
+    FUTURE_REF for deictic words ("now", "recently", "in the future"); None
+    when it cannot be resolved (no anchor for a relative expression).
     """
 
     start: int

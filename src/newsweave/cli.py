@@ -154,6 +154,19 @@ def dates(article: Annotated[Optional[str], typer.Option("--article", help="Only
     out.print(table)
 
 
+@app.command()
+def timeline(lang: Annotated[str, typer.Option("--lang", help="Reader's language: its sources are preferred.")] = "en",
+             limit: Annotated[Optional[int], typer.Option("--limit", help="Keep only the N best-supported dates.")] = None,
+             as_json: JsonFlag = False) -> None:
+    """Chronological timeline over all articles: date, a sentence from the sources, supporting articles."""
+    entries = jobs.timeline(_settings(), lang, None, limit)
+    if as_json:
+        out.print_json(json.dumps(entries, ensure_ascii=False))
+        return
+    for e in entries:
+        out.print(f"[bold]{e['date']}[/bold]  {e['description']}  [dim]({e['lang']}; {', '.join(e['articles'])})[/dim]")
+
+
 eval_app = typer.Typer(help="Score a stage on labelled data (../shared/data).", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 DataDir = Annotated[Path, typer.Option("--data", help="Folder with the labelled data.", exists=True, file_okay=False)]
@@ -165,6 +178,15 @@ def eval_time(data: DataDir = Path("../shared/data/timex"), as_json: JsonFlag = 
     from newsweave.eval.time import format_report
 
     result = jobs.eval_time(data)
+    out.print_json(json.dumps(result)) if as_json else out.print(format_report(result), highlight=False)
+
+
+@eval_app.command("timeline")
+def eval_timeline(data: DataDir = Path("../shared/data/mlcrisis"), as_json: JsonFlag = False) -> None:
+    """Timelines against reference timelines (ML-Crisis): date-selection F1 and ROUGE-1 F per language."""
+    from newsweave.eval.timeline import format_report
+
+    result = jobs.eval_timeline(data)
     out.print_json(json.dumps(result)) if as_json else out.print(format_report(result), highlight=False)
 
 

@@ -114,3 +114,24 @@ def eval_time(data: Path) -> dict[str, Any]:
     from newsweave.eval.time import evaluate_timeml
 
     return evaluate_timeml(data)
+
+
+def timeline(settings: Settings, lang: str | None = "en", article_ids: list[str] | None = None,
+             max_entries: int | None = None) -> list[dict[str, Any]]:
+    """A chronological timeline over the given articles (all when None): date, sentence, sources."""
+    from newsweave.products.timeline import build_timeline, candidates
+
+    with store_for(settings) as store:
+        ids = [r["id"] for r in store.articles(article_ids)]  # unknown ids (e.g. skipped duplicates) drop out
+        cands = []
+        for article_id in ids:
+            article = store.article_for_analysis(article_id)
+            cands.extend(candidates(article, store.time_exprs(article_id)))
+    return [e.as_dict() for e in build_timeline(cands, lang, max_entries)]
+
+
+def eval_timeline(data: Path) -> dict[str, Any]:
+    """Score timelines against ML-Crisis-style reference timelines under ``data``."""
+    from newsweave.eval.timeline import evaluate_timeline
+
+    return evaluate_timeline(data)

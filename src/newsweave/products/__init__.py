@@ -1,0 +1,1 @@
+"""Products built from the analysed store: timelines (summaries and search land here too)."""

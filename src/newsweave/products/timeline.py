@@ -1,0 +1,95 @@
+"""Timelines: dated happenings, each described by one sentence taken from the sources.
+
+Every sentence holding a resolved day or month expression (other than the
+publication stamp) is a candidate for that date; an article with none offers
+its lead sentence at its publication date, since news reports what just
+happened. Dates are ranked by how many articles support them, and each
+selected date is described by its most central candidate sentence (the one
+sharing most words with the others for that date), preferring the reader's
+language when the date has a candidate in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+MAX_SENTENCE_CHARS = 400
+
+
+@dataclass
+class Candidate:
+    """One dated sentence from one article."""
+
+    date: str
+    text: str
+    lang: str | None
+    article: str
+
+
+@dataclass
+class TimelineEntry:
+    """One date of a timeline with the sentence chosen to describe it."""
+
+    date: str
+    description: str
+    lang: str | None
+    article: str
+    articles: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"date": self.date, "description": self.description, "lang": self.lang,
+                "article": self.article, "articles": self.articles}
+
+
+def candidates(article: dict[str, Any], exprs: list[dict[str, Any]]) -> list[Candidate]:
+    """Dated sentences of one article (``article``: id, text, lang, published, sentences)."""
+    text, spans = article["text"], article["sentences"]
+    found: list[Candidate] = []
+    for e in exprs:
+        value = e["value"] or ""
+        if e["role"] == "publication" or not _DAY_OR_MONTH.match(value):
+            continue
+        span = next(((s, t) for s, t in spans if s <= e["start"] < t), None)
+        if span and span[1] - span[0] <= MAX_SENTENCE_CHARS:
+            found.append(Candidate(value, text[span[0] : span[1]], article["lang"], article["id"]))
+    if not found and article.get("published") and spans:
+        s, t = spans[0]
+        found.append(Candidate(article["published"][:10], text[s:t][:MAX_SENTENCE_CHARS], article["lang"], article["id"]))
+    return found
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.casefold()) if len(w) > 2}
+
+
+def _central(preferred: list[Candidate], pool: list[Candidate]) -> Candidate:
+    """The preferred candidate sharing most words with the date's other candidates (ties: shorter)."""
+    bags = [(c, _words(c.text)) for c in pool]
+
+    def score(c: Candidate) -> tuple[float, int]:
+        mine = _words(c.text)
+        overlap = sum(len(mine & b) / (len(mine | b) or 1) for other, b in bags if other is not c)
+        return overlap, -len(c.text)
+
+    return max(preferred, key=score)
+
+
+def build_timeline(cands: list[Candidate], reader_lang: str | None = "en", max_entries: int | None = None) -> list[TimelineEntry]:
+    """Rank dates by supporting articles, describe each, return them in date order."""
+    by_date: dict[str, list[Candidate]] = defaultdict(list)
+    for c in cands:
+        by_date[c.date].append(c)
+    ranked = sorted(by_date, key=lambda d: (-len({c.article for c in by_date[d]}), -len(by_date[d]), d))
+    chosen = ranked[:max_entries] if max_entries else ranked
+    entries = []
+    for date in sorted(chosen):
+        pool = by_date[date]
+        preferred = [c for c in pool if c.lang == reader_lang] or pool
+        best = _central(preferred, pool)
+        entries.append(TimelineEntry(date, best.text, best.lang, best.article, sorted({c.article for c in pool})))
+    return entries

@@ -1,0 +1,18 @@
+"""Timeline quality on ML-Crisis (dev topics egypt, libya): pinned floors."""
+
+from __future__ import annotations
+
+from conftest import SHARED
+from newsweave.eval.timeline import evaluate_timeline
+
+# Measured 2026-11-23: overall date F1 0.219, ROUGE-1 F 0.382 (es 0.424/0.523, fr 0.182/0.422, it 0.052/0.202).
+FLOORS = {"date_f1": 0.19, "rouge1_f": 0.35}
+
+
+def test_timeline_scores_hold_their_floors() -> None:
+    result = evaluate_timeline(SHARED / "data" / "mlcrisis")
+    assert result["ingest_errors"] == 0
+    assert {(r["topic"], r["lang"]) for r in result["runs"]} == {
+        (t, lang) for t in ("egypt", "libya") for lang in ("es", "fr", "it")}
+    for metric, floor in FLOORS.items():
+        assert result["overall"][metric] >= floor, (metric, result["overall"])

@@ -1,0 +1,42 @@
+"""Timelines over the seeds (through the store) and the timeline scorer's pieces."""
+
+from __future__ import annotations
+
+from conftest import SEEDS, SEEDS_META, cli_json, run_cli
+from newsweave.eval.timeline import rouge1_f
+from newsweave.products.timeline import Candidate, build_timeline
+
+
+def test_seed_timeline_is_chronological_and_cites_its_sources(sqlite_url: str) -> None:
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    entries = cli_json("timeline", db=sqlite_url)
+    dates = [e["date"] for e in entries]
+    assert dates == sorted(dates)
+    by_date = {e["date"]: e for e in entries}
+    # the three reports of Kim's trip agree on his arrival, Tuesday 12 September 2023
+    arrival = by_date["2023-09-12"]
+    assert {a[:3] for a in arrival["articles"]} == {"000", "001", "003"}
+    assert arrival["lang"] == "en" and arrival["article"].startswith("003")  # the reader's language first
+    assert by_date["2024-11-29"]["article"].startswith("002")
+    for e in entries:
+        assert e["article"] in e["articles"] and e["description"]
+    top = cli_json("timeline", "--lang", "it", "--limit", "1", db=sqlite_url)
+    assert [e["date"] for e in top] == ["2023-09-12"] and top[0]["lang"] == "it"
+
+
+def test_dates_ranked_by_support_then_described_centrally() -> None:
+    cands = [
+        Candidate("2024-01-02", "The summit opened in Rome with ten leaders.", "en", "a"),
+        Candidate("2024-01-02", "Il vertice si è aperto a Roma con dieci leader.", "it", "b"),
+        Candidate("2024-01-02", "The summit opened in Rome on Tuesday, officials said.", "en", "c"),
+        Candidate("2024-01-01", "Leaders arrived.", "en", "a"),
+    ]
+    entries = build_timeline(cands, "en", max_entries=1)
+    assert [(e.date, e.articles) for e in entries] == [("2024-01-02", ["a", "b", "c"])]
+    assert entries[0].lang == "en"
+
+
+def test_rouge1() -> None:
+    assert rouge1_f("the cat sat", "the cat sat") == 1.0
+    assert rouge1_f("a b", "c d") == 0.0
+    assert abs(rouge1_f("the cat", "the cat sat down") - 2 * (1.0 * 0.5) / 1.5) < 1e-9

@@ -17,6 +17,9 @@ def test_all_gold_dates_resolve_through_the_store(db_url: str) -> None:
         assert (g["article"], g["text"].lower(), g["value"]) in found, g
     assert {r["role"] for r in rows} <= {"publication", "reported_event", "background"}
     assert cli_json("status", db=db_url)["pending"] == {"text": 0, "time": 0}
+    events = {r["id"][:3]: r["event_dates"] for r in cli_json("articles", db=db_url)}
+    assert "2024-11-29" in events["002"] and "2024-06" not in events["002"]  # June is background
+    assert {"2023-09-12", "2023-09-16", "2023-09-17"} <= set(events["000"])
 
 
 def test_without_sidecar_the_dateline_dates_004_and_others_stay_unknown(sqlite_url: str) -> None:

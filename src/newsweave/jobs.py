@@ -77,11 +77,22 @@ def articles(settings: Settings) -> list[dict[str, Any]]:
     with store_for(settings) as store:
         rows = store.articles()
         paragraph_langs = store.paragraph_languages()
+        happenings = _event_dates(store.time_exprs())
     for row in rows:
+        row["event_dates"] = happenings.get(row["id"], [])
         paras = [Paragraph(s, e, lang, 0.0) for s, e, lang in paragraph_langs.get(row["id"], [])]
         row["languages"] = languages_by_share(paras)
         row["ingested_at"] = _utc_iso(row["ingested_at"])
     return rows
+
+
+def _event_dates(exprs: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Per article, the resolved dates of what it reports (not background, not its dateline)."""
+    out: dict[str, set[str]] = {}
+    for e in exprs:
+        if e["role"] == "reported_event" and e["value"] and e["value"][:1].isdigit():
+            out.setdefault(e["article"], set()).add(e["value"])
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def _utc_iso(moment: datetime | None) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from newsweave.eval.time import (
     evaluate_timeml, format_report, gold_value, predicted_value, read_timeml,
 )
 
-SHARED = Path(os.environ.get("NEWSWEAVE_SHARED", Path(__file__).resolve().parents[2].parent / "shared"))
+from conftest import SHARED
 TIMEX = SHARED / "data" / "timex"
 
 # Measured: value_accuracy 0.881 (0.875 on gold with a calendar value), f1_relaxed 0.923,

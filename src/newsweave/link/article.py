@@ -1,0 +1,124 @@
+"""Group the mentions of one article before they are linked across articles.
+
+Within an article a short form names whoever was named in full there:
+"Mr. Kim" and "Kim" join "Kim Jong Un", "Πούτιν" joins "Βλαντίμιρ Πούτιν",
+"Kcna" joins "Korean Central News Agency". A short form that fits two full
+names of the article ("Kim" beside "Kim Jong Un" and "Kim Yo Jong") is left
+ambiguous: it is linked to neither, because a wrong merge of two people is
+worse than a missed link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from newsweave.link.model import Mention
+from newsweave.link.names import Surface, surname_tokens
+
+
+@dataclass
+class LocalCluster:
+    """Mentions of one article taken to be one entity."""
+
+    type: str
+    items: list[tuple[Mention, Surface]] = field(default_factory=list)
+    ref: str | None = None
+    keys: list[tuple[str, ...]] = field(default_factory=list)   # full forms: used across articles
+    weak: list[tuple[str, ...]] = field(default_factory=list)   # short forms joined here: not used across
+    acronyms: set[tuple[str, ...]] = field(default_factory=set)
+    kind: str = "name"          # name | short (one-token person, no full name here) | ambiguous | nonname
+
+    def add(self, m: Mention, s: Surface, weak: bool = False) -> None:
+        self.items.append((m, s))
+        target = self.weak if weak else self.keys
+        for k in s.keys:
+            if k not in target:
+                target.append(k)
+        for a in (s.acronym, s.paren_acronym):
+            if a:
+                self.acronyms.add(a)
+
+    @property
+    def full_person(self) -> bool:
+        return self.type == "PER" and self.kind == "name" and any(len(k) > 1 for k in self.keys)
+
+    @property
+    def surnames(self) -> set[str]:
+        out: set[str] = set()
+        for k in self.keys:
+            if len(k) > 1:
+                out |= surname_tokens(k)
+        return out
+
+
+def cluster_article(items: list[tuple[Mention, Surface, str | None]]) -> list[LocalCluster]:
+    """Local clusters of one article's mentions; each item is (mention, surface, gazetteer ref)."""
+    clusters: list[LocalCluster] = []
+    by_ref: dict[tuple[str, str], LocalCluster] = {}
+    by_key: dict[tuple[str, tuple[str, ...]], LocalCluster] = {}
+    singles: list[tuple[Mention, Surface]] = []
+
+    def index(c: LocalCluster, s: Surface) -> None:
+        for k in s.keys:
+            by_key.setdefault((c.type, k), c)
+
+    for m, s, ref in items:
+        if not s.is_name:
+            c = LocalCluster(m.type, kind="nonname")
+            c.add(m, s)
+            clusters.append(c)
+        elif ref:
+            c = by_ref.get((m.type, ref))
+            if c is None:
+                c = by_ref[(m.type, ref)] = LocalCluster(m.type, ref=ref)
+                clusters.append(c)
+            c.add(m, s)
+        elif s.short:
+            singles.append((m, s))
+        else:
+            c = next((by_key[(m.type, k)] for k in s.keys if (m.type, k) in by_key), None)
+            if c is None:
+                c = LocalCluster(m.type)
+                clusters.append(c)
+            c.add(m, s)
+            index(c, s)
+
+    groups: dict[tuple[str, tuple[str, ...]], list[tuple[Mention, Surface]]] = {}
+    for m, s in singles:
+        groups.setdefault((m.type, s.key), []).append((m, s))
+    for (etype, key), members in groups.items():
+        target, weak = _short_form_target(etype, key, members, clusters, by_key)
+        if target is None:
+            kind = "name" if etype != "PER" else ("ambiguous" if weak else "short")
+            target, weak = LocalCluster(etype, kind=kind), False
+            clusters.append(target)
+        for m, s in members:
+            target.add(m, s, weak=weak)
+            index(target, s)
+    return clusters
+
+
+def _short_form_target(
+    etype: str,
+    key: tuple[str, ...],
+    members: list[tuple[Mention, Surface]],
+    clusters: list[LocalCluster],
+    by_key: dict,
+) -> tuple[LocalCluster | None, bool]:
+    """The local cluster a one-word name belongs to and whether it joins as a weak (short) form.
+    (None, True) for a person's surname shared by several full names of the article."""
+    if (etype, key) in by_key:
+        return by_key[(etype, key)], False
+    tok = key[0]
+    same = [c for c in clusters if c.type == etype and c.kind == "name" and c.ref is None]
+    if etype == "PER":
+        fits = [c for c in same if c.full_person and tok in c.surnames]
+        return (fits[0], True) if len(fits) == 1 else (None, bool(fits))
+    fits = [c for c in same if key in c.acronyms]
+    if len(fits) == 1:
+        return fits[0], False  # an acronym is an alias, usable across articles
+    if etype != "ORG" or any(s.legal_form for _, s in members):
+        # "Apple Inc." is a full name; products are not shortened ("iPod" is not "iPod nano")
+        return None, False
+    fits = [c for c in same if any(len(k) > 1 and k[0] == tok for k in c.keys)]
+    return (fits[0], True) if len(fits) == 1 else (None, False)  # "Northrop" of "Northrop Grumman"

@@ -1,0 +1,280 @@
+"""Link mentions to canonical entities across articles, languages and scripts.
+
+Each article is first grouped on its own (``article.cluster_article``); each
+group then joins an existing entity when it names the same gazetteer place or
+seeded organisation, shares a full-form key, or is a close transliteration of
+one (every token similar, same token count). A one-word person name seen
+without its full form joins a full name elsewhere only when that word is the
+family name of exactly one known person; it never joins another bare surname,
+so two people who share a surname are never merged through it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from newsweave.link.article import LocalCluster, cluster_article
+from newsweave.link.gazetteer import place_ref, ref_name, seed_ref
+from newsweave.link.keys import fold, shape, similar, slug, strip_accents
+from newsweave.link.model import Entity, Mention
+from newsweave.link.names import Surface, analyse_surface
+from newsweave.link.translit import script_of, transliterate
+
+_MAX_CANDIDATES = 500
+
+
+@lru_cache(maxsize=100_000)
+def _analyse(text: str, etype: str, lang: str | None) -> tuple[Surface, str | None]:
+    s = analyse_surface(text, etype, lang)
+    ref = None
+    if s.is_name:
+        if etype == "LOC":
+            ref = seed_ref(s) or place_ref(s)
+        elif etype == "ORG":
+            ref = seed_ref(s) or place_ref(s, territories_only=True)
+    return s, ref
+
+
+@dataclass
+class _Ent:
+    id: str
+    type: str
+    order: int
+    ref: str | None = None
+    kind: str = "name"
+    mentions: list[Mention] = field(default_factory=list)
+    forms: Counter = field(default_factory=Counter)        # (lang, core, n_tokens) of full forms
+    keys: set[tuple[str, ...]] = field(default_factory=set)
+    translit_keys: set[tuple[str, ...]] = field(default_factory=set)   # from non-Latin spellings
+    surnames: set[str] = field(default_factory=set)
+
+
+class Linker:
+    """Incremental linker: ``add`` one article's mentions at a time, read ``entities()`` any time.
+
+    Ids returned by ``add`` are final for that moment; a later article can fold
+    an entity into another (a bare surname into the full name that turns up
+    later, or two entities bridged by one article): ``resolve`` follows such moves.
+    """
+
+    def __init__(self, reader_lang: str = "en") -> None:
+        self.reader_lang = reader_lang
+        self._ents: dict[str, _Ent] = {}
+        self._parent: dict[str, str] = {}
+        self._by_ref: dict[tuple[str, str], str] = {}
+        self._by_key: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
+        self._by_weak: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
+        self._by_acronym: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
+        self._by_shape: dict[tuple[str, tuple[int, str, str]], set[str]] = defaultdict(set)
+        self._translit_seen = False
+        self._surnames: dict[str, set[str]] = defaultdict(set)
+        self._pending: dict[str, set[str]] = defaultdict(set)
+
+    def resolve(self, entity_id: str) -> str:
+        """The current id of an entity that may since have been merged into another."""
+        while entity_id in self._parent:
+            entity_id = self._parent[entity_id]
+        return entity_id
+
+    def _live(self, ids: set[str]) -> set[str]:
+        return {self.resolve(i) for i in ids}
+
+    def add(self, mentions_of_one_article: list[Mention]) -> list[tuple[Mention, str]]:
+        """Link one article's mentions; returns (mention, entity id) in input order."""
+        by_article: dict[str, list[Mention]] = defaultdict(list)
+        for m in mentions_of_one_article:
+            by_article[m.article].append(m)
+        assigned: dict[int, str] = {}
+        for article, ms in by_article.items():
+            items = [(m, *_analyse(m.text, m.type, m.lang)) for m in ms]
+            for c in cluster_article(items):
+                eid = self._place(c, article)
+                for m, _ in c.items:
+                    assigned[id(m)] = eid
+        return [(m, self.resolve(assigned[id(m)])) for m in mentions_of_one_article]
+
+    def _new(self, base: str, c: LocalCluster, kind: str | None = None) -> _Ent:
+        eid = base
+        if eid in self._ents or eid in self._parent:
+            eid = f"{base}~{c.ref or c.items[0][0].article}"
+        n = 2
+        while eid in self._ents or eid in self._parent:  # only repeated identical mentions get here
+            eid = f"{base}~{c.ref or c.items[0][0].article}~{n}"
+            n += 1
+        e = _Ent(eid, c.type, len(self._ents) + len(self._parent), ref=c.ref, kind=kind or c.kind)
+        self._ents[eid] = e
+        return e
+
+    def _place(self, c: LocalCluster, article: str) -> str:
+        m0, s0 = c.items[0]
+        if c.kind == "nonname":
+            e = self._new(f"{c.type}:{slug(fold(m0.text)) or 'x'}@{article}:{m0.start}", c)
+        elif c.kind == "ambiguous":
+            e = self._new(f"{c.type}:{slug(s0.key)}@{article}", c)
+        elif c.ref:
+            eid = self._by_ref.get((c.type, c.ref))
+            if eid is None:
+                e = self._new(f"{c.type}:{_readable(ref_name(c.ref) or c.ref)}", c)
+                self._by_ref[(c.type, c.ref)] = e.id
+            else:
+                e = self._ents[self.resolve(eid)]
+        elif c.kind == "short":
+            tok = s0.key[0]
+            fits = self._live(self._surnames.get(tok, set()))
+            if len(fits) == 1:
+                e = self._ents[fits.pop()]
+            else:
+                e = self._ents.get(f"PER:{tok}@{article}") or self._new(f"PER:{tok}@{article}", c)
+                self._pending[tok].add(e.id)
+        else:
+            e = self._match(c)
+        self._absorb(e, c)
+        return e.id
+
+    def _match(self, c: LocalCluster) -> _Ent:
+        hits: set[str] = set()
+        for k in c.keys:
+            hits |= self._by_key.get((c.type, k), set())
+        if not hits and len(c.keys) and all(len(k) == 1 for k in c.keys) and c.type != "PER":
+            for k in c.keys:
+                hits |= self._by_acronym.get((c.type, k), set())
+        if c.type != "PER":
+            # "Apple Computer ... Apple" in one article ties the two names, across articles too,
+            # whichever is seen first. Never for people: two people sharing a surname would merge.
+            for index, keys in ((self._by_key, c.weak), (self._by_weak, c.keys)):
+                weak = self._live(set().union(set(), *(index.get((c.type, k), set()) for k in keys)))
+                if len(weak) == 1:
+                    hits |= weak
+        # Spelling similarity only bridges scripts (Τραμπ ~ Trump): between two Latin spellings
+        # it would merge Carson with Carlson, Jones with Jonas.
+        latin = all(s.latin for _, s in c.items)
+        if not hits and (not latin or self._translit_seen):
+            cands: set[str] = set()
+            for k in c.keys[:4]:
+                ids = self._by_shape.get((c.type, shape(k)), set())
+                if len(ids) <= _MAX_CANDIDATES:  # too common a shape to compare one by one
+                    cands |= ids
+            for eid in sorted(self._live(cands), key=lambda i: self._ents[i].order):
+                e = self._ents[eid]
+                pool = e.translit_keys if latin else e.keys
+                if e.kind == "name" and any(similar(a, b, c.type) for a in c.keys[:4] for b in pool):
+                    hits.add(eid)
+                    break
+        live = sorted(self._live(hits), key=lambda i: self._ents[i].order)
+        if not live:
+            return self._new(f"{c.type}:{slug(c.keys[0])}", c)
+        if c.type == "PER" and len(live) > 1:
+            # two known people fit: keep to the one the preferred spelling names, merge nobody
+            primary = self._live(self._by_key.get(("PER", c.keys[0]), set()))
+            live = [i for i in live if i in primary][:1] or live[:1]
+        winner = self._ents[live[0]]
+        for other in live[1:]:
+            self._merge(self._ents[other], winner)
+        return winner
+
+    def _merge(self, loser: _Ent, winner: _Ent) -> None:
+        if loser is winner:
+            return
+        winner.mentions += loser.mentions
+        winner.forms += loser.forms
+        winner.keys |= loser.keys
+        winner.translit_keys |= loser.translit_keys
+        winner.surnames |= loser.surnames
+        winner.order = min(winner.order, loser.order)
+        self._parent[loser.id] = winner.id
+        del self._ents[loser.id]
+        self._index(winner)
+
+    def _absorb(self, e: _Ent, c: LocalCluster) -> None:
+        full_keys = set(c.keys)
+        for m, s in c.items:
+            e.mentions.append(m)
+            if s.is_name and s.key in full_keys:
+                e.forms[(m.lang or "und", s.core, len(s.key))] += 1
+        if c.kind == "name" and e.kind == "name":
+            if c.type != "PER":
+                for k in c.weak:
+                    self._by_weak[(c.type, k)].add(e.id)
+            e.keys |= full_keys
+            e.translit_keys |= {k for _, s in c.items if not s.latin for k in s.keys if k in full_keys}
+            if c.full_person:
+                e.surnames |= c.surnames
+        self._index(e, c.acronyms)
+
+    def _index(self, e: _Ent, acronyms: set[tuple[str, ...]] = frozenset()) -> None:
+        if e.kind != "name":
+            return
+        for k in e.keys:
+            self._by_key[(e.type, k)].add(e.id)
+            self._by_shape[(e.type, shape(k))].add(e.id)
+        self._translit_seen = self._translit_seen or bool(e.translit_keys)
+        for a in acronyms:
+            self._by_acronym[(e.type, a)].add(e.id)
+        if e.type == "PER":
+            for tok in e.surnames:
+                self._surnames[tok].add(e.id)
+                fits = self._live(self._surnames[tok])
+                if len(fits) == 1 and self._pending.get(tok):
+                    for pid in list(self._pending.pop(tok)):
+                        p = self._ents.get(self.resolve(pid))
+                        if p is not None and p is not e:
+                            self._merge(p, e)
+
+    def entities(self) -> list[Entity]:
+        """Every entity so far, in order of first appearance, named for ``reader_lang``."""
+        out = []
+        for e in sorted(self._ents.values(), key=lambda x: x.order):
+            aliases: dict[str, list[str]] = defaultdict(list)
+            for m in e.mentions:
+                lang = m.lang or "und"
+                if m.text not in aliases[lang]:
+                    aliases[lang].append(m.text)
+            out.append(Entity(id=e.id, name=self._display(e), type=e.type, languages=sorted(aliases),
+                              aliases=dict(aliases), mentions=list(e.mentions)))
+        return out
+
+    def _display(self, e: _Ent) -> str:
+        lang = self.reader_lang
+        if e.ref:
+            local = Counter({core: n for (lg, core, _), n in e.forms.items() if lg == lang})
+            name = ref_name(e.ref, lang)
+            if e.ref.startswith("C") and lang != "en" and local:
+                return local.most_common(1)[0][0]
+            if name:
+                return name
+        if not e.forms:
+            return e.mentions[0].text
+        # a person is named in full ("Vladimir Putin", not the more frequent "Putin")
+        longest = max(n for (_, _, n) in e.forms) if e.type == "PER" else 0
+        totals: Counter = Counter()
+        for (lg, core, n), cnt in e.forms.items():
+            if n >= longest:
+                totals[core] += cnt
+        # ties go to the form seen first (Counter keeps insertion order, max keeps the first)
+        latin = [(cnt, core) for core, cnt in totals.items() if _is_latin(core)]
+        if latin:
+            return max(latin, key=lambda x: x[0])[1]
+        return transliterate(max(totals.items(), key=lambda x: x[1])[0])
+
+
+def _is_latin(text: str) -> bool:
+    return script_of(text) == "latin"
+
+
+def _readable(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", strip_accents(name)).strip("-") or "x"
+
+
+def link_mentions(mentions: list[Mention], reader_lang: str = "en") -> list[Entity]:
+    """Link ``mentions`` of any number of articles into canonical entities (articles in order of
+    first appearance, each linked as one ``Linker.add`` call)."""
+    by_article: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_article[m.article].append(m)
+    linker = Linker(reader_lang)
+    for ms in by_article.values():
+        linker.add(ms)
+    return linker.entities()

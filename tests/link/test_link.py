@@ -1,0 +1,259 @@
+"""Cross-lingual entity linking: transliteration, keys, people, places, organisations, seeds."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from newsweave.link import Entity, Linker, Mention, link_mentions, transliterate
+from newsweave.link.build_gazetteer import DATA_FILE
+from newsweave.link.keys import FOLD_VERSION, primary_key
+
+from conftest import SHARED
+CORPUS = SHARED / "corpus"
+
+
+def _article(article: str, lang: str | None, *mentions: tuple[str, str]) -> list[Mention]:
+    out, pos = [], 0
+    for text, etype in mentions:
+        out.append(Mention(article, text, etype, lang, pos, pos + len(text)))
+        pos += len(text) + 5
+    return out
+
+
+def _entity_of(entities: list[Entity], article: str, text: str) -> Entity:
+    return next(e for e in entities for m in e.mentions if m.article == article and m.text == text)
+
+
+def _one(*mentions: Mention) -> bool:
+    return len({e.id for e in link_mentions(list(mentions))}) == 1
+
+
+# -- transliteration ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "latin"),
+    [
+        ("Βλαντίμιρ Πούτιν", "Vladimir Putin"),
+        ("Κιμ Γιονγκ Ουν", "Kim Yong Un"),
+        ("Βλαδιβοστόκ", "Vladivostok"),
+        ("Μπάιντεν", "Baiden"),              # initial μπ -> b, άι is two vowels
+        ("Ντόναλντ Τραμπ", "Donald Tramp"),   # ντ after a consonant -> d, final μπ -> mp
+        ("Σεργκέι Λαβρόφ", "Sergei Lavrof"),
+        ("ΝΑΤΟ", "NATO"),
+        ("Владимир Путин", "Vladimir Putin"),
+        ("Дмитрий Песков", "Dmitri Peskov"),
+        ("Сергей Шойгу", "Sergey Shoygu"),
+        ("Kim Jong-un", "Kim Jong-un"),
+    ],
+)
+def test_transliterate(source: str, latin: str) -> None:
+    assert transliterate(source) == latin
+
+
+def test_transliterate_script_hint_selects_ukrainian() -> None:
+    assert transliterate("Харків", "uk") == "Kharkiv"
+    assert transliterate("Πεσκόφ", "Grek") == "Peskof"
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["Κιμ Γιονγκ Ουν", "Kim Jong Un", "Kim Jong-un", "KIM JONG UN"],
+        ["Ντμίτρι Πεσκόφ", "Dmitri Peskov", "Dmitry Peskov", "Дмитрий Песков", "Dmitrij Peskow"],
+        ["Βλαντίμιρ Πούτιν", "Vladimir Putin", "Wladimir Putin", "Владимир Путин"],
+        ["Βλαδιβοστόκ", "Vladivostok", "Владивосток"],
+        ["Πιονγιάνγκ", "Pyongyang", "Πιονγκγιάνγκ", "P'yŏngyang"],
+        ["Сергей Шойгу", "Sergei Shoigu", "Sergej Šojgu"],
+    ],
+)
+def test_spellings_share_a_key(spellings: list[str]) -> None:
+    assert len({primary_key(s) for s in spellings}) == 1
+
+
+def test_different_people_keep_different_keys() -> None:
+    keys = [primary_key(s) for s in ("Kim Jong Un", "Kim Yo Jong", "Kim Jong Nam", "Kim Jong Il")]
+    assert len(set(keys)) == 4
+
+
+# -- people ------------------------------------------------------------------------------------
+
+
+def test_people_sharing_a_surname_never_merge() -> None:
+    ms = (
+        _article("a", "en", ("Kim Jong Un", "PER"), ("Kim Yo Jong", "PER"), ("Kim", "PER"), ("Mr. Kim", "PER"))
+        + _article("b", "en", ("Kim Jong Nam", "PER"), ("Kim", "PER"))
+        + _article("c", "en", ("Kim", "PER"))
+        + _article("d", "en", ("Sergei Shoigu", "PER"), ("Sergei Lavrov", "PER"), ("Shoigu", "PER"),
+                   ("Lavrov", "PER"), ("Sergei", "PER"))
+        + _article("e", "ru", ("Сергей Лавров", "PER"), ("Лавров", "PER"))
+    )
+    ents = link_mentions(ms)
+    un, yo, nam = (_entity_of(ents, a, t) for a, t in (("a", "Kim Jong Un"), ("a", "Kim Yo Jong"), ("b", "Kim Jong Nam")))
+    assert len({un.id, yo.id, nam.id}) == 3
+    # "Kim" beside two full Kims is ambiguous: linked to neither
+    short_a = _entity_of(ents, "a", "Kim")
+    assert short_a.id not in {un.id, yo.id} and _entity_of(ents, "a", "Mr. Kim").id == short_a.id
+    assert _entity_of(ents, "b", "Kim").id == nam.id            # the only Kim of its article
+    assert _entity_of(ents, "c", "Kim").id not in {un.id, yo.id, nam.id, short_a.id}
+    shoigu, lavrov = _entity_of(ents, "d", "Sergei Shoigu"), _entity_of(ents, "d", "Sergei Lavrov")
+    assert shoigu.id != lavrov.id
+    assert _entity_of(ents, "d", "Shoigu").id == shoigu.id and _entity_of(ents, "d", "Lavrov").id == lavrov.id
+    assert _entity_of(ents, "d", "Sergei").id not in {shoigu.id, lavrov.id}  # a first name names nobody
+    assert _entity_of(ents, "e", "Сергей Лавров").id == lavrov.id == _entity_of(ents, "e", "Лавров").id
+
+
+def test_latin_spellings_are_not_merged_by_similarity_alone() -> None:
+    assert not _one(*_article("a", "en", ("Ben Carson", "PER")), *_article("b", "en", ("Ben Carlson", "PER")))
+    assert not _one(*_article("a", "en", ("John Jones", "PER")), *_article("b", "en", ("John Jonas", "PER")))
+
+
+def test_similarity_bridges_scripts() -> None:
+    assert _one(*_article("a", "el", ("Ντόναλντ Τραμπ", "PER")), *_article("b", "en", ("Donald Trump", "PER")))
+    assert _one(*_article("a", "el", ("Τζο Μπάιντεν", "PER")), *_article("b", "en", ("Joe Biden", "PER")))
+
+
+def test_short_forms_attach_within_the_article() -> None:
+    ms = _article("a", "it", ("il presidente Putin", "PER"), ("Vladimir Putin", "PER"), ("Sig. Putin", "PER"))
+    ms += _article("b", "el", ("Πούτιν", "PER"), ("Βλαντίμιρ Πούτιν", "PER"))
+    ents = link_mentions(ms)
+    assert len(ents) == 1 and ents[0].name == "Vladimir Putin"
+    assert ents[0].languages == ["el", "it"]
+    assert sorted(ents[0].aliases["el"]) == ["Βλαντίμιρ Πούτιν", "Πούτιν"]
+
+
+def test_bare_surname_joins_a_full_name_seen_later() -> None:
+    linker = Linker()
+    [(_, first)] = linker.add(_article("x", "it", ("Putin", "PER")))
+    assert first == "PER:putin@x"
+    ids = {eid for _, eid in linker.add(_article("y", "en", ("Vladimir Putin", "PER"), ("Putin", "PER")))}
+    assert ids == {"PER:vladimir-putin"}
+    assert linker.resolve(first) == "PER:vladimir-putin"
+    assert [(e.id, len(e.mentions)) for e in linker.entities()] == [("PER:vladimir-putin", 3)]
+
+
+def test_ids_do_not_depend_on_order_or_spelling() -> None:
+    a = _article("a", "el", ("Κιμ Γιονγκ Ουν", "PER"))
+    b = _article("b", "en", ("Kim Jong-un", "PER"))
+    assert [e.id for e in link_mentions(a + b)] == [e.id for e in link_mentions(b + a)] == ["PER:kim-iong-un"]
+
+
+def test_pronouns_and_descriptions_stay_unlinked() -> None:
+    ms = _article("a", "en", ("Apple", "ORG"), ("it", "ORG"), ("the company", "ORG"))
+    ms += _article("b", "en", ("Apple", "ORG"), ("it", "ORG"), ("Boeing's European rival", "ORG"))
+    ents = link_mentions(ms)
+    assert [len(e.mentions) for e in ents if e.id == "ORG:aple"] == [2]
+    assert len(ents) == 5
+
+
+# -- places and organisations ------------------------------------------------------------------
+
+
+def test_places_from_cldr_and_geonames() -> None:
+    ms = (
+        _article("a", "it", ("Mosca", "LOC"), ("Corea del Nord", "LOC"), ("Ucraina", "LOC"), ("Stati Uniti", "LOC"))
+        + _article("b", "el", ("Μόσχα", "LOC"), ("Βόρειας Κορέας", "LOC"), ("Ουκρανία", "LOC"), ("ΗΠΑ", "LOC"))
+        + _article("c", "en", ("Moscow", "LOC"), ("North Korea", "LOC"), ("Ukraine", "LOC"), ("U.S.", "LOC"))
+        + _article("d", "es", ("Moscú", "LOC"), ("EE.UU.", "LOC"))
+    )
+    ents = link_mentions(ms)
+    assert [(e.id, e.name, len(e.mentions)) for e in ents] == [
+        ("LOC:moscow", "Moscow", 4), ("LOC:north-korea", "North Korea", 3),
+        ("LOC:ukraine", "Ukraine", 3), ("LOC:united-states", "United States", 4),
+    ]
+    assert [e.name for e in link_mentions(ms, reader_lang="it")] == ["Mosca", "Corea del Nord", "Ucraina", "Stati Uniti"]
+
+
+def test_organisations_seeds_and_acronyms() -> None:
+    ms = (
+        _article("a", "it", ("Cremlino", "ORG"), ("KCNA", "ORG"), ("ONU", "ORG"))
+        + _article("b", "el", ("Κρεμλίνο", "ORG"), ("ΟΗΕ", "ORG"))
+        + _article("c", "it", ("Korean Central News Agency", "ORG"), ("Kcna", "ORG"), ("Nazioni Unite", "ORG"))
+        + _article("d", "en", ("Kremlin", "ORG"), ("United Nations", "ORG"))
+    )
+    ents = link_mentions(ms)
+    assert sorted((e.id, e.name, len(e.mentions)) for e in ents) == [
+        ("ORG:kna", "KCNA", 3), ("ORG:kremlin", "Kremlin", 3), ("ORG:united-nations", "United Nations", 4),
+    ]
+
+
+def test_shipped_gazetteer_matches_the_fold_rules() -> None:
+    with gzip.open(DATA_FILE, "rt", encoding="utf-8") as fh:
+        data = json.load(fh)
+    assert data["fold_version"] == FOLD_VERSION
+    for name, ref in (("Μόσχα", "C524901"), ("Mosca", "C524901"), ("Βόρεια Κορέα", "T:KP"), ("Ουκρανία", "T:UA")):
+        assert data["keys"][" ".join(primary_key(name))] == ref
+
+
+# -- the seed articles -------------------------------------------------------------------------
+
+
+def _seed_mentions() -> tuple[list[Mention], dict[Mention, str]]:
+    gold = json.loads((CORPUS / "seeds.gold.json").read_text(encoding="utf-8"))
+    langs = {}
+    for line in (CORPUS / "seeds.meta.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        langs[row["file"][:3]] = row["lang"]
+    texts = {p.name[:3]: p.read_text(encoding="utf-8") for p in (CORPUS / "seeds").iterdir()}
+    mentions: list[Mention] = []
+    owner: dict[Mention, str] = {}
+
+    def find(article: str, form: str, etype: str, name: str, short: bool) -> None:
+        text, i = texts[article], texts[article].find(form)
+        while i >= 0:
+            j = i + len(form)
+            whole = (i == 0 or not text[i - 1].isalnum()) and (j >= len(text) or not text[j].isalnum())
+            inside = any(m.article == article and m.start < j and i < m.end for m in mentions)
+            if not short or (whole and not inside):
+                m = Mention(article, form, etype, langs[article], i, j)
+                mentions.append(m)
+                owner[m] = name
+            i = text.find(form, i + 1)
+
+    for ent in gold["entities"]:
+        for article, forms in ent["mentions"].items():
+            for form in forms:
+                find(article, form, ent["type"], ent["name"], short=False)
+    for form, etype, name in (("Mr. Kim", "PER", "Kim Jong Un"), ("Kim", "PER", "Kim Jong Un"),
+                              ("Κιμ", "PER", "Kim Jong Un"), ("Πούτιν", "PER", "Vladimir Putin"),
+                              ("Putin", "PER", "Vladimir Putin"), ("Kcna", "ORG", "KCNA")):
+        for article in sorted(texts):
+            find(article, form, etype, name, short=True)
+    mentions.sort(key=lambda m: (m.article, m.start))
+    return mentions, owner
+
+
+@pytest.mark.skipif(not (CORPUS / "seeds.gold.json").exists(), reason="shared seed corpus not present")
+def test_seed_articles_link_to_the_gold_entities() -> None:
+    mentions, owner = _seed_mentions()
+    gold = json.loads((CORPUS / "seeds.gold.json").read_text(encoding="utf-8"))
+    ents = link_mentions(mentions)
+    assert sum(len(e.mentions) for e in ents) == len(mentions)
+    for e in ents:
+        assert len({owner[m] for m in e.mentions}) == 1, f"{e.id} merges {sorted({owner[m] for m in e.mentions})}"
+    by_name = {}
+    for g in gold["entities"]:
+        predicted = [e for e in ents if any(owner[m] == g["name"] for m in e.mentions)]
+        assert len(predicted) == 1, f"{g['name']} split over {[e.id for e in predicted]}"
+        e = predicted[0]
+        assert {m.article for m in e.mentions} == set(g["mentions"]), g["name"]
+        assert set(e.languages) == {m.lang for m in mentions if owner[m] == g["name"]}
+        by_name[g["name"]] = e
+    for name in ("Moscow", "North Korea", "Ukraine", "Pyongyang", "Vladimir Putin", "Vladivostok", "Kremlin", "KCNA"):
+        assert by_name[name].name == name
+    assert by_name["Dmitry Peskov"].name == "Dmitri Peskov"  # the Latin form the articles use
+
+
+@pytest.mark.slow
+def test_gazetteer_rebuilds_from_installed_packages() -> None:
+    from newsweave.link.build_gazetteer import build
+
+    with gzip.open(DATA_FILE, "rt", encoding="utf-8") as fh:
+        shipped = json.load(fh)
+    rebuilt = build()
+    assert rebuilt["built_from"] == shipped["built_from"], "rebuild the file for these package versions"
+    assert rebuilt["keys"] == shipped["keys"] and rebuilt["names"] == shipped["names"]

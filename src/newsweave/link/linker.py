@@ -165,7 +165,8 @@ class Linker:
                     break
         live = sorted(self._live(hits), key=lambda i: self._ents[i].order)
         if not live:
-            return self._new(f"{c.type}:{slug(c.keys[0])}", c)
+            # a mention with no letters or digits ("«") has no key: it stands alone
+            return self._new(f"{c.type}:{slug(c.keys[0]) if c.keys else 'unnamed'}", c)
         if c.type == "PER" and len(live) > 1:
             # two known people fit: keep to the one the preferred spelling names, merge nobody
             primary = self._live(self._by_key.get(("PER", c.keys[0]), set()))

@@ -25,7 +25,14 @@ def _v2_time_exprs(conn: Connection) -> None:
     time_exprs.create(conn)  # with its indexes
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs}
+def _v3_entities(conn: Connection) -> None:
+    from newsweave.store.schema import entities, mentions
+
+    mentions.create(conn)
+    entities.create(conn)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs, 3: _v3_entities}
 
 _PG_LOCK = 7_263_540  # any constant: serialises concurrent migrations on one server
 

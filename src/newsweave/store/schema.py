@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -126,3 +126,31 @@ time_exprs = Table(
     Column("role", String(16), nullable=False),  # publication | reported_event | background
 )
 Index("ix_time_exprs_value", time_exprs.c.value)
+
+# v3: entity mentions (from the recogniser) and the canonical entities they link to.
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("type", String(8), nullable=False),  # PER | ORG | LOC | MISC
+    Column("lang", String(16)),
+    Column("entity_id", String(255)),  # set by the link stage
+)
+Index("ix_mentions_entity", mentions.c.entity_id)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(255), primary_key=True),  # derived from type + canonical key: stable
+    Column("name", Text, nullable=False),  # display name in English
+    Column("type", String(8), nullable=False),
+    Column("languages", Text, nullable=False),  # JSON list
+    Column("aliases", Text, nullable=False),  # JSON {lang: [forms]}
+    Column("n_mentions", Integer, nullable=False),
+    Column("n_articles", Integer, nullable=False),
+    Column("linker", String(80), nullable=False),
+)

@@ -1,4 +1,4 @@
-"""The time stage through the store: seed gold dates, datelines, unresolved without anchors."""
+"""Analysis stages through the store: dates, datelines, vectors."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def test_all_gold_dates_resolve_through_the_store(db_url: str) -> None:
     for g in GOLD:
         assert (g["article"], g["text"].lower(), g["value"]) in found, g
     assert {r["role"] for r in rows} <= {"publication", "reported_event", "background"}
-    assert cli_json("status", db=db_url)["pending"] == {"text": 0, "time": 0}
+    assert set(cli_json("status", db=db_url)["pending"].values()) == {0}
     events = {r["id"][:3]: r["event_dates"] for r in cli_json("articles", db=db_url)}
     assert "2024-11-29" in events["002"] and "2024-06" not in events["002"]  # June is background
     assert {"2023-09-12", "2023-09-16", "2023-09-17"} <= set(events["000"])
@@ -32,3 +32,11 @@ def test_without_sidecar_the_dateline_dates_004_and_others_stay_unknown(sqlite_u
     assert weekday["value"] is None  # no anchor: kept with its text, unresolved
     rows = cli_json("dates", "--article", arts["004"]["id"], db=sqlite_url)
     assert {(r["text"], r["value"]) for r in rows} >= {("16.08.2023", "2023-08-16"), ("ieri", "2023-08-15")}
+
+
+def test_run_embeds_each_content_once(sqlite_url: str) -> None:
+    assert run_cli("run", str(SEEDS), db=sqlite_url).returncode == 0
+    info = cli_json("status", db=sqlite_url)
+    assert info["counts"]["vectors"] == 5 and info["pending"]["embed"] == 0
+    assert run_cli("run", str(SEEDS), db=sqlite_url).returncode == 0  # nothing re-embedded
+    assert cli_json("status", db=sqlite_url)["counts"]["vectors"] == 5

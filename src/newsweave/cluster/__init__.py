@@ -1,0 +1,1 @@
+"""Online clustering: article -> event -> storyline, with stable ids and explanations."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from newsweave.analyse import text as text_stage
 from newsweave.core.config import Settings
 from newsweave.core.errors import InputError
-from newsweave.core.records import RawDocument
+from newsweave.core.records import Fingerprint, RawDocument
 from newsweave.ingest.dedup import content_hash, fingerprint, similarity
 from newsweave.ingest.meta import Sidecar
 from newsweave.store import Store
@@ -37,7 +37,7 @@ class IngestReport:
         }
 
 
-def _near_duplicate(store: Store, doc_id: str, fp, threshold: float) -> tuple[str, float] | None:
+def _near_duplicate(store: Store, doc_id: str, fp: Fingerprint, threshold: float) -> tuple[str, float] | None:
     """The best stored original this text nearly copies, with its estimated Jaccard."""
     scored = [(similarity(fp.signature, sig), original) for original, sig in store.minhash_candidates(fp, doc_id)]
     scored = [(s, o) for s, o in scored if o != doc_id]
@@ -51,8 +51,11 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
     """Analyse and store one document, recording the outcome in ``report``."""
     digest = content_hash(doc.text)
     holder = store.id_for_hash(digest)
+    if holder == doc.id:
+        report.unchanged.append(doc.id)
+        return
     if holder is not None:
-        (report.unchanged.append(doc.id) if holder == doc.id else report.duplicates.__setitem__(doc.id, holder))
+        report.duplicates[doc.id] = holder
         return
     previous_origin = store.origin_of(doc.id)
     if previous_origin is not None and previous_origin != doc.origin and not _same_file(previous_origin, doc.origin):

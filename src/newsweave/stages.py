@@ -7,10 +7,9 @@ re-runs that stage alone. ``jobs.analyse`` runs them in this order.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import datetime as dt
 
 from newsweave.analyse import text as text_stage
 from newsweave.analyse.time import classify_role, tag_times
@@ -24,10 +23,13 @@ LINK_VERSION = "link-translit-gazetteer@1"
 
 @dataclass(frozen=True)
 class Stage:
-    """One analysis step: what is pending, and how to process a batch of article ids."""
+    """One analysis step: what is pending, and how to process a batch of article ids.
+
+    The component version lives in ``pending``: it is what decides which
+    outputs are stale.
+    """
 
     name: str
-    version: str
     pending: Callable[[Store], list[str]]
     run: Callable[[Store, list[str]], None]
     whole_store: bool = False  # run once over all pending ids, not in batches
@@ -111,25 +113,22 @@ def _embed_run(store: Store, ids: list[str]) -> None:
     """One vector per distinct content, from its lead, stored under the encoder's id."""
     from newsweave.analyse.encoder import get_encoder
 
-    wanted = set(ids)
-    todo = {h: store.article_for_analysis(aid) for aid, h in store.articles_without_vector(_embed_id()) if aid in wanted}
-    if not todo:
-        return
-    texts = [a["text"][:EMBED_CHARS] for a in todo.values()]
-    vectors = get_encoder().encode_passages(texts)
-    store.put_vectors(_embed_id(), list(zip(todo, vectors)))
+    rows = store.article_leads(ids, EMBED_CHARS)  # (id, content hash, lead): hashes are unique per article
+    if rows:
+        vectors = get_encoder().encode_passages([lead for _, _, lead in rows])
+        store.put_vectors(_embed_id(), [(h, v) for (_, h, _), v in zip(rows, vectors)])
 
 
 def per_article_stage(name: str, version: str, run: Callable[[Store, list[str]], None]) -> Stage:
     """A stage whose progress is tracked in ``article_stages``."""
-    return Stage(name, version, lambda store: store.stale_articles(name, version), run)
+    return Stage(name, lambda store: store.stale_articles(name, version), run)
 
 
 STAGES: list[Stage] = [
     per_article_stage(text_stage.STAGE, text_stage.VERSION, _text_run),
     per_article_stage("time", TIME_VERSION, _time_run),
-    Stage("entities", "recogniser", lambda store: store.stale_articles("entities", _entities_version()), _entities_run),
-    Stage("embed", "encoder", lambda store: [aid for aid, _ in store.articles_without_vector(_embed_id())], _embed_run),
-    Stage("link", LINK_VERSION, lambda store: entity_repo.articles_to_link(store, LINK_VERSION), _link_run,
+    Stage("entities", lambda store: store.stale_articles("entities", _entities_version()), _entities_run),
+    Stage("embed", lambda store: [aid for aid, _ in store.articles_without_vector(_embed_id())], _embed_run),
+    Stage("link", lambda store: entity_repo.articles_to_link(store, LINK_VERSION), _link_run,
           whole_store=True),
 ]

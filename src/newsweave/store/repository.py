@@ -214,6 +214,13 @@ class Store:
         with self.engine.connect() as conn:
             return [(r[0], r[1]) for r in conn.execute(q)]
 
+    def article_leads(self, ids: list[str], chars: int) -> list[tuple[str, str, str]]:
+        """``(id, content hash, first chars of text)`` of the given articles, in one query."""
+        a = t.articles.c
+        q = select(a.id, a.content_hash, func.substr(a.text, 1, chars)).where(a.id.in_(ids)).order_by(a.id)
+        with self.engine.connect() as conn:
+            return [(r[0], r[1], r[2]) for r in conn.execute(q)]
+
     def put_vectors(self, encoder: str, rows: list[tuple[str, np.ndarray]]) -> None:
         """Store one float32 vector per content hash (skipping hashes already stored)."""
         if not rows:

@@ -157,9 +157,11 @@ def dates(article: Annotated[Optional[str], typer.Option("--article", help="Only
 @app.command()
 def timeline(lang: Annotated[str, typer.Option("--lang", help="Reader's language: its sources are preferred.")] = "en",
              limit: Annotated[Optional[int], typer.Option("--limit", help="Keep only the N best-supported dates.")] = None,
+             event: Annotated[Optional[str], typer.Option("--event", help="Only this event's articles.")] = None,
+             storyline: Annotated[Optional[str], typer.Option("--storyline", help="Only this storyline's articles.")] = None,
              as_json: JsonFlag = False) -> None:
-    """Chronological timeline over all articles: date, a sentence from the sources, supporting articles."""
-    entries = jobs.timeline(_settings(), lang, None, limit)
+    """Chronological timeline (all articles, an event or a storyline): date, a sentence, supporting articles."""
+    entries = jobs.timeline(_settings(), lang, None, limit, event=event, storyline=storyline)
     if as_json:
         out.print_json(json.dumps(entries, ensure_ascii=False))
         return
@@ -245,6 +247,9 @@ def eval_link(data: DataDir = Path("../shared/data/meantime"), as_json: JsonFlag
     sl = r["same_language"]
     out.print(f"same-language pairs:  P {sl['precision']:.3f}  R {sl['recall']:.3f}  F1 {sl['f1']:.3f}")
     out.print(f"mentions {r['mentions']}, entities predicted {r['entities_predicted']}, gold {r['entities_gold']}")
+
+
+from newsweave import cli_stories  # noqa: E402,F401  (registers the story commands on ``app``)
 
 
 def main() -> None:

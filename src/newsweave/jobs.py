@@ -131,10 +131,13 @@ def eval_time(data: Path) -> dict[str, Any]:
 
 
 def timeline(settings: Settings, lang: str | None = "en", article_ids: list[str] | None = None,
-             max_entries: int | None = None) -> list[dict[str, Any]]:
-    """A chronological timeline over the given articles (all when None): date, sentence, sources."""
+             max_entries: int | None = None, event: str | None = None,
+             storyline: str | None = None) -> list[dict[str, Any]]:
+    """A chronological timeline over the given articles (all when None), or an event's or storyline's."""
     from newsweave.products.timeline import build_timeline, candidates
 
+    if event or storyline:
+        article_ids = articles_of(settings, event, storyline)
     with store_for(settings) as store:
         ids = [r["id"] for r in store.articles(article_ids)]  # unknown ids (e.g. skipped duplicates) drop out
         cands = []
@@ -178,3 +181,74 @@ def train_ner(train: list[Path], out: Path, seed: int = 13) -> dict[str, Any]:
     from newsweave.analyse.entities.train import train_ner as train
 
     return train(train, out, seed=seed)
+
+
+# -- stories: events and storylines ----------------------------------------------
+
+
+def cluster(settings: Settings, recluster: bool = False, progress: Progress | None = None) -> dict[str, Any]:
+    """Place unassigned articles in events and storylines (all of them again with ``recluster``)."""
+    from newsweave.cluster.stream import cluster_pending, recluster as redo
+    from newsweave.stages import _embed_id
+
+    with store_for(settings) as store:
+        if recluster:
+            result = redo(store, _embed_id(), progress)
+        else:
+            result = {"assigned": cluster_pending(store, _embed_id(), progress)}
+        from newsweave.store import event_repo
+
+        result["events"] = len(event_repo.list_events(store))
+        result["storylines"] = len(event_repo.list_storylines(store))
+        result["pending_vectors"] = len(store.articles_without_vector(_embed_id()))
+    return result
+
+
+def events(settings: Settings, storyline: str | None = None) -> list[dict[str, Any]]:
+    """Live events, oldest first: id, label, articles, languages, dates, top entities, storyline."""
+    from newsweave.store import event_repo, schema
+
+    with store_for(settings) as store:
+        sid = event_repo.resolve(store, schema.storylines, storyline) if storyline else None
+        return event_repo.list_events(store, storyline=sid) if storyline is None or sid else []
+
+
+def storylines(settings: Settings) -> list[dict[str, Any]]:
+    """Live storylines with their events."""
+    from newsweave.store import event_repo
+
+    with store_for(settings) as store:
+        return event_repo.list_storylines(store)
+
+
+def explain(settings: Settings, article: str) -> dict[str, Any]:
+    """Why an article is in its event and storyline (signals recorded at assignment)."""
+    from newsweave.core.errors import NewsweaveError
+    from newsweave.store import event_repo
+
+    with store_for(settings) as store:
+        found = event_repo.explanation(store, article)
+    if found is None:
+        raise NewsweaveError(f"article {article!r} is not clustered (unknown id, or run 'newsweave cluster' first)")
+    return found
+
+
+def articles_of(settings: Settings, event: str | None = None, storyline: str | None = None) -> list[str]:
+    """Article ids of an event or storyline (merged-away ids resolve)."""
+    from newsweave.core.errors import NewsweaveError
+    from newsweave.store import event_repo, schema
+
+    with store_for(settings) as store:
+        table, cid = (schema.events, event) if event else (schema.storylines, storyline)
+        live = event_repo.resolve(store, table, cid or "")
+        if live is None:
+            raise NewsweaveError(f"no {'event' if event else 'storyline'} {cid!r}")
+        rows = event_repo.list_events(store, [live]) if event else event_repo.list_events(store, storyline=live)
+    return [a for row in rows for a in row["articles"]]
+
+
+def eval_cluster(corpus: Path, gold: Path, level: str = "event") -> dict[str, Any]:
+    """BCubed P/R/F1 of streamed clustering against gold events (or topics)."""
+    from newsweave.eval.cluster import evaluate_clusters
+
+    return evaluate_clusters(corpus, gold, level)

@@ -119,6 +119,19 @@ def _embed_run(store: Store, ids: list[str]) -> None:
         store.put_vectors(_embed_id(), [(h, v) for (_, h, _), v in zip(rows, vectors)])
 
 
+def _cluster_run(store: Store, ids: list[str]) -> None:
+    """Place every unassigned article in an event and storyline, in arrival order."""
+    from newsweave.cluster.stream import cluster_pending
+
+    cluster_pending(store, _embed_id())
+
+
+def _cluster_pending(store: Store) -> list[str]:
+    from newsweave.store import event_repo
+
+    return event_repo.pending_articles(store, _embed_id())
+
+
 def per_article_stage(name: str, version: str, run: Callable[[Store, list[str]], None]) -> Stage:
     """A stage whose progress is tracked in ``article_stages``."""
     return Stage(name, lambda store: store.stale_articles(name, version), run)
@@ -131,4 +144,6 @@ STAGES: list[Stage] = [
     Stage("embed", lambda store: [aid for aid, _ in store.articles_without_vector(_embed_id())], _embed_run),
     Stage("link", lambda store: entity_repo.articles_to_link(store, LINK_VERSION), _link_run,
           whole_store=True),
+    # After link: clustering reads canonical entity ids.
+    Stage("cluster", _cluster_pending, _cluster_run, whole_store=True),
 ]

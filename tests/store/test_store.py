@@ -103,7 +103,8 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
     jobs.ingest(settings, [str(SEEDS / "004_5507d903b077be36.txt")])
     store = open_store(db_url)
     with store.engine.begin() as conn:  # turn it back into what newsweave 0.1 (schema v1) wrote
-        for table in (t.time_exprs, t.mentions, t.entities):
+        for table in (t.time_exprs, t.mentions, t.entities, t.events, t.storylines, t.event_articles,
+                      t.cluster_log, t.cluster_state):
             table.drop(conn)
         conn.execute(delete(t.schema_version))
         conn.execute(t.schema_version.insert().values(version=1, applied_at=datetime.now(UTC)))
@@ -111,7 +112,7 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
     store = open_store(db_url)
     assert store.schema_version() == SCHEMA_VERSION
     with store.engine.connect() as conn:
-        assert inspect(conn).has_table("time_exprs")
+        assert inspect(conn).has_table("time_exprs") and inspect(conn).has_table("events")
     store.close()
     assert jobs.analyse(settings)["time"] == 1
     assert any(r["value"] == "2023-08-16" for r in jobs.dates(settings))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-PRIOR = 20.0  # pseudo-count of the global mean in each language's estimate
+PRIOR = 5.0  # pseudo-count of the global mean in each language's estimate (tuned on ITN: 5 > 20 > 50)
 
 
 class LanguageCentring:

@@ -32,7 +32,14 @@ def _v3_entities(conn: Connection) -> None:
     entities.create(conn)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs, 3: _v3_entities}
+def _v4_clusters(conn: Connection) -> None:
+    from newsweave.store.schema import cluster_log, cluster_state, event_articles, events, storylines
+
+    for table in (events, storylines, event_articles, cluster_log, cluster_state):
+        table.create(conn)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs, 3: _v3_entities, 4: _v4_clusters}
 
 _PG_LOCK = 7_263_540  # any constant: serialises concurrent migrations on one server
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -153,4 +153,64 @@ entities = Table(
     Column("n_mentions", Integer, nullable=False),
     Column("n_articles", Integer, nullable=False),
     Column("linker", String(80), nullable=False),
+)
+
+
+# v4: events and storylines from online clustering. Ids derive from the founding
+# article and never change; a merged cluster keeps its row with ``merged_into``.
+def _cluster_table(name: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("id", String(40), primary_key=True),
+        Column("label", Text, nullable=False),
+        Column("storyline_id", String(40)),  # events only
+        Column("n_articles", Integer, nullable=False),
+        Column("first_date", String(10)),
+        Column("last_date", String(10)),
+        Column("languages", Text, nullable=False),  # JSON {lang: articles}
+        Column("top_entities", Text, nullable=False),  # JSON [{id, name, articles}]
+        Column("founded_by", String(255), nullable=False),
+        Column("is_open", Integer, nullable=False),  # 1 while inside the time window
+        Column("merged_into", String(40)),
+        Column("vector", LargeBinary),  # running aggregate, for open clusters
+        Column("aggregate", Text),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+events = _cluster_table("events")
+Index("ix_events_open", events.c.is_open)
+Index("ix_events_storyline", events.c.storyline_id)
+storylines = _cluster_table("storylines")
+Index("ix_storylines_open", storylines.c.is_open)
+
+event_articles = Table(
+    "event_articles",
+    metadata,
+    Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", String(40), nullable=False),
+    Column("seq", Integer, nullable=False),  # arrival number in the stream
+    Column("probability", Float, nullable=False),
+    Column("explanation", Text, nullable=False),  # JSON: signals of the event and storyline decisions
+    Column("clusterer", String(80), nullable=False),
+)
+Index("ix_event_articles_event", event_articles.c.event_id)
+
+cluster_log = Table(
+    "cluster_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("level", String(12), nullable=False),  # event | storyline
+    Column("kind", String(12), nullable=False),  # merge | split | recluster
+    Column("source", String(40), nullable=False),
+    Column("target", String(40), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+cluster_state = Table(
+    "cluster_state",
+    metadata,
+    Column("key", String(20), primary_key=True),  # meta | sums | df
+    Column("value", LargeBinary, nullable=False),
 )

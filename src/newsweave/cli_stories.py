@@ -1,0 +1,105 @@
+"""Story commands of the ``newsweave`` CLI: cluster, events, storylines, explain, eval cluster."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+from newsweave import jobs
+from newsweave.cli import JsonFlag, _progress, _settings, app, eval_app, out
+
+
+@app.command()
+def cluster(recluster: Annotated[bool, typer.Option("--recluster", help="Forget every assignment and cluster all articles again (after changing settings or models); old event ids keep resolving.")] = False,
+            as_json: JsonFlag = False) -> None:
+    """Assign new articles, in arrival order, to events and storylines (run also does this)."""
+    with _progress("clustering", as_json) as tick:
+        result = jobs.cluster(_settings(), recluster, tick)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    out.print(f"{result['assigned']} articles assigned; {result['events']} events, {result['storylines']} storylines")
+    if result["pending_vectors"]:
+        out.print(f"[yellow]{result['pending_vectors']} articles have no vector yet: run 'newsweave run' or the embed stage[/yellow]")
+
+
+@app.command()
+def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help="Only this storyline's events.")] = None,
+           as_json: JsonFlag = False) -> None:
+    """List events: id, label, articles, languages, first and last date, top entities, storyline."""
+    rows = jobs.events(_settings(), storyline)
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} events", title_justify="left")
+    for col in ("id", "dates", "articles", "languages", "label", "top entities", "storyline"):
+        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=50 if col in ("label", "top entities") else None)
+    for r in rows:
+        table.add_row(r["id"], _dates(r), str(len(r["articles"])), ",".join(r["languages"]), r["label"],
+                      ", ".join(e["name"] for e in r["top_entities"][:3]), r["storyline"] or "")
+    out.print(table)
+
+
+@app.command()
+def storylines(as_json: JsonFlag = False) -> None:
+    """List storylines: events linked by shared actors and themes."""
+    rows = jobs.storylines(_settings())
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} storylines", title_justify="left")
+    for col in ("id", "dates", "events", "articles", "languages", "label"):
+        table.add_column(col, no_wrap=True, overflow="ellipsis")
+    for r in rows:
+        table.add_row(r["id"], _dates(r), str(len(r["events"])), str(r["n_articles"]), ",".join(r["languages"]), r["label"])
+    out.print(table)
+
+
+@app.command()
+def explain(article: Annotated[str, typer.Argument(help="Article id.")], as_json: JsonFlag = False) -> None:
+    """Why an article sits in its event and storyline: each signal and how strong it was."""
+    info = jobs.explain(_settings(), article)
+    if as_json:
+        out.print_json(json.dumps(info, ensure_ascii=False))
+        return
+    out.print(f"[bold]{info['article']}[/bold]: event {info['event']}, storyline {info['storyline']} (arrival #{info['arrival']})")
+    for level in ("event", "storyline"):
+        out.print(f"  {level}: {_decision(info['decisions'][level])}", highlight=False)
+
+
+def _decision(d: dict[str, Any]) -> str:
+    verb = "founded" if d["created"] else "joined"
+    text = f"{verb} {d['cluster']} ({d['reason']}, p={d['probability']:.2f})"
+    if s := d.get("signals"):
+        gap = "unknown" if s["gap_days"] is None else f"{s['gap_days']} days"
+        text += (f"; embedding {s['embedding']:.2f}, entities {s['entities']:.2f}, terms {s['terms']:.2f}, "
+                 f"date gap {gap}; shared: {', '.join(s['shared_entities']) or 'none'}")
+    if r := d.get("runner_up"):
+        text += f"; runner-up {r['cluster']} p={r['probability']:.2f}"
+    return text
+
+
+def _dates(r: dict[str, Any]) -> str:
+    first, last = r.get("first_date"), r.get("last_date")
+    if not first:
+        return "undated"
+    return first if first == last else f"{first} … {last}"
+
+
+@eval_app.command("cluster")
+def eval_cluster(corpus: Annotated[Path, typer.Option("--corpus", help="JSONL corpus to cluster.", exists=True, dir_okay=False)],
+                 gold: Annotated[Path, typer.Option("--gold", help="JSONL gold labels by id (event / topic fields).", exists=True, dir_okay=False)],
+                 level: Annotated[str, typer.Option("--level", help="event: events vs gold 'event'; topic: storylines vs gold 'topic'.")] = "event",
+                 as_json: JsonFlag = False) -> None:
+    """Stream a corpus through a fresh store and score clusters with BCubed P/R/F1."""
+    r = jobs.eval_cluster(corpus, gold, level)
+    if as_json:
+        out.print_json(json.dumps(r))
+        return
+    out.print(f"{level} level: BCubed F1 {r['bcubed_f1']:.3f} (P {r['bcubed_precision']:.3f}, R {r['bcubed_recall']:.3f}); "
+              f"{r['clusters']} clusters for {r['gold_clusters']} gold, {r['articles']} articles, "
+              f"{r['singleton_share']:.1%} alone")

@@ -1,0 +1,108 @@
+"""Fit the logistic weights of each clustering level on labelled streams.
+
+A developer tool, not a user command: ``python -m newsweave.cluster.calibrate``
+replays each development corpus in arrival order with its gold clusters as the
+open clusters (an oracle stream), records the signals of every candidate the
+index proposes with whether it is the article's gold cluster, and fits a
+logistic regression per level. The result is written to ``calibration.json``
+next to this module, which the clusterer loads.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from newsweave.cluster.active import ActiveSet
+from newsweave.cluster.background import seeded_centring, seeded_docfreq
+from newsweave.cluster.centring import LanguageCentring
+from newsweave.cluster.model import Cluster, DocFreq
+from newsweave.cluster.online import CANDIDATES
+from newsweave.cluster.scoring import FEATURES, score_signals
+from newsweave.cluster.signals import ArticleSignals
+
+
+def oracle_pairs(stream: list[ArticleSignals], gold: dict[str, str], window_days: int, seq_window: int,
+                 founders_only: dict[str, str] | None = None, encoder: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows and labels from replaying ``stream`` with gold clusters.
+
+    With ``founders_only`` (article -> gold event), only the first article of
+    each event is scored, as the storyline level sees it; every article still
+    joins its gold cluster.
+    """
+    if not stream:
+        return np.zeros((0, len(FEATURES))), np.zeros(0)
+    dim = len(stream[0].vector)
+    active = ActiveSet(dim, window_days, seq_window)
+    centring = seeded_centring(encoder, dim) if encoder else LanguageCentring(dim)
+    df = seeded_docfreq(encoder) if encoder else DocFreq()
+    seen_events: set[str] = set()
+    xs, ys = [], []
+    newest = None
+    for seq, art in enumerate(stream, 1):
+        df.add(art)
+        centred = centring.centre(art.vector, art.lang)
+        label = gold[art.id]
+        scored = founders_only is None or founders_only[art.id] not in seen_events
+        if scored:
+            top = sorted(art.entities, key=lambda e: -df.entity_idf(e))[:8]
+            cands = active.candidates(centred, top, CANDIDATES)
+            if label in active.clusters and label not in cands:
+                cands.append(label)
+            for cid in cands:
+                xs.append(score_signals(art, centred, active.clusters[cid], df).vector())
+                ys.append(1.0 if cid == label else 0.0)
+        if founders_only is not None:
+            seen_events.add(founders_only[art.id])
+        cluster = active.clusters.get(label) or Cluster(label, np.zeros(dim, dtype=np.float32))
+        cluster.add(art, centred, seq)
+        active.put(cluster)
+        centring.update(art.vector, art.lang)
+        newest = max(newest, art.date) if newest and art.date else (art.date or newest)
+        if seq % 256 == 0:
+            active.expire(newest, seq)
+    return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> np.ndarray:
+    """L2-regularised logistic regression by Newton's method (the bias is not penalised)."""
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -50, 50)))
+        grad = x.T @ (p - y) + penalty * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-6)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def write_calibration(levels: dict[str, dict[str, object]], path: Path | None = None) -> Path:
+    """Save fitted weights where ``load_calibration`` finds them."""
+    path = path or Path(__file__).with_name("calibration.json")
+    path.write_text(json.dumps(levels, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def build_background(streams: list[list[ArticleSignals]], encoder: str, min_articles: int = 3) -> Path:
+    """Language means (languages with ``min_articles`` or more) and hashed document frequencies."""
+    from newsweave.cluster.background import background_name
+
+    by_lang: dict[str, list[np.ndarray]] = {}
+    df = DocFreq()
+    for stream in streams:
+        for art in stream:
+            by_lang.setdefault(art.lang or "und", []).append(art.vector)
+            df.add(art)
+    langs = sorted(k for k, v in by_lang.items() if len(v) >= min_articles)
+    means = np.stack([np.mean(by_lang[k], axis=0) for k in langs]).astype(np.float32)
+    out = Path(__file__).with_name("data") / background_name(encoder)
+    out.parent.mkdir(exist_ok=True)
+    np.savez_compressed(out, langs=np.array(langs), means=means, df=df.counts.astype(np.uint16),
+                        n_docs=np.array(df.n_docs))
+    return out

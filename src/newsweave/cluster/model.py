@@ -1,0 +1,106 @@
+"""Clusters (events or storylines) as running aggregates of their members' signals.
+
+A cluster never stores its members' vectors, only sums, so scoring an article
+against it costs the same whatever the cluster's size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from newsweave.cluster.signals import ArticleSignals
+
+MAX_CLUSTER_TERMS = 300  # a cluster keeps its heaviest terms only: bounded memory and scoring time
+DF_BUCKETS = 1 << 20  # hashed document frequencies: 4 MiB whatever the vocabulary
+
+
+@dataclass
+class Cluster:
+    """Running aggregate of one event or storyline."""
+
+    id: str
+    vec_sum: np.ndarray  # sum of members' language-centred unit vectors
+    n: int = 0
+    entities: Counter[str] = field(default_factory=Counter)  # entity id -> members mentioning it
+    terms: dict[int, float] = field(default_factory=dict)  # hashed term -> sum of members' term shares
+    langs: Counter[str] = field(default_factory=Counter)
+    first: dt.date | None = None
+    last: dt.date | None = None
+    last_seq: int = 0  # arrival number of its latest member
+    storyline: str | None = None
+    names: dict[str, str] = field(default_factory=dict)  # entity id -> display name, for labels
+
+    def add(self, art: ArticleSignals, centred: np.ndarray, seq: int) -> None:
+        """Fold one member into the aggregate."""
+        self.vec_sum += centred
+        self.n += 1
+        self.entities.update(set(art.entities))
+        for eid in art.entities:
+            self.names.setdefault(eid, art.entity_names.get(eid, eid))
+        total = sum(art.terms.values()) or 1
+        for key, count in art.terms.items():
+            self.terms[key] = self.terms.get(key, 0.0) + count / total
+        if len(self.terms) > 2 * MAX_CLUSTER_TERMS:  # prune in bulk, not on every add
+            keep = sorted(self.terms.items(), key=lambda kv: -kv[1])[:MAX_CLUSTER_TERMS]
+            self.terms = dict(keep)
+        self.langs[art.lang or "und"] += 1
+        for day in ([art.date] if art.date else []):
+            self.first = day if self.first is None or day < self.first else self.first
+            self.last = day if self.last is None or day > self.last else self.last
+        self.last_seq = max(self.last_seq, seq)
+
+    def absorb(self, other: Cluster) -> None:
+        """Merge another cluster's aggregate into this one."""
+        self.vec_sum += other.vec_sum
+        self.n += other.n
+        self.entities.update(other.entities)
+        self.names.update({k: v for k, v in other.names.items() if k not in self.names})
+        for key, w in other.terms.items():
+            self.terms[key] = self.terms.get(key, 0.0) + w
+        self.langs.update(other.langs)
+        days = [d for d in (self.first, self.last, other.first, other.last) if d]
+        self.first, self.last = (min(days), max(days)) if days else (None, None)
+        self.last_seq = max(self.last_seq, other.last_seq)
+
+
+class DocFreq:
+    """Hashed document frequencies of terms and entities, for IDF weights.
+
+    A background table (counts from a reference corpus, shipped with the
+    package) is added to the store's own counts, so IDF means something in a
+    store of five articles: function words are common there too.
+    """
+
+    def __init__(self, counts: np.ndarray | None = None, n_docs: int = 0,
+                 background: tuple[np.ndarray, int] | None = None) -> None:
+        self.counts = counts if counts is not None else np.zeros(DF_BUCKETS, dtype=np.int32)
+        self.n_docs = n_docs
+        self.bg_counts, self.bg_docs = background if background is not None else (None, 0)
+
+    def add(self, art: ArticleSignals) -> None:
+        keys = [k % DF_BUCKETS for k in art.terms] + [entity_bucket(e) for e in art.entities]
+        if keys:
+            np.add.at(self.counts, np.unique(np.asarray(keys, dtype=np.int64)), 1)
+        self.n_docs += 1
+
+    def idf(self, bucket: int) -> float:
+        """Smoothed IDF; a term seen in every document weighs about zero."""
+        df = int(self.counts[bucket]) + (int(self.bg_counts[bucket]) if self.bg_counts is not None else 0)
+        return math.log((self.n_docs + self.bg_docs + 1) / (df + 0.5))
+
+    def term_idf(self, key: int) -> float:
+        return self.idf(key % DF_BUCKETS)
+
+    def entity_idf(self, entity_id: str) -> float:
+        return self.idf(entity_bucket(entity_id))
+
+
+def entity_bucket(entity_id: str) -> int:
+    from newsweave.cluster.signals import term_key
+
+    return term_key("\x00" + entity_id) % DF_BUCKETS

@@ -1,0 +1,198 @@
+"""Online clustering: each article, in arrival order, joins an open event or founds one.
+
+Events group articles reporting the same happening; storylines group events
+that continue one another. Both levels run the same procedure with their own
+calibration and window: find candidates in the open clusters, score each on
+every signal, join the most probable one if it clears the threshold. Ids derive
+from the founding article, so adding articles never renames an event; when
+an article proves two open clusters are one, the younger merges into the
+older and the merge is recorded (its id keeps resolving).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from newsweave.cluster.active import ActiveSet
+from newsweave.cluster.background import seeded_centring, seeded_docfreq
+from newsweave.cluster.centring import LanguageCentring
+from newsweave.cluster.model import Cluster, DocFreq
+from newsweave.cluster.scoring import Calibration, Signals, load_calibration, score_signals
+from newsweave.cluster.signals import ArticleSignals
+
+CANDIDATES = 12  # nearest clusters by vector scored in full, plus up to as many sharing an entity
+MERGE_PROBABILITY = 0.9  # a runner-up this certain is the same cluster: merge
+
+
+@dataclass(frozen=True)
+class LevelSettings:
+    """How one level (events or storylines) decides."""
+
+    name: str
+    prefix: str
+    window_days: int
+    seq_window: int
+    calibration: Calibration
+
+
+def default_levels() -> tuple[LevelSettings, LevelSettings]:
+    """Events look back two weeks (or 5,000 arrivals); storylines about thirteen months (or 10,000)."""
+    return (LevelSettings("event", "ev", 14, 5000, load_calibration("event")),
+            LevelSettings("storyline", "st", 400, 10000, load_calibration("storyline")))
+
+
+@dataclass
+class Decision:
+    """Where one article went at one level, and why."""
+
+    cluster: str
+    created: bool
+    probability: float
+    signals: Signals | None
+    runner_up: tuple[str, float] | None = None
+    merged: list[str] = field(default_factory=list)
+    reason: str = "scored"  # scored | duplicate | first
+
+    def explain(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"cluster": self.cluster, "created": self.created, "reason": self.reason,
+                               "probability": round(self.probability, 4)}
+        if self.signals is not None:
+            s = self.signals
+            out["signals"] = {"embedding": round(s.embedding, 4), "entities": round(s.entities, 4),
+                              "terms": round(s.terms, 4), "gap_days": s.gap_days, "shared_entities": s.shared}
+        if self.runner_up:
+            out["runner_up"] = {"cluster": self.runner_up[0], "probability": round(self.runner_up[1], 4)}
+        if self.merged:
+            out["merged"] = self.merged
+        return out
+
+
+class Level:
+    """One clustering level over the stream."""
+
+    def __init__(self, settings: LevelSettings, dim: int) -> None:
+        self.settings = settings
+        self.active = ActiveSet(dim, settings.window_days, settings.seq_window)
+        self.dim = dim
+
+    def best(self, art: ArticleSignals, centred: np.ndarray, df: DocFreq) -> list[tuple[float, str, Signals]]:
+        """Candidates scored in full, most probable first."""
+        top_entities = sorted(art.entities, key=lambda e: -df.entity_idf(e))[:8]
+        scored = []
+        for cid in self.active.candidates(centred, top_entities, CANDIDATES):
+            sig = score_signals(art, centred, self.active.clusters[cid], df)
+            scored.append((self.settings.calibration.probability(sig), cid, sig))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        return scored
+
+    def found(self, art: ArticleSignals) -> Cluster:
+        cid = f"{self.settings.prefix}-{hashlib.sha1(art.id.encode('utf-8')).hexdigest()[:12]}"
+        return Cluster(cid, np.zeros(self.dim, dtype=np.float32))
+
+
+class OnlineClusterer:
+    """Assigns articles to events and events to storylines, one article at a time."""
+
+    def __init__(self, dim: int, levels: tuple[LevelSettings, LevelSettings] | None = None,
+                 encoder: str | None = None) -> None:
+        ev, st = levels or default_levels()
+        self.events, self.storylines = Level(ev, dim), Level(st, dim)
+        self.centring = seeded_centring(encoder, dim) if encoder else LanguageCentring(dim)
+        self.df = seeded_docfreq(encoder) if encoder else DocFreq()
+        self.seq = 0
+        self.newest: dt.date | None = None
+        self.article_event: dict[str, str] = {}  # recent assignments, for near-duplicates
+        self.merges: list[tuple[str, str, str]] = []  # (level, absorbed id, surviving id)
+        self.redirect: dict[str, str] = {}  # absorbed id -> surviving id
+        self.closed: list[Cluster] = []  # clusters that left the window since the last flush
+        self.touched: set[str] = set()
+
+    def assign(self, art: ArticleSignals) -> tuple[Decision, Decision]:
+        """Place one article; return the event and storyline decisions."""
+        self.seq += 1
+        self.df.add(art)
+        centred = self.centring.centre(art.vector, art.lang)
+        event_decision = self._event(art, centred)
+        event = self.events.active.clusters[event_decision.cluster]
+        if event_decision.created:
+            story_decision = self._place(self.storylines, art, centred)
+            event.storyline = story_decision.cluster
+        else:
+            story = self._storyline_of(event)
+            story.add(art, centred, self.seq)
+            self.storylines.active.put(story)
+            story_decision = Decision(story.id, False, 1.0, None, reason="event")
+        self.touched.update({event.id, event.storyline or ""})
+        self.centring.update(art.vector, art.lang)
+        if art.date and (self.newest is None or art.date > self.newest):
+            self.newest = art.date
+        self.article_event[art.id] = event.id
+        if self.seq % 256 == 0:
+            self._expire()
+        return event_decision, story_decision
+
+    def _event(self, art: ArticleSignals, centred: np.ndarray) -> Decision:
+        original = self.article_event.get(art.duplicate_of or "")
+        if original and original in self.events.active.clusters:
+            cluster = self.events.active.clusters[original]
+            cluster.add(art, centred, self.seq)
+            self.events.active.put(cluster)
+            return Decision(original, False, 1.0, None, reason="duplicate")
+        return self._place(self.events, art, centred)
+
+    def _place(self, level: Level, art: ArticleSignals, centred: np.ndarray) -> Decision:
+        scored = level.best(art, centred, self.df)
+        threshold = level.settings.calibration.threshold
+        if not scored or scored[0][0] < threshold:
+            cluster = level.found(art)
+            cluster.add(art, centred, self.seq)
+            level.active.put(cluster)
+            runner = (scored[0][1], scored[0][0]) if scored else None
+            return Decision(cluster.id, True, scored[0][0] if scored else 0.0,
+                            scored[0][2] if scored else None, runner, reason="scored" if scored else "first")
+        p, cid, sig = scored[0]
+        cluster = level.active.clusters[cid]
+        cluster.add(art, centred, self.seq)
+        merged = [other for q, other, _ in scored[1:] if q >= MERGE_PROBABILITY]
+        for other in merged:
+            self._merge(level, cluster, other)
+        level.active.put(cluster)
+        runner = (scored[1][1], scored[1][0]) if len(scored) > 1 else None
+        return Decision(cid, False, p, sig, runner, merged)
+
+    def _merge(self, level: Level, keep: Cluster, other_id: str) -> None:
+        other = level.active.drop(other_id)
+        if other is None:
+            return
+        keep.absorb(other)
+        self.merges.append((level.settings.name, other_id, keep.id))
+        self.redirect[other_id] = keep.id
+        if level is self.events:
+            for aid, eid in self.article_event.items():
+                if eid == other_id:
+                    self.article_event[aid] = keep.id
+
+    def resolve(self, cluster_id: str) -> str:
+        """The surviving id of a cluster that may have been merged away."""
+        while cluster_id in self.redirect:
+            cluster_id = self.redirect[cluster_id]
+        return cluster_id
+
+    def _storyline_of(self, event: Cluster) -> Cluster:
+        event.storyline = self.resolve(event.storyline or "")
+        story = self.storylines.active.clusters.get(event.storyline)
+        if story is None:  # its storyline left the window or merged: reopen under the event's own line
+            story = Cluster(event.storyline or f"st-{event.id[3:]}", np.zeros(self.storylines.dim, dtype=np.float32))
+            event.storyline = story.id
+        return story
+
+    def _expire(self) -> None:
+        self.closed.extend(self.events.active.expire(self.newest, self.seq))
+        self.closed.extend(self.storylines.active.expire(self.newest, self.seq))
+        live = set(self.events.active.clusters)
+        self.article_event = {a: e for a, e in self.article_event.items() if e in live}

@@ -1,0 +1,103 @@
+"""Run the online clusterer over a store's unassigned articles, batch by batch.
+
+The clusterer's state (language means, document frequencies, open clusters)
+is saved with each batch, so the next run resumes where this one stopped and
+closed clusters cost no memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from newsweave.cluster.online import Decision, OnlineClusterer
+from newsweave.cluster.persist import state_from_blobs, state_to_blobs
+from newsweave.store import Store
+from newsweave.store import event_repo
+from newsweave.store.cluster_repo import load_signals
+
+CLUSTERER = "online-avglink-logit@1"
+BATCH = 500
+
+
+def resume(store: Store, dim: int, encoder: str) -> OnlineClusterer:
+    """A clusterer holding the store's saved state, or a fresh one seeded with the background."""
+    clusterer = OnlineClusterer(dim, encoder=encoder)
+    saved = event_repo.load_state(store)
+    if saved is None:
+        return clusterer
+    blobs, events, storylines = saved
+    background = clusterer.df.bg_counts, clusterer.df.bg_docs
+    clusterer.centring, clusterer.df, clusterer.seq, clusterer.newest = state_from_blobs(blobs)
+    clusterer.df.bg_counts, clusterer.df.bg_docs = background
+    for cluster in events:
+        clusterer.events.active.put(cluster)
+    for cluster in storylines:
+        clusterer.storylines.active.put(cluster)
+    return clusterer
+
+
+def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] | None = None) -> int:
+    """Assign every unassigned article (with a vector) to an event and storyline; return how many."""
+    pending = event_repo.pending_articles(store, encoder)
+    clusterer = None
+    for i in range(0, len(pending), BATCH):
+        batch = load_signals(store, pending[i : i + BATCH], encoder)
+        if not batch:
+            continue
+        clusterer = clusterer or resume(store, len(batch[0].vector), encoder)
+        assignments, founders = [], {}
+        for art in batch:
+            event, story = clusterer.assign(art)
+            if event.created:
+                founders[event.cluster] = art.id
+            if story.created:
+                founders[story.cluster] = art.id
+            assignments.append(_assignment(art.id, clusterer.seq, event, story))
+            if progress:
+                progress(f"cluster: {art.id} -> {event.cluster}")
+        _flush(store, clusterer, assignments, founders)
+    return len(pending)
+
+
+def _assignment(article_id: str, seq: int, event: Decision, story: Decision) -> dict[str, object]:
+    explanation = {"event": event.explain(), "storyline": story.explain()}
+    return {"article_id": article_id, "event_id": event.cluster, "seq": seq, "probability": round(event.probability, 4),
+            "explanation": json.dumps(explanation, ensure_ascii=False), "clusterer": CLUSTERER}
+
+
+def _flush(store: Store, clusterer: OnlineClusterer, assignments: list[dict[str, object]],
+           founders: dict[str, str]) -> None:
+    """Persist what the batch changed, then forget closed clusters and the batch's merges."""
+    touched = clusterer.touched
+    events = [c for cid, c in clusterer.events.active.clusters.items() if cid in touched]
+    stories = [c for cid, c in clusterer.storylines.active.clusters.items() if cid in touched]
+    closed_events = [c for c in clusterer.closed if c.id.startswith("ev-")]
+    closed_stories = [c for c in clusterer.closed if c.id.startswith("st-")]
+    # A cluster may close in the same batch that changed it: write its aggregate first, then close it.
+    events += [c for c in closed_events if c.id in touched]
+    stories += [c for c in closed_stories if c.id in touched]
+    blobs = state_to_blobs(clusterer.centring, clusterer.df, clusterer.seq, clusterer.newest)
+    event_repo.save_batch(store, blobs, events, stories,
+                          {"event": [c.id for c in closed_events], "storyline": [c.id for c in closed_stories]},
+                          assignments, clusterer.merges, founders)
+    clusterer.touched.clear()
+    clusterer.closed.clear()
+    clusterer.merges.clear()
+
+
+def recluster(store: Store, encoder: str, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """Cluster every article again from scratch (after a settings or model change).
+
+    Ids still derive from founding articles, so most events keep theirs. An old
+    event that no longer exists resolves to the new event holding most of its
+    articles (logged as ``recluster``); one whose articles now sit in several
+    events is logged as a ``split`` towards each.
+    """
+    before = event_repo.memberships(store)
+    event_repo.clear(store)
+    assigned = cluster_pending(store, encoder, progress)
+    after = event_repo.memberships(store)
+    moved = event_repo.record_recluster(store, {a: e for a, (e, _) in before.items()},
+                                        {a: e for a, (e, _) in after.items()})
+    return {"assigned": assigned, **moved}

@@ -1,0 +1,68 @@
+"""Store access for clustering: article signals in, events and storylines out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from newsweave.cluster.signals import ArticleSignals, content_date, extract_terms, parse_date
+from newsweave.store import schema as t
+from newsweave.store.repository import Store
+
+
+def load_signals(store: Store, ids: list[str], encoder: str) -> list[ArticleSignals]:
+    """Signals of the given articles (those with a vector), in the order given; five queries per call."""
+    a, v = t.articles.c, t.vectors.c
+    with store.engine.connect() as conn:
+        rows = {r.id: r for r in conn.execute(
+            select(a.id, a.lang, a.title, a.text, a.published, a.duplicate_of, v.dim, v.data)
+            .join(t.vectors, (v.content_hash == a.content_hash) & (v.encoder == encoder))
+            .where(a.id.in_(ids)))}
+        dates = _event_dates(conn, list(rows))
+        ents, names = _entities(conn, list(rows))
+    out = []
+    for aid in ids:
+        r = rows.get(aid)
+        if r is None:
+            continue
+        terms, surfaces = extract_terms(f"{r.title or ''}\n{r.text}")
+        published = parse_date(r.published)
+        event_dates = dates.get(aid, [])
+        day = published or content_date(event_dates)
+        out.append(ArticleSignals(
+            id=aid, lang=r.lang, vector=np.frombuffer(r.data, dtype=np.float32).copy(), date=day,
+            dated_by="published" if published else ("content" if day else "none"), event_dates=event_dates,
+            entities=ents.get(aid, Counter()), entity_names=names, terms=terms, term_text=surfaces,
+            title=r.title, duplicate_of=r.duplicate_of))
+    return out
+
+
+def _event_dates(conn: Any, ids: list[str]) -> dict[str, list[Any]]:
+    c = t.time_exprs.c
+    out: dict[str, list[Any]] = {}
+    for chunk in _chunks(ids):
+        q = select(c.article_id, c.value).where(c.article_id.in_(chunk) & (c.role == "reported_event"))
+        for aid, value in conn.execute(q):
+            if (day := parse_date(value)) is not None:
+                out.setdefault(aid, []).append(day)
+    return out
+
+
+def _entities(conn: Any, ids: list[str]) -> tuple[dict[str, Counter[str]], dict[str, str]]:
+    m, e = t.mentions.c, t.entities.c
+    out: dict[str, Counter[str]] = {}
+    names: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        q = (select(m.article_id, m.entity_id, e.name).join(t.entities, e.id == m.entity_id)
+             .where(m.article_id.in_(chunk)))
+        for aid, eid, name in conn.execute(q):
+            out.setdefault(aid, Counter())[eid] += 1
+            names[eid] = name
+    return out, names
+
+
+def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]

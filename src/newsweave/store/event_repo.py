@@ -1,0 +1,234 @@
+"""Store access for events and storylines: clusterer state, assignments, listings."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, select
+
+from newsweave.cluster.model import Cluster
+from newsweave.cluster.persist import cluster_from_row, cluster_to_row
+from newsweave.store import schema as t
+from newsweave.store.repository import Store
+
+
+def pending_articles(store: Store, encoder: str) -> list[str]:
+    """Articles with a vector but no event, in arrival order: publication date (undated last), then ingest."""
+    a, v, ea = t.articles.c, t.vectors.c, t.event_articles.c
+    q = (select(a.id).join(t.vectors, (v.content_hash == a.content_hash) & (v.encoder == encoder))
+         .where(a.id.not_in(select(ea.article_id)))
+         .order_by(a.published.is_(None), a.published, a.ingested_at, a.id))
+    with store.engine.connect() as conn:
+        return list(conn.execute(q).scalars())
+
+
+def load_state(store: Store) -> tuple[dict[str, bytes], list[Cluster], list[Cluster]] | None:
+    """Saved stream state and the open events and storylines; None for a store never clustered."""
+    with store.engine.connect() as conn:
+        blobs = {k: bytes(v) for k, v in conn.execute(select(t.cluster_state.c.key, t.cluster_state.c.value))}
+        if not blobs:
+            return None
+        opened = []
+        for table in (t.events, t.storylines):
+            c = table.c
+            rows = conn.execute(select(c.id, c.vector, c.aggregate, c.storyline_id)
+                                .where(c.is_open == 1).order_by(c.id))
+            clusters = []
+            for r in rows:
+                cluster = cluster_from_row(r.id, bytes(r.vector), r.aggregate)
+                if table is t.events:
+                    cluster.storyline = r.storyline_id  # the column follows storyline merges; the aggregate does not
+                clusters.append(cluster)
+            opened.append(clusters)
+    return blobs, opened[0], opened[1]
+
+
+def save_batch(store: Store, blobs: dict[str, bytes], events: list[Cluster], storylines: list[Cluster],
+               closed: dict[str, list[str]], assignments: list[dict[str, Any]],
+               merges: list[tuple[str, str, str]], founders: dict[str, str]) -> None:
+    """Write one batch's outcome in one transaction: a failure leaves the store as before the batch."""
+    now = datetime.now(UTC)
+    with store.engine.begin() as conn:
+        if assignments:
+            conn.execute(t.event_articles.insert(), assignments)
+        for table, clusters in ((t.events, events), (t.storylines, storylines)):
+            for cluster in clusters:
+                _upsert(conn, table, cluster, founders.get(cluster.id), now)
+        for level, ids in closed.items():
+            table = t.events if level == "event" else t.storylines
+            if ids:
+                conn.execute(table.update().where(table.c.id.in_(ids)).values(is_open=0, vector=None, aggregate=None))
+        for level, source, target in merges:
+            table = t.events if level == "event" else t.storylines
+            if conn.execute(select(table.c.id).where(table.c.id == source)).first() is None:
+                _insert_stub(conn, table, source, founders.get(source), now)  # founded and merged within this batch
+            conn.execute(table.update().where(table.c.id == source).values(
+                merged_into=target, is_open=0, vector=None, aggregate=None, updated_at=now))
+            conn.execute(t.cluster_log.insert().values(level=level, kind="merge", source=source, target=target, at=now))
+            if level == "event":
+                conn.execute(t.event_articles.update().where(t.event_articles.c.event_id == source).values(event_id=target))
+            else:
+                conn.execute(t.events.update().where(t.events.c.storyline_id == source).values(storyline_id=target))
+        conn.execute(delete(t.cluster_state))
+        conn.execute(t.cluster_state.insert(), [{"key": k, "value": v} for k, v in blobs.items()])
+
+
+def _upsert(conn: Any, table: Table, cluster: Cluster, founder: str | None, now: datetime) -> None:
+    top = [{"id": eid, "name": cluster.names.get(eid, eid), "articles": n} for eid, n in cluster.entities.most_common(5)]
+    row = {
+        "n_articles": cluster.n, "first_date": cluster.first.isoformat() if cluster.first else None,
+        "last_date": cluster.last.isoformat() if cluster.last else None,
+        "languages": json.dumps(dict(cluster.langs.most_common())), "top_entities": json.dumps(top, ensure_ascii=False),
+        "is_open": 1, "merged_into": None, "updated_at": now, **cluster_to_row(cluster),
+    }
+    if table is t.events:
+        row["storyline_id"] = cluster.storyline
+    if conn.execute(select(table.c.id).where(table.c.id == cluster.id)).first():
+        conn.execute(table.update().where(table.c.id == cluster.id).values(**row))
+    else:
+        conn.execute(table.insert().values(id=cluster.id, label=_label(conn, founder), founded_by=founder or "", **row))
+
+
+def _insert_stub(conn: Any, table: Table, cid: str, founder: str | None, now: datetime) -> None:
+    conn.execute(table.insert().values(id=cid, label=_label(conn, founder), founded_by=founder or "", n_articles=0,
+                                       languages="{}", top_entities="[]", is_open=0, updated_at=now))
+
+
+def _label(conn: Any, founder: str | None) -> str:
+    """The founding article's title, else its first line, cut to 120 characters."""
+    if founder is None:
+        return ""
+    a = t.articles.c
+    row = conn.execute(select(a.title, a.text).where(a.id == founder)).first()
+    if row is None:
+        return ""
+    text = (row.title or row.text.strip().split("\n", 1)[0]).strip()
+    return text if len(text) <= 120 else text[:119].rstrip() + "…"
+
+
+def clear(store: Store) -> None:
+    """Forget every assignment and the stream state (for a full re-cluster); keeps the log."""
+    with store.engine.begin() as conn:
+        for table in (t.event_articles, t.cluster_state):
+            conn.execute(delete(table))
+        for table in (t.events, t.storylines):  # merged-away rows stay: their ids must keep resolving
+            conn.execute(delete(table).where(table.c.merged_into.is_(None)))
+
+
+def resolve(store: Store, table: Table, cluster_id: str) -> str | None:
+    """The live id for ``cluster_id``, following merges; None if unknown."""
+    c = table.c
+    with store.engine.connect() as conn:
+        for _ in range(100):  # merge chains are short; the bound guards against a corrupt cycle
+            row = conn.execute(select(c.id, c.merged_into).where(c.id == cluster_id)).first()
+            if row is None:
+                return None
+            if row.merged_into is None:
+                return row.id
+            cluster_id = row.merged_into
+    return None
+
+
+def list_events(store: Store, event_ids: list[str] | None = None, storyline: str | None = None) -> list[dict[str, Any]]:
+    """Live events (not merged away), oldest first, with their articles."""
+    e, ea = t.events.c, t.event_articles.c
+    q = select(e.id, e.label, e.storyline_id, e.first_date, e.last_date, e.languages, e.top_entities, e.founded_by)
+    q = q.where(e.merged_into.is_(None)).order_by(e.first_date.is_(None), e.first_date, e.id)
+    if event_ids is not None:
+        q = q.where(e.id.in_(event_ids))
+    if storyline is not None:
+        q = q.where(e.storyline_id == storyline)
+    with store.engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(q)]
+        members: dict[str, list[str]] = {}
+        for aid, eid in conn.execute(select(ea.article_id, ea.event_id).order_by(ea.seq)):
+            members.setdefault(eid, []).append(aid)
+    out = []
+    for r in rows:
+        out.append({"id": r["id"], "label": r["label"], "articles": members.get(r["id"], []),
+                    "languages": sorted(json.loads(r["languages"])), "first_date": r["first_date"],
+                    "last_date": r["last_date"], "top_entities": json.loads(r["top_entities"]),
+                    "storyline": r["storyline_id"]})
+    return [o for o in out if o["articles"]]
+
+
+def list_storylines(store: Store) -> list[dict[str, Any]]:
+    """Live storylines with their events, named by their most frequent entities."""
+    s = t.storylines.c
+    q = (select(s.id, s.label, s.first_date, s.last_date, s.languages, s.top_entities)
+         .where(s.merged_into.is_(None)).order_by(s.first_date.is_(None), s.first_date, s.id))
+    events = list_events(store)
+    with store.engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(q)]
+    out = []
+    for r in rows:
+        mine = [ev for ev in events if ev["storyline"] == r["id"]]
+        if not mine:
+            continue
+        top = json.loads(r["top_entities"])
+        dates = [d for ev in mine for d in (ev["first_date"], ev["last_date"]) if d]
+        out.append({"id": r["id"], "label": " · ".join(x["name"] for x in top[:3]) or r["label"],
+                    "events": [ev["id"] for ev in mine], "n_articles": sum(len(ev["articles"]) for ev in mine),
+                    "languages": sorted({lang for ev in mine for lang in ev["languages"]}),
+                    "first_date": min(dates) if dates else None, "last_date": max(dates) if dates else None,
+                    "top_entities": top})
+    return out
+
+
+def explanation(store: Store, article_id: str) -> dict[str, Any] | None:
+    """Why an article sits in its event and storyline, as recorded when it was assigned."""
+    ea = t.event_articles.c
+    with store.engine.connect() as conn:
+        row = conn.execute(select(ea.event_id, ea.seq, ea.probability, ea.explanation, ea.clusterer)
+                           .where(ea.article_id == article_id)).first()
+    if row is None:
+        return None
+    event = resolve(store, t.events, row.event_id) or row.event_id
+    with store.engine.connect() as conn:
+        story = conn.execute(select(t.events.c.storyline_id).where(t.events.c.id == event)).scalar_one_or_none()
+    return {"article": article_id, "event": event, "storyline": resolve(store, t.storylines, story or "") or story,
+            "arrival": row.seq, "clusterer": row.clusterer, "decisions": json.loads(row.explanation)}
+
+
+def memberships(store: Store) -> dict[str, tuple[str, str | None]]:
+    """Every assigned article's live event and storyline."""
+    ea, e = t.event_articles.c, t.events.c
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(ea.article_id, ea.event_id, e.storyline_id).join(t.events, e.id == ea.event_id))
+        return {aid: (eid, sid) for aid, eid, sid in rows}
+
+
+def record_recluster(store: Store, before: dict[str, str], after: dict[str, str]) -> dict[str, int]:
+    """Keep old event ids resolving after a re-cluster; log splits. Returns counts."""
+    from collections import Counter
+
+    now = datetime.now(UTC)
+    old_groups: dict[str, Counter[str]] = {}
+    for aid, old in before.items():
+        if aid in after:
+            old_groups.setdefault(old, Counter())[after[aid]] += 1
+    live = set(after.values())
+    redirected = splits = 0
+    with store.engine.begin() as conn:
+        for old, targets in sorted(old_groups.items()):
+            main = targets.most_common(1)[0][0]
+            if old not in live:
+                if conn.execute(select(t.events.c.id).where(t.events.c.id == old)).first() is None:
+                    _insert_stub(conn, t.events, old, None, now)
+                conn.execute(t.events.update().where(t.events.c.id == old).values(merged_into=main))
+                conn.execute(t.cluster_log.insert().values(level="event", kind="recluster", source=old, target=main, at=now))
+                redirected += 1
+            for other in sorted(set(targets) - {main}):
+                conn.execute(t.cluster_log.insert().values(level="event", kind="split", source=old, target=other, at=now))
+                splits += 1
+    return {"redirected": redirected, "splits": splits}
+
+
+def log_entries(store: Store) -> list[dict[str, Any]]:
+    """Recorded merges, splits and re-cluster redirects, oldest first."""
+    c = t.cluster_log.c
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) | {"at": r.at.isoformat()} for r in
+                conn.execute(select(c.level, c.kind, c.source, c.target, c.at).order_by(c.id))]

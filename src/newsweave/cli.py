@@ -249,7 +249,7 @@ def eval_link(data: DataDir = Path("../shared/data/meantime"), as_json: JsonFlag
     out.print(f"mentions {r['mentions']}, entities predicted {r['entities_predicted']}, gold {r['entities_gold']}")
 
 
-from newsweave import cli_stories  # noqa: E402,F401  (registers the story commands on ``app``)
+from newsweave import cli_readers, cli_stories  # noqa: E402,F401  (register their commands on ``app``)
 
 
 def main() -> None:

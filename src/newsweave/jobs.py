@@ -252,3 +252,6 @@ def eval_cluster(corpus: Path, gold: Path, level: str = "event") -> dict[str, An
     from newsweave.eval.cluster import evaluate_clusters
 
     return evaluate_clusters(corpus, gold, level)
+
+
+from newsweave.reader_jobs import quotes, summary  # noqa: E402,F401  (reader jobs live in their own module)

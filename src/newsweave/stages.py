@@ -119,6 +119,26 @@ def _embed_run(store: Store, ids: list[str]) -> None:
         store.put_vectors(_embed_id(), [(h, v) for (_, h, _), v in zip(rows, vectors)])
 
 
+QUOTES_VERSION = "quotes-rules@1"
+
+
+def _quotes_run(store: Store, ids: list[str]) -> None:
+    """Direct and indirect quotations with their speakers resolved to canonical entities."""
+    from newsweave.analyse.quotes import SpeakerMention, extract_quotes
+    from newsweave.store import reader_repo
+
+    mentions = reader_repo.linked_mentions(store, ids)
+    for article_id in ids:
+        art = store.article_for_analysis(article_id)
+        speakers = [SpeakerMention(s, e, text, typ, eid, name) for s, e, text, typ, eid, name in mentions[article_id]]
+        rows = [{"start_char": q.start, "end_char": q.end, "text": q.text, "kind": q.kind,
+                 "speaker_text": q.speaker_text, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+                 "speaker_entity": q.speaker_entity, "speaker_name": q.speaker_name,
+                 "speaker_kind": q.speaker_kind, "verb": q.verb}
+                for q in extract_quotes(art["text"], art["lang"], art["sentences"], speakers)]
+        reader_repo.replace_quotes(store, article_id, rows, QUOTES_VERSION)
+
+
 def _cluster_run(store: Store, ids: list[str]) -> None:
     """Place every unassigned article in an event and storyline, in arrival order."""
     from newsweave.cluster.stream import cluster_pending
@@ -144,6 +164,7 @@ STAGES: list[Stage] = [
     Stage("embed", lambda store: [aid for aid, _ in store.articles_without_vector(_embed_id())], _embed_run),
     Stage("link", lambda store: entity_repo.articles_to_link(store, LINK_VERSION), _link_run,
           whole_store=True),
-    # After link: clustering reads canonical entity ids.
+    # After link: quotes and clustering read canonical entity ids.
+    per_article_stage("quotes", QUOTES_VERSION, _quotes_run),
     Stage("cluster", _cluster_pending, _cluster_run, whole_store=True),
 ]

@@ -1,4 +1,4 @@
-"""Building blocks of the coming clustering stage: BCubed and language centring."""
+"""Building blocks of clustering: BCubed and language centring."""
 
 from __future__ import annotations
 

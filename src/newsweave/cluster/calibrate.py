@@ -20,7 +20,7 @@ from newsweave.cluster.background import seeded_centring, seeded_docfreq
 from newsweave.cluster.centring import LanguageCentring
 from newsweave.cluster.model import Cluster, DocFreq
 from newsweave.cluster.online import CANDIDATES
-from newsweave.cluster.scoring import FEATURES, score_signals
+from newsweave.cluster.scoring import FEATURES, prepare, score_signals
 from newsweave.cluster.signals import ArticleSignals
 
 
@@ -47,12 +47,13 @@ def oracle_pairs(stream: list[ArticleSignals], gold: dict[str, str], window_days
         label = gold[art.id]
         scored = founders_only is None or founders_only[art.id] not in seen_events
         if scored:
-            top = sorted(art.entities, key=lambda e: -df.entity_idf(e))[:8]
+            view = prepare(art, df)
+            top = sorted(view.ent_idf, key=lambda e: -view.ent_idf[e])[:8]
             cands = active.candidates(centred, top, CANDIDATES)
             if label in active.clusters and label not in cands:
                 cands.append(label)
             for cid in cands:
-                xs.append(score_signals(art, centred, active.clusters[cid], df).vector())
+                xs.append(score_signals(art, view, centred, active.clusters[cid], df).vector())
                 ys.append(1.0 if cid == label else 0.0)
         if founders_only is not None:
             seen_events.add(founders_only[art.id])

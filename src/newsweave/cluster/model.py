@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -34,9 +35,11 @@ class Cluster:
     last_seq: int = 0  # arrival number of its latest member
     storyline: str | None = None
     names: dict[str, str] = field(default_factory=dict)  # entity id -> display name, for labels
+    cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # norms; not persisted
 
     def add(self, art: ArticleSignals, centred: np.ndarray, seq: int) -> None:
         """Fold one member into the aggregate."""
+        self.cache.clear()
         self.vec_sum += centred
         self.n += 1
         self.entities.update(set(art.entities))
@@ -56,6 +59,7 @@ class Cluster:
 
     def absorb(self, other: Cluster) -> None:
         """Merge another cluster's aggregate into this one."""
+        self.cache.clear()
         self.vec_sum += other.vec_sum
         self.n += other.n
         self.entities.update(other.entities)
@@ -80,18 +84,32 @@ class DocFreq:
                  background: tuple[np.ndarray, int] | None = None) -> None:
         self.counts = counts if counts is not None else np.zeros(DF_BUCKETS, dtype=np.int32)
         self.n_docs = n_docs
+        self.set_background(background)
+
+    def set_background(self, background: tuple[np.ndarray, int] | None) -> None:
+        """Put reference counts behind the store's own (``None``: none)."""
         self.bg_counts, self.bg_docs = background if background is not None else (None, 0)
+        self._combined = self.counts + self.bg_counts if self.bg_counts is not None else self.counts.copy()
+
+    @property
+    def epoch(self) -> float:
+        """Changes when the collection grows by about 1%: cached norms older than this are refreshed."""
+        return round(math.log(self.n_docs + self.bg_docs + 1), 2)
 
     def add(self, art: ArticleSignals) -> None:
         keys = [k % DF_BUCKETS for k in art.terms] + [entity_bucket(e) for e in art.entities]
         if keys:
-            np.add.at(self.counts, np.unique(np.asarray(keys, dtype=np.int64)), 1)
+            unique = np.unique(np.asarray(keys, dtype=np.int64))
+            self.counts[unique] += 1
+            self._combined[unique] += 1
         self.n_docs += 1
 
     def idf(self, bucket: int) -> float:
         """Smoothed IDF; a term seen in every document weighs about zero."""
-        df = int(self.counts[bucket]) + (int(self.bg_counts[bucket]) if self.bg_counts is not None else 0)
-        return math.log((self.n_docs + self.bg_docs + 1) / (df + 0.5))
+        return math.log((self.n_docs + self.bg_docs + 1) / (int(self._combined[bucket]) + 0.5))
+
+    def idf_many(self, buckets: np.ndarray) -> np.ndarray:
+        return np.log((self.n_docs + self.bg_docs + 1) / (self._combined[buckets] + 0.5))
 
     def term_idf(self, key: int) -> float:
         return self.idf(key % DF_BUCKETS)
@@ -100,6 +118,7 @@ class DocFreq:
         return self.idf(entity_bucket(entity_id))
 
 
+@lru_cache(maxsize=1 << 16)
 def entity_bucket(entity_id: str) -> int:
     from newsweave.cluster.signals import term_key
 

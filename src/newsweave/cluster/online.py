@@ -22,7 +22,7 @@ from newsweave.cluster.active import ActiveSet
 from newsweave.cluster.background import seeded_centring, seeded_docfreq
 from newsweave.cluster.centring import LanguageCentring
 from newsweave.cluster.model import Cluster, DocFreq
-from newsweave.cluster.scoring import Calibration, Signals, load_calibration, score_signals
+from newsweave.cluster.scoring import ArticleView, Calibration, Signals, load_calibration, prepare, score_signals
 from newsweave.cluster.signals import ArticleSignals
 
 CANDIDATES = 12  # nearest clusters by vector scored in full, plus up to as many sharing an entity
@@ -80,12 +80,13 @@ class Level:
         self.active = ActiveSet(dim, settings.window_days, settings.seq_window)
         self.dim = dim
 
-    def best(self, art: ArticleSignals, centred: np.ndarray, df: DocFreq) -> list[tuple[float, str, Signals]]:
+    def best(self, art: ArticleSignals, view: ArticleView, centred: np.ndarray,
+             df: DocFreq) -> list[tuple[float, str, Signals]]:
         """Candidates scored in full, most probable first."""
-        top_entities = sorted(art.entities, key=lambda e: -df.entity_idf(e))[:8]
+        top_entities = sorted(view.ent_idf, key=lambda e: -view.ent_idf[e])[:8]
         scored = []
         for cid in self.active.candidates(centred, top_entities, CANDIDATES):
-            sig = score_signals(art, centred, self.active.clusters[cid], df)
+            sig = score_signals(art, view, centred, self.active.clusters[cid], df)
             scored.append((self.settings.calibration.probability(sig), cid, sig))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored
@@ -117,10 +118,11 @@ class OnlineClusterer:
         self.seq += 1
         self.df.add(art)
         centred = self.centring.centre(art.vector, art.lang)
-        event_decision = self._event(art, centred)
+        view = prepare(art, self.df)
+        event_decision = self._event(art, view, centred)
         event = self.events.active.clusters[event_decision.cluster]
         if event_decision.created:
-            story_decision = self._place(self.storylines, art, centred)
+            story_decision = self._place(self.storylines, art, view, centred)
             event.storyline = story_decision.cluster
         else:
             story = self._storyline_of(event)
@@ -136,17 +138,17 @@ class OnlineClusterer:
             self._expire()
         return event_decision, story_decision
 
-    def _event(self, art: ArticleSignals, centred: np.ndarray) -> Decision:
+    def _event(self, art: ArticleSignals, view: ArticleView, centred: np.ndarray) -> Decision:
         original = self.article_event.get(art.duplicate_of or "")
         if original and original in self.events.active.clusters:
             cluster = self.events.active.clusters[original]
             cluster.add(art, centred, self.seq)
             self.events.active.put(cluster)
             return Decision(original, False, 1.0, None, reason="duplicate")
-        return self._place(self.events, art, centred)
+        return self._place(self.events, art, view, centred)
 
-    def _place(self, level: Level, art: ArticleSignals, centred: np.ndarray) -> Decision:
-        scored = level.best(art, centred, self.df)
+    def _place(self, level: Level, art: ArticleSignals, view: ArticleView, centred: np.ndarray) -> Decision:
+        scored = level.best(art, view, centred, self.df)
         threshold = level.settings.calibration.threshold
         if not scored or scored[0][0] < threshold:
             cluster = level.found(art)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from newsweave.cluster.model import Cluster, DocFreq
+from newsweave.cluster.model import DF_BUCKETS, Cluster, DocFreq, entity_bucket
 from newsweave.cluster.signals import ArticleSignals
 
 FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap")
@@ -38,40 +38,72 @@ class Signals:
         return [1.0, self.embedding, self.entities, self.terms, dated, gap]
 
 
-def score_signals(art: ArticleSignals, centred: np.ndarray, cluster: Cluster, df: DocFreq) -> Signals:
+@dataclass
+class ArticleView:
+    """An article's IDF-weighted terms and entities, computed once per assignment."""
+
+    term_w: dict[int, float]
+    term_idf: dict[int, float]
+    term_norm: float
+    ent_idf: dict[str, float]
+    ent_norm: float
+
+
+def prepare(art: ArticleSignals, df: DocFreq) -> ArticleView:
+    """Weigh an article's terms and entities with the current document frequencies."""
+    term_idf = {k: df.term_idf(k) for k in art.terms}
+    term_w = {k: c * term_idf[k] for k, c in art.terms.items()}
+    ent_idf = {e: df.entity_idf(e) for e in art.entities}
+    return ArticleView(term_w, term_idf, math.sqrt(sum(v * v for v in term_w.values())),
+                       ent_idf, math.sqrt(sum(v * v for v in ent_idf.values())))
+
+
+def score_signals(art: ArticleSignals, view: ArticleView, centred: np.ndarray, cluster: Cluster,
+                  df: DocFreq) -> Signals:
     """Measure every signal of ``art`` against ``cluster``."""
-    ent, shared = _entity_cosine(art, cluster, df)
+    term_norm, ent_norm = _cluster_norms(cluster, df)
+    ent, shared = _entity_cosine(view, cluster, ent_norm)
     return Signals(
         embedding=float(centred @ cluster.vec_sum) / max(cluster.n, 1),
         entities=ent,
-        terms=_term_cosine(art, cluster, df),
+        terms=_term_cosine(view, cluster, term_norm),
         gap_days=_gap(art, cluster),
         shared=shared,
     )
 
 
-def _entity_cosine(art: ArticleSignals, cluster: Cluster, df: DocFreq) -> tuple[float, list[str]]:
-    if not art.entities or not cluster.entities:
+def _cluster_norms(cluster: Cluster, df: DocFreq) -> tuple[float, float]:
+    """Norms of the cluster's weighted term and entity vectors, cached until it or the IDF moves."""
+    cached = cluster.cache.get("norms")
+    if isinstance(cached, tuple) and cached[0] == df.epoch:
+        return cached[1], cached[2]
+    term_norm = ent_norm = 0.0
+    if cluster.terms:
+        keys = np.fromiter(cluster.terms.keys(), dtype=np.int64, count=len(cluster.terms)) % DF_BUCKETS
+        weights = np.fromiter(cluster.terms.values(), dtype=np.float64, count=len(cluster.terms))
+        term_norm = float(np.linalg.norm(weights * df.idf_many(keys)))
+    if cluster.entities:
+        buckets = np.fromiter((entity_bucket(e) for e in cluster.entities), dtype=np.int64, count=len(cluster.entities))
+        shares = np.fromiter(cluster.entities.values(), dtype=np.float64, count=len(cluster.entities)) / cluster.n
+        ent_norm = float(np.linalg.norm(shares * df.idf_many(buckets)))
+    cluster.cache["norms"] = (df.epoch, term_norm, ent_norm)
+    return term_norm, ent_norm
+
+
+def _entity_cosine(view: ArticleView, cluster: Cluster, cluster_norm: float) -> tuple[float, list[str]]:
+    if not view.ent_norm or not cluster_norm:
         return 0.0, []
-    a = {e: df.entity_idf(e) for e in art.entities}
-    c = {e: df.entity_idf(e) * k / cluster.n for e, k in cluster.entities.items()}
-    dot = {e: a[e] * c[e] for e in a if e in c}
-    na, nc = math.sqrt(sum(v * v for v in a.values())), math.sqrt(sum(v * v for v in c.values()))
+    dot = {e: idf * idf * cluster.entities[e] / cluster.n for e, idf in view.ent_idf.items() if e in cluster.entities}
     shared = sorted(dot, key=lambda e: -dot[e])[:5]
-    return (sum(dot.values()) / (na * nc) if na and nc else 0.0), shared
+    return sum(dot.values()) / (view.ent_norm * cluster_norm), shared
 
 
-def _term_cosine(art: ArticleSignals, cluster: Cluster, df: DocFreq) -> float:
-    if not art.terms or not cluster.terms:
+def _term_cosine(view: ArticleView, cluster: Cluster, cluster_norm: float) -> float:
+    if not view.term_norm or not cluster_norm:
         return 0.0
-    a = {k: c * df.term_idf(k) for k, c in art.terms.items()}
     c = cluster.terms
-    dot = sum(w * c[k] * df.term_idf(k) for k, w in a.items() if k in c)
-    if not dot:
-        return 0.0
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nc = math.sqrt(sum((w * df.term_idf(k)) ** 2 for k, w in c.items()))
-    return dot / (na * nc) if na and nc else 0.0
+    dot = sum(w * c[k] * view.term_idf[k] for k, w in view.term_w.items() if k in c)
+    return dot / (view.term_norm * cluster_norm)
 
 
 def _gap(art: ArticleSignals, cluster: Cluster) -> int | None:

@@ -27,9 +27,9 @@ def resume(store: Store, dim: int, encoder: str) -> OnlineClusterer:
     if saved is None:
         return clusterer
     blobs, events, storylines = saved
-    background = clusterer.df.bg_counts, clusterer.df.bg_docs
+    background = (clusterer.df.bg_counts, clusterer.df.bg_docs) if clusterer.df.bg_counts is not None else None
     clusterer.centring, clusterer.df, clusterer.seq, clusterer.newest = state_from_blobs(blobs)
-    clusterer.df.bg_counts, clusterer.df.bg_docs = background
+    clusterer.df.set_background(background)
     for cluster in events:
         clusterer.events.active.put(cluster)
     for cluster in storylines:

@@ -39,7 +39,15 @@ def _v4_clusters(conn: Connection) -> None:
         table.create(conn)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs, 3: _v3_entities, 4: _v4_clusters}
+def _v5_readers(conn: Connection) -> None:
+    from newsweave.store.schema import quotes, summaries
+
+    quotes.create(conn)
+    summaries.create(conn)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs, 3: _v3_entities, 4: _v4_clusters,
+                                                  5: _v5_readers}
 
 _PG_LOCK = 7_263_540  # any constant: serialises concurrent migrations on one server
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -213,4 +213,38 @@ cluster_state = Table(
     metadata,
     Column("key", String(20), primary_key=True),  # meta | sums | df
     Column("value", LargeBinary, nullable=False),
+)
+
+
+# v5: quotations with their speakers, and summaries of events and storylines.
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("start_char", Integer, nullable=False),
+    Column("end_char", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("kind", String(10), nullable=False),  # direct | indirect
+    Column("speaker_text", Text),
+    Column("speaker_start", Integer),
+    Column("speaker_end", Integer),
+    Column("speaker_entity", String(255)),
+    Column("speaker_name", Text),
+    Column("speaker_kind", String(14), nullable=False),  # person | organisation | unattributed
+    Column("verb", Text),
+)
+Index("ix_quotes_speaker", quotes.c.speaker_entity)
+
+summaries = Table(
+    "summaries",
+    metadata,
+    Column("cluster_id", String(40), primary_key=True),  # an event or storyline id
+    Column("lang", String(16), primary_key=True),
+    Column("translator", String(80), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),  # of the inputs: rebuilt only when they change
+    Column("method", String(40), nullable=False),
+    Column("encoder", String(80), nullable=False),
+    Column("body", Text, nullable=False),  # JSON of the summary
+    Column("made_at", DateTime(timezone=True), nullable=False),
 )

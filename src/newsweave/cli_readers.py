@@ -1,0 +1,45 @@
+"""Reader commands of the ``newsweave`` CLI: quotes, summary (and search)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Optional
+
+import typer
+
+from newsweave import jobs
+from newsweave.cli import JsonFlag, _settings, app, out
+
+
+@app.command()
+def quotes(entity: Annotated[Optional[str], typer.Option("--entity", help="Only this speaker: a name in any language or script, or an entity id.")] = None,
+           event: Annotated[Optional[str], typer.Option("--event", help="Only quotes from this event's articles.")] = None,
+           as_json: JsonFlag = False) -> None:
+    """Direct quotations and indirect speech, with the speaker resolved to a canonical entity."""
+    rows = jobs.quotes(_settings(), entity, event)
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False))
+        return
+    for q in rows:
+        marks = ("“", "”") if q["kind"] == "direct" else ("[indirect] ", "")
+        out.print(f"[bold]{q['speaker']}[/bold] [dim]({q['verb'] or 'no verb'}; {q['article']}, {q['lang']})[/dim]: "
+                  f"{marks[0]}{q['text']}{marks[1]}", highlight=False)
+    out.print(f"{len(rows)} quotations")
+
+
+@app.command()
+def summary(event: Annotated[Optional[str], typer.Option("--event", help="Event id.")] = None,
+            storyline: Annotated[Optional[str], typer.Option("--storyline", help="Storyline id.")] = None,
+            lang: Annotated[str, typer.Option("--lang", help="Reader's language (ISO 639-1).")] = "en",
+            translator: Annotated[Optional[str], typer.Option("--translator", help="none (default) or apertium where installed.")] = None,
+            sentences: Annotated[int, typer.Option("--sentences", help="Most sentences to keep.")] = 5,
+            as_json: JsonFlag = False) -> None:
+    """A few sentences covering who, what, where and when, each citing its source articles."""
+    result = jobs.summary(_settings(), event, storyline, lang, translator, sentences)
+    if as_json:
+        out.print_json(json.dumps(result, ensure_ascii=False))
+        return
+    for s in result["sentences"]:
+        tag = "" if s["lang"] == result["lang"] else f"[dim]({s['lang']}{', translated' if s['translated'] else ''})[/dim] "
+        out.print(f"{tag}{s['text']} [dim][{', '.join(s['citations'])}][/dim]", highlight=False)
+    out.print(f"[dim]{result['method']}, encoder {result['encoder']}, translator {result['translator']}[/dim]")

@@ -1,0 +1,62 @@
+"""Jobs for what readers take away: quotes and summaries (re-exported by :mod:`newsweave.jobs`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsweave.core.config import Settings
+from newsweave.core.errors import NewsweaveError
+
+
+def quotes(settings: Settings, entity: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
+    """Quotations with speakers, optionally of one speaker (name in any script, or id) or one event."""
+    from newsweave.jobs import articles_of, store_for
+    from newsweave.search.filters import resolve_entity
+    from newsweave.store import reader_repo
+
+    article_ids = articles_of(settings, event=event) if event else None
+    with store_for(settings) as store:
+        entity_ids = None
+        if entity:
+            entity_ids = resolve_entity(store, entity)
+            if not entity_ids:
+                raise NewsweaveError(f"no entity matches {entity!r} (see 'newsweave entities')")
+        return reader_repo.list_quotes(store, entity_ids, article_ids)
+
+
+def summary(settings: Settings, event: str | None = None, storyline: str | None = None, lang: str = "en",
+            translator: str | None = None, max_sentences: int = 5) -> dict[str, Any]:
+    """A cited summary of an event or storyline in the reader's language; stored, and rebuilt only when its inputs change."""
+    from newsweave.analyse.encoder import get_encoder
+    from newsweave.jobs import articles_of, store_for
+    from newsweave.products.summary import fingerprint, summarise
+    from newsweave.store import event_repo, reader_repo, schema
+    from newsweave.translate import get_translator
+
+    if bool(event) == bool(storyline):
+        raise NewsweaveError("give exactly one of --event or --storyline")
+    ids = articles_of(settings, event, storyline)
+    try:
+        tool = get_translator(translator)
+    except ValueError as exc:
+        raise NewsweaveError(str(exc)) from exc
+    encoder = get_encoder()
+    with store_for(settings) as store:
+        table = schema.events if event else schema.storylines
+        cluster_id = event_repo.resolve(store, table, event or storyline or "") or ""
+        arts = [_source(row) for row in reader_repo.source_articles(store, ids)]
+        digest = fingerprint(arts, lang, encoder.name, tool.name, max_sentences)
+        stored = reader_repo.get_summary(store, cluster_id, lang, tool.name)
+        if stored and stored[0] == digest:
+            return {**stored[1], "cluster": cluster_id, "cached": True}
+        body = summarise(arts, lang, encoder, None if tool.name == "none" else tool, max_sentences).as_dict()
+        reader_repo.put_summary(store, cluster_id, lang, tool.name, digest, body)
+    return {**body, "cluster": cluster_id, "cached": False}
+
+
+def _source(row: dict[str, Any]) -> Any:
+    from newsweave.products.summary import SourceArticle
+
+    mentions = [(s, e, eid, name, typ) for s, e, _text, typ, eid, name in row["mentions"] if eid and name]
+    return SourceArticle(row["id"], row["lang"], row["published"], row["title"], row["text"],
+                         row["sentences"], mentions, row["time_exprs"])

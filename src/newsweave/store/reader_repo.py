@@ -1,0 +1,92 @@
+"""Store access for what readers take away: quotes, summaries, and the inputs they are built from."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from newsweave.store import schema as t
+from newsweave.store.repository import Store
+
+
+def linked_mentions(store: Store, ids: list[str]) -> dict[str, list[tuple[int, int, str, str, str | None, str | None]]]:
+    """Per article: (start, end, text, type, entity id, entity name) of every mention, in text order."""
+    m, e = t.mentions.c, t.entities.c
+    out: dict[str, list[tuple[int, int, str, str, str | None, str | None]]] = {aid: [] for aid in ids}
+    q = (select(m.article_id, m.start_char, m.end_char, m.text, m.type, m.entity_id, e.name)
+         .outerjoin(t.entities, e.id == m.entity_id).where(m.article_id.in_(ids)).order_by(m.article_id, m.idx))
+    with store.engine.connect() as conn:
+        for r in conn.execute(q):
+            out[r.article_id].append((r.start_char, r.end_char, r.text, r.type, r.entity_id, r.name))
+    return out
+
+
+def replace_quotes(store: Store, article_id: str, rows: list[dict[str, Any]], version: str) -> None:
+    """Swap one article's quotations."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(t.quotes).where(t.quotes.c.article_id == article_id))
+        if rows:
+            conn.execute(t.quotes.insert(), [{"article_id": article_id, "idx": i, **r} for i, r in enumerate(rows)])
+        store._mark_done(conn, article_id, "quotes", version)
+
+
+def list_quotes(store: Store, entity_ids: list[str] | None = None,
+                article_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Stored quotations, by article and position, optionally by speaker entity or article."""
+    c, a = t.quotes.c, t.articles.c
+    q = (select(c.article_id, c.start_char, c.end_char, c.text, c.kind, c.speaker_text, c.speaker_entity,
+                c.speaker_name, c.speaker_kind, c.verb, a.lang, a.published)
+         .join(t.articles, a.id == c.article_id).order_by(a.published.is_(None), a.published, c.article_id, c.idx))
+    if entity_ids is not None:
+        q = q.where(c.speaker_entity.in_(entity_ids))
+    if article_ids is not None:
+        q = q.where(c.article_id.in_(article_ids))
+    with store.engine.connect() as conn:
+        return [{"article": r.article_id, "start": r.start_char, "end": r.end_char, "text": r.text, "kind": r.kind,
+                 "speaker": r.speaker_name or r.speaker_text or "unattributed", "speaker_entity": r.speaker_entity,
+                 "speaker_text": r.speaker_text, "speaker_kind": r.speaker_kind, "verb": r.verb, "lang": r.lang,
+                 "published": r.published} for r in conn.execute(q)]
+
+
+def source_articles(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    """Text, language, date, sentences, linked mentions and resolved dates of the given articles."""
+    a, s, x = t.articles.c, t.sentences.c, t.time_exprs.c
+    with store.engine.connect() as conn:
+        rows = {r.id: dict(r._mapping) for r in conn.execute(
+            select(a.id, a.lang, a.published, a.title, a.text).where(a.id.in_(ids)))}
+        sentences: dict[str, list[tuple[int, int]]] = {}
+        for r in conn.execute(select(s.article_id, s.start_char, s.end_char).where(s.article_id.in_(ids))
+                              .order_by(s.article_id, s.idx)):
+            sentences.setdefault(r.article_id, []).append((r.start_char, r.end_char))
+        times: dict[str, list[tuple[int, int, str]]] = {}
+        for r in conn.execute(select(x.article_id, x.start_char, x.end_char, x.value)
+                              .where(x.article_id.in_(ids) & x.value.is_not(None)).order_by(x.article_id, x.idx)):
+            times.setdefault(r.article_id, []).append((r.start_char, r.end_char, r.value))
+    mentions = linked_mentions(store, list(rows))
+    return [{**rows[i], "sentences": sentences.get(i, []), "time_exprs": times.get(i, []),
+             "mentions": mentions.get(i, [])} for i in ids if i in rows]
+
+
+def get_summary(store: Store, cluster_id: str, lang: str, translator: str) -> tuple[str, dict[str, Any]] | None:
+    """A stored summary and the fingerprint of the inputs it was made from."""
+    c = t.summaries.c
+    with store.engine.connect() as conn:
+        row = conn.execute(select(c.fingerprint, c.body).where(
+            (c.cluster_id == cluster_id) & (c.lang == lang) & (c.translator == translator))).first()
+    return (row.fingerprint, json.loads(row.body)) if row else None
+
+
+def put_summary(store: Store, cluster_id: str, lang: str, translator: str, fingerprint: str,
+                body: dict[str, Any]) -> None:
+    """Store (or replace) a summary."""
+    c = t.summaries.c
+    with store.engine.begin() as conn:
+        conn.execute(delete(t.summaries).where(
+            (c.cluster_id == cluster_id) & (c.lang == lang) & (c.translator == translator)))
+        conn.execute(t.summaries.insert().values(
+            cluster_id=cluster_id, lang=lang, translator=translator, fingerprint=fingerprint,
+            method=body.get("method", ""), encoder=body.get("encoder", ""),
+            body=json.dumps(body, ensure_ascii=False), made_at=datetime.now(UTC)))

@@ -1,0 +1,93 @@
+"""The online clusterer on synthetic streams: joins, merges, windows, saved state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import numpy as np
+
+from newsweave.cluster.online import LevelSettings, OnlineClusterer
+from newsweave.cluster.persist import cluster_from_row, cluster_to_row, state_from_blobs, state_to_blobs
+from newsweave.cluster.scoring import Calibration, load_calibration
+from newsweave.cluster.signals import ArticleSignals, extract_terms
+
+DIM = 32
+RNG = np.random.RandomState(7)
+TOPICS = RNG.randn(40, DIM)
+
+
+def _art(i: int, topic: int, day: int | None = None, ents: tuple[str, ...] = (), lang: str = "en") -> ArticleSignals:
+    v = TOPICS[topic] * 3 + RNG.randn(DIM) * 0.5
+    terms, text = extract_terms(f"topic{topic} story{topic} words{topic} item{i}")
+    return ArticleSignals(id=f"a{i:05d}", lang=lang, vector=(v / np.linalg.norm(v)).astype(np.float32),
+                          date=dt.date(2024, 1, 1) + dt.timedelta(days=day) if day is not None else None,
+                          dated_by="published" if day is not None else "none",
+                          entities=Counter(ents), terms=terms, term_text=text)
+
+
+def _clusterer(seq_window: int = 5000) -> OnlineClusterer:
+    levels = (LevelSettings("event", "ev", 14, seq_window, load_calibration("event")),
+              LevelSettings("storyline", "st", 400, seq_window, load_calibration("storyline")))
+    return OnlineClusterer(DIM, levels)
+
+
+def test_same_topic_joins_and_other_topics_found_new_events() -> None:
+    oc = _clusterer()
+    stream = [_art(i, i % 4, day=i // 4) for i in range(40)]
+    events = {a.id: oc.assign(a)[0].cluster for a in stream}
+    by_topic = {t: {events[a.id] for a in stream if int(a.id[1:]) % 4 == t} for t in range(4)}
+    assert all(len(ids) == 1 for ids in by_topic.values())
+    assert len(set().union(*by_topic.values())) == 4
+    assert all(e.startswith("ev-") for e in events.values())
+
+
+def test_ids_come_from_the_founding_article_and_never_change() -> None:
+    first, second = _clusterer(), _clusterer()
+    stream = [_art(i, i % 3, day=i) for i in range(12)]
+    a = [first.assign(x)[0].cluster for x in stream]
+    b = [second.assign(x)[0].cluster for x in stream[:6]] + [second.assign(x)[0].cluster for x in stream[6:]]
+    assert a == b
+    assert a[0] == a[3] == a[6]  # later members keep the founder's id
+
+
+def test_a_bridging_article_merges_two_events_and_the_old_id_resolves() -> None:
+    oc = _clusterer()
+    strict = Calibration((-10.0, 20.0, 0.0, 0.0, 0.0, 0.0), 0.5)
+    oc.events.settings = LevelSettings("event", "ev", 14, 5000, strict)
+    base = TOPICS[5] * 3
+    arts = []
+    for i, shift in enumerate((+1.0, -1.0)):
+        v = base + TOPICS[6] * shift * 1.5
+        arts.append(ArticleSignals(id=f"m{i}", lang="en", vector=(v / np.linalg.norm(v)).astype(np.float32),
+                                   date=None, dated_by="none"))
+    e1, e2 = (oc.assign(a)[0] for a in arts)
+    assert e1.created and e2.created and e1.cluster != e2.cluster
+    bridge = ArticleSignals(id="bridge", lang="en", vector=(base / np.linalg.norm(base)).astype(np.float32),
+                            date=None, dated_by="none")
+    oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-2.0, 20.0, 0.0, 0.0, 0.0, 0.0), 0.5))
+    d = oc.assign(bridge)[0]
+    assert d.merged and oc.merges
+    level, absorbed, kept = oc.merges[0]
+    assert level == "event" and oc.resolve(absorbed) == kept == d.cluster
+
+
+def test_open_clusters_stay_bounded_by_the_window() -> None:
+    oc = _clusterer(seq_window=50)
+    for i in range(1000):  # four live topics at a time; each lasts 100 articles (10 days)
+        oc.assign(_art(i, (i // 100) * 4 + i % 4, day=i // 10))
+        assert len(oc.events.active) <= 4 * 3 + 256 // 50 * 4  # live topics, plus closed ones awaiting expiry
+    assert len(oc.closed) >= 12
+
+
+def test_state_round_trips_through_plain_data() -> None:
+    oc = _clusterer()
+    for i in range(20):
+        oc.assign(_art(i, i % 2, day=i, ents=("PER:x",), lang="it" if i % 3 else "el"))
+    centring, df, seq, newest = state_from_blobs(state_to_blobs(oc.centring, oc.df, oc.seq, oc.newest))
+    assert seq == oc.seq and newest == oc.newest and df.n_docs == oc.df.n_docs
+    assert np.allclose(centring.mean("it"), oc.centring.mean("it"))
+    for c in oc.events.active.clusters.values():
+        back = cluster_from_row(c.id, **cluster_to_row(c))
+        assert back.n == c.n and back.entities == c.entities and back.first == c.first
+        assert np.allclose(back.vec_sum, c.vec_sum)

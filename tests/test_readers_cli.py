@@ -1,0 +1,40 @@
+"""Quotes and summaries through the real pipeline and CLI, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from conftest import SEEDS, SEEDS_META, cli_json, run_cli
+
+
+def _entity_with_mention(entities: list[dict], surface: str) -> str:
+    return next(e["id"] for e in entities if any(m["text"] == surface for m in e["mentions"]))
+
+
+def test_quotes_and_summaries_on_the_seeds(db_url: str) -> None:
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=db_url).returncode == 0
+    entities = cli_json("entities", db=db_url)
+
+    peskov = _entity_with_mention(entities, "Ντμίτρι Πεσκόφ")
+    said = cli_json("quotes", "--entity", peskov, db=db_url)
+    greek = [q for q in said if q["article"].startswith("001") and q["kind"] == "direct"]
+    assert len(greek) >= 2 and all(q["speaker_entity"] == peskov for q in greek)
+    kim = _entity_with_mention(entities, "Kim Jong-un")
+    pledges = [q for q in cli_json("quotes", "--entity", kim, db=db_url) if q["article"].startswith("002")]
+    assert any("sosterrà invariabilmente" in q["text"] for q in pledges)
+    bad = run_cli("quotes", "--entity", "Nobody Anywhere", db=db_url)
+    assert bad.returncode == 2 and "Nobody Anywhere" in bad.stderr
+
+    visit = next(e for e in cli_json("events", db=db_url) if len(e["articles"]) == 3)
+    in_event = cli_json("quotes", "--event", visit["id"], db=db_url)
+    assert in_event and {q["article"] for q in in_event} <= set(visit["articles"])
+
+    first = cli_json("summary", "--event", visit["id"], db=db_url)
+    assert 3 <= len(first["sentences"]) <= 5 and not first["cached"]
+    for s in first["sentences"]:
+        assert s["citations"] and set(s["citations"]) <= set(visit["articles"])
+    assert any(s["lang"] == "en" for s in first["sentences"])
+    again = cli_json("summary", "--event", visit["id"], db=db_url)
+    assert again["cached"] and again["sentences"] == first["sentences"]
+    story = cli_json("storylines", db=db_url)[0]
+    italian = cli_json("summary", "--storyline", story["id"], "--lang", "it", db=db_url)
+    assert italian["lang"] == "it" and any(s["lang"] == "it" for s in italian["sentences"])
+    assert run_cli("summary", db=db_url).returncode == 2  # neither --event nor --storyline

@@ -53,7 +53,7 @@ def test_ids_come_from_the_founding_article_and_never_change() -> None:
 
 def test_a_bridging_article_merges_two_events_and_the_old_id_resolves() -> None:
     oc = _clusterer()
-    strict = Calibration((-10.0, 20.0, 0.0, 0.0, 0.0, 0.0), 0.5)
+    strict = Calibration((-10.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.5)
     oc.events.settings = LevelSettings("event", "ev", 14, 5000, strict)
     base = TOPICS[5] * 3
     arts = []
@@ -65,7 +65,7 @@ def test_a_bridging_article_merges_two_events_and_the_old_id_resolves() -> None:
     assert e1.created and e2.created and e1.cluster != e2.cluster
     bridge = ArticleSignals(id="bridge", lang="en", vector=(base / np.linalg.norm(base)).astype(np.float32),
                             date=None, dated_by="none")
-    oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-2.0, 20.0, 0.0, 0.0, 0.0, 0.0), 0.5))
+    oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-2.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.5))
     d = oc.assign(bridge)[0]
     assert d.merged and oc.merges
     level, absorbed, kept = oc.merges[0]

@@ -27,6 +27,7 @@ class ActiveSet:
         self._ids: list[str] = []
         self._matrix = np.zeros((64, dim), dtype=np.float32)
         self._by_entity: dict[str, set[str]] = {}
+        self._indexed: dict[str, set[str]] = {}
 
     def __len__(self) -> int:
         return len(self.clusters)
@@ -40,8 +41,12 @@ class ActiveSet:
             self._ids.append(cluster.id)
         self.clusters[cluster.id] = cluster
         self._matrix[self._rows[cluster.id]] = cluster.vec_sum / max(cluster.n, 1)
-        for eid in cluster.entities:
+        # Index only what is new since the last put (entities pruned from the cluster keep a stale,
+        # harmless entry until it is dropped): a put costs the article's entities, not the cluster's.
+        indexed = self._indexed.setdefault(cluster.id, set())
+        for eid in cluster.entities.keys() - indexed:
             self._by_entity.setdefault(eid, set()).add(cluster.id)
+            indexed.add(eid)
 
     def drop(self, cluster_id: str) -> Cluster | None:
         """Remove a cluster (closed or merged away); the last row moves into its place."""
@@ -54,7 +59,7 @@ class ActiveSet:
             self._ids[row] = last
             self._rows[last] = row
             self._matrix[row] = self._matrix[len(self._ids)]
-        for eid in cluster.entities:
+        for eid in self._indexed.pop(cluster_id, set()):
             holders = self._by_entity.get(eid)
             if holders is not None:
                 holders.discard(cluster_id)

@@ -17,6 +17,7 @@ import numpy as np
 from newsweave.cluster.signals import ArticleSignals
 
 MAX_CLUSTER_TERMS = 300  # a cluster keeps its heaviest terms only: bounded memory and scoring time
+MAX_CLUSTER_ENTITIES = 150  # likewise its most frequent entities
 DF_BUCKETS = 1 << 20  # hashed document frequencies: 4 MiB whatever the vocabulary
 
 
@@ -51,6 +52,9 @@ class Cluster:
         if len(self.terms) > 2 * MAX_CLUSTER_TERMS:  # prune in bulk, not on every add
             keep = sorted(self.terms.items(), key=lambda kv: -kv[1])[:MAX_CLUSTER_TERMS]
             self.terms = dict(keep)
+        if len(self.entities) > 2 * MAX_CLUSTER_ENTITIES:
+            self.entities = Counter(dict(self.entities.most_common(MAX_CLUSTER_ENTITIES)))
+            self.names = {k: v for k, v in self.names.items() if k in self.entities}
         self.langs[art.lang or "und"] += 1
         for day in ([art.date] if art.date else []):
             self.first = day if self.first is None or day < self.first else self.first

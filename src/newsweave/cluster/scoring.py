@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -19,7 +20,7 @@ import numpy as np
 from newsweave.cluster.model import DF_BUCKETS, Cluster, DocFreq, entity_bucket
 from newsweave.cluster.signals import ArticleSignals
 
-FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap")
+FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people")
 
 
 @dataclass
@@ -31,11 +32,12 @@ class Signals:
     terms: float  # TF-IDF cosine of distinctive terms
     gap_days: int | None  # days between the article's date and the cluster's date range; None if either is unknown
     shared: list[str]  # the most distinctive shared entity ids
+    people: float = 0.0  # the entity cosine over people only: events differ by who acts in them
 
     def vector(self) -> list[float]:
         dated = 0.0 if self.gap_days is None else 1.0
         gap = 0.0 if self.gap_days is None else math.log1p(self.gap_days)
-        return [1.0, self.embedding, self.entities, self.terms, dated, gap]
+        return [1.0, self.embedding, self.entities, self.terms, dated, gap, self.people]
 
 
 @dataclass
@@ -47,6 +49,7 @@ class ArticleView:
     term_norm: float
     ent_idf: dict[str, float]
     ent_norm: float
+    per_norm: float
 
 
 def prepare(art: ArticleSignals, df: DocFreq) -> ArticleView:
@@ -55,29 +58,36 @@ def prepare(art: ArticleSignals, df: DocFreq) -> ArticleView:
     term_w = {k: c * term_idf[k] for k, c in art.terms.items()}
     ent_idf = {e: df.entity_idf(e) for e in art.entities}
     return ArticleView(term_w, term_idf, math.sqrt(sum(v * v for v in term_w.values())),
-                       ent_idf, math.sqrt(sum(v * v for v in ent_idf.values())))
+                       ent_idf, math.sqrt(sum(v * v for v in ent_idf.values())),
+                       math.sqrt(sum(v * v for e, v in ent_idf.items() if _is_person(e))))
+
+
+def _is_person(entity_id: str) -> bool:
+    return entity_id.startswith("PER:")
 
 
 def score_signals(art: ArticleSignals, view: ArticleView, centred: np.ndarray, cluster: Cluster,
                   df: DocFreq) -> Signals:
     """Measure every signal of ``art`` against ``cluster``."""
-    term_norm, ent_norm = _cluster_norms(cluster, df)
+    term_norm, ent_norm, per_norm = _cluster_norms(cluster, df)
     ent, shared = _entity_cosine(view, cluster, ent_norm)
+    people, _ = _entity_cosine(view, cluster, per_norm, _is_person)
     return Signals(
         embedding=float(centred @ cluster.vec_sum) / max(cluster.n, 1),
         entities=ent,
         terms=_term_cosine(view, cluster, term_norm),
         gap_days=_gap(art, cluster),
         shared=shared,
+        people=people,
     )
 
 
-def _cluster_norms(cluster: Cluster, df: DocFreq) -> tuple[float, float]:
-    """Norms of the cluster's weighted term and entity vectors, cached until it or the IDF moves."""
+def _cluster_norms(cluster: Cluster, df: DocFreq) -> tuple[float, float, float]:
+    """Norms of the cluster's weighted term, entity and person vectors, cached until it or the IDF moves."""
     cached = cluster.cache.get("norms")
     if isinstance(cached, tuple) and cached[0] == df.epoch:
-        return cached[1], cached[2]
-    term_norm = ent_norm = 0.0
+        return cached[1], cached[2], cached[3]
+    term_norm = ent_norm = per_norm = 0.0
     if cluster.terms:
         keys = np.fromiter(cluster.terms.keys(), dtype=np.int64, count=len(cluster.terms)) % DF_BUCKETS
         weights = np.fromiter(cluster.terms.values(), dtype=np.float64, count=len(cluster.terms))
@@ -85,17 +95,23 @@ def _cluster_norms(cluster: Cluster, df: DocFreq) -> tuple[float, float]:
     if cluster.entities:
         buckets = np.fromiter((entity_bucket(e) for e in cluster.entities), dtype=np.int64, count=len(cluster.entities))
         shares = np.fromiter(cluster.entities.values(), dtype=np.float64, count=len(cluster.entities)) / cluster.n
-        ent_norm = float(np.linalg.norm(shares * df.idf_many(buckets)))
-    cluster.cache["norms"] = (df.epoch, term_norm, ent_norm)
-    return term_norm, ent_norm
+        weighted = shares * df.idf_many(buckets)
+        ent_norm = float(np.linalg.norm(weighted))
+        people = np.fromiter((_is_person(e) for e in cluster.entities), dtype=bool, count=len(cluster.entities))
+        per_norm = float(np.linalg.norm(weighted[people]))
+    cluster.cache["norms"] = (df.epoch, term_norm, ent_norm, per_norm)
+    return term_norm, ent_norm, per_norm
 
 
-def _entity_cosine(view: ArticleView, cluster: Cluster, cluster_norm: float) -> tuple[float, list[str]]:
-    if not view.ent_norm or not cluster_norm:
+def _entity_cosine(view: ArticleView, cluster: Cluster, cluster_norm: float,
+                   keep: Callable[[str], bool] | None = None) -> tuple[float, list[str]]:
+    own = view.per_norm if keep else view.ent_norm
+    if not own or not cluster_norm:
         return 0.0, []
-    dot = {e: idf * idf * cluster.entities[e] / cluster.n for e, idf in view.ent_idf.items() if e in cluster.entities}
+    dot = {e: idf * idf * cluster.entities[e] / cluster.n for e, idf in view.ent_idf.items()
+           if e in cluster.entities and (keep is None or keep(e))}
     shared = sorted(dot, key=lambda e: -dot[e])[:5]
-    return sum(dot.values()) / (view.ent_norm * cluster_norm), shared
+    return sum(dot.values()) / (own * cluster_norm), shared
 
 
 def _term_cosine(view: ArticleView, cluster: Cluster, cluster_norm: float) -> float:

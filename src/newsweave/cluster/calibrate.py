@@ -107,3 +107,63 @@ def build_background(streams: list[list[ArticleSignals]], encoder: str, min_arti
     np.savez_compressed(out, langs=np.array(langs), means=means, df=df.counts.astype(np.uint16),
                         n_docs=np.array(df.n_docs))
     return out
+
+
+LEVEL_DATA = {  # corpus -> (event field, topic field); mlcrisis has topics only
+    "itn": ("event", None), "ecbplus": ("event", "topic"), "meantime": ("parallel_id", "topic"), "mlcrisis": (None, "topic"),
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Rebuild the background and refit both levels from analysed stores of ../shared/data."""
+    import argparse
+    import json as _json
+
+    from sqlalchemy import select
+
+    from newsweave import jobs
+    from newsweave.core.config import Settings
+    from newsweave.stages import _embed_id
+    from newsweave.store import open_store
+    from newsweave.store import schema as t
+    from newsweave.store.cluster_repo import load_signals
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--stores", type=Path, default=Path("bench-stores"), help="analysed stores <corpus>.db (built when missing)")
+    args = parser.parse_args(argv)
+    args.stores.mkdir(parents=True, exist_ok=True)
+    encoder, streams, gold = _embed_id(), {}, {}
+    for name in LEVEL_DATA:
+        db = args.stores / f"{name}.db"
+        if not db.exists():
+            jobs.run(Settings(db=str(db)), [str(args.data / name / "corpus.jsonl")])
+        store = open_store(str(db))
+        with store.engine.connect() as conn:
+            a = t.articles.c
+            ids = list(conn.execute(select(a.id).order_by(a.published.is_(None), a.published, a.ingested_at, a.id)).scalars())
+        streams[name] = load_signals(store, ids, encoder)
+        store.close()
+        gold[name] = {r["id"]: r for r in map(_json.loads, (args.data / name / "gold.jsonl").read_text(encoding="utf-8").splitlines())}
+    print("background:", build_background(list(streams.values()), encoder))
+    levels = {}
+    for level, window, seq in (("event", 14, 5000), ("storyline", 400, 10000)):
+        xs, ys = [], []
+        for name, (event_field, topic_field) in LEVEL_DATA.items():
+            field = event_field if level == "event" else topic_field
+            if field is None:
+                continue
+            labels = {a.id: str(gold[name][a.id][field]) for a in streams[name]}
+            founders = None if level == "event" else {a.id: str(gold[name][a.id][event_field]) if event_field else a.id
+                                                      for a in streams[name]}
+            x, y = oracle_pairs(streams[name], labels, window, seq, founders, encoder)
+            xs.append(x)
+            ys.append(y)
+        weights = fit_logistic(np.vstack(xs), np.concatenate(ys))
+        levels[level] = {"features": list(FEATURES), "weights": [round(float(w), 3) for w in weights], "threshold": 0.3}
+        print(level, levels[level]["weights"])
+    print("written:", write_calibration({"about": "fitted by python -m newsweave.cluster.calibrate", **levels}))
+
+
+if __name__ == "__main__":
+    main()

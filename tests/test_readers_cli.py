@@ -38,3 +38,13 @@ def test_quotes_and_summaries_on_the_seeds(db_url: str) -> None:
     italian = cli_json("summary", "--storyline", story["id"], "--lang", "it", db=db_url)
     assert italian["lang"] == "it" and any(s["lang"] == "it" for s in italian["sentences"])
     assert run_cli("summary", db=db_url).returncode == 2  # neither --event nor --storyline
+
+    hits = cli_json("search", "armoured train", db=db_url)
+    assert {h["article_id"][:3] for h in hits[:2]} == {"000", "001"}
+    assert all(h["passage"] and h["event"] for h in hits)
+    putin = cli_json("search", "visit", "--entity", "Vladimir Putin", db=db_url)
+    assert {"el", "en", "it"} <= {h["lang"] for h in putin}
+    only_el = cli_json("search", "train", "--lang", "el", db=db_url)
+    assert only_el and all(h["lang"] == "el" for h in only_el)
+    in_event = cli_json("search", "Kim", "--event", visit["id"], db=db_url)
+    assert in_event and {h["article_id"] for h in in_event} <= set(visit["articles"])

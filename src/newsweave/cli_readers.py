@@ -1,4 +1,4 @@
-"""Reader commands of the ``newsweave`` CLI: quotes, summary (and search)."""
+"""Reader commands of the ``newsweave`` CLI: quotes, summary, search."""
 
 from __future__ import annotations
 
@@ -43,3 +43,24 @@ def summary(event: Annotated[Optional[str], typer.Option("--event", help="Event 
         tag = "" if s["lang"] == result["lang"] else f"[dim]({s['lang']}{', translated' if s['translated'] else ''})[/dim] "
         out.print(f"{tag}{s['text']} [dim][{', '.join(s['citations'])}][/dim]", highlight=False)
     out.print(f"[dim]{result['method']}, encoder {result['encoder']}, translator {result['translator']}[/dim]")
+
+
+@app.command()
+def search(query: Annotated[str, typer.Argument(help="Words in any language; matches across languages too.")],
+           lang: Annotated[Optional[str], typer.Option("--lang", help="Only articles in this language.")] = None,
+           entity: Annotated[Optional[str], typer.Option("--entity", help="Only articles mentioning this entity (name in any script, or id).")] = None,
+           date_from: Annotated[Optional[str], typer.Option("--from", help="Published on or after this day (YYYY-MM-DD).")] = None,
+           date_to: Annotated[Optional[str], typer.Option("--to", help="Published on or before this day (YYYY-MM-DD).")] = None,
+           event: Annotated[Optional[str], typer.Option("--event", help="Only this event's articles.")] = None,
+           limit: Annotated[int, typer.Option("--limit", help="Most results.")] = 10,
+           as_json: JsonFlag = False) -> None:
+    """Hybrid full-text and vector search, fused by rank: article, language, best passage, event."""
+    hits = jobs.search(_settings(), query, lang, entity, date_from, date_to, event, limit)
+    if as_json:
+        out.print_json(json.dumps(hits, ensure_ascii=False))
+        return
+    for i, h in enumerate(hits, 1):
+        out.print(f"{i:>2}. [bold]{h['article_id']}[/bold] ({h['lang']}, event {h['event'] or '-'}): {h['passage'][:200]}",
+                  highlight=False)
+    if not hits:
+        out.print("no results")

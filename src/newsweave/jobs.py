@@ -254,4 +254,4 @@ def eval_cluster(corpus: Path, gold: Path, level: str = "event") -> dict[str, An
     return evaluate_clusters(corpus, gold, level)
 
 
-from newsweave.reader_jobs import quotes, summary  # noqa: E402,F401  (reader jobs live in their own module)
+from newsweave.reader_jobs import quotes, search, summary  # noqa: E402,F401  (reader jobs live in their own module)

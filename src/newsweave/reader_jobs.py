@@ -60,3 +60,22 @@ def _source(row: dict[str, Any]) -> Any:
     mentions = [(s, e, eid, name, typ) for s, e, _text, typ, eid, name in row["mentions"] if eid and name]
     return SourceArticle(row["id"], row["lang"], row["published"], row["title"], row["text"],
                          row["sentences"], mentions, row["time_exprs"])
+
+
+def search(settings: Settings, query: str, lang: str | None = None, entity: str | None = None,
+           date_from: str | None = None, date_to: str | None = None, event: str | None = None,
+           limit: int = 10) -> list[dict[str, Any]]:
+    """Hybrid full-text + vector search across languages; each hit names its passage and event."""
+    from newsweave.jobs import articles_of, store_for
+    from newsweave.search import search as run_search
+    from newsweave.store import event_repo
+
+    article_ids = articles_of(settings, event=event) if event else None
+    with store_for(settings) as store:
+        try:
+            hits = run_search(store, query, lang=lang, entity=entity, date_from=date_from, date_to=date_to,
+                              article_ids=article_ids, limit=limit)
+        except ValueError as exc:  # a malformed date or option
+            raise NewsweaveError(str(exc)) from exc
+        member = event_repo.memberships(store)
+    return [{**h.as_dict(), "event": member.get(h.article_id, (None, None))[0]} for h in hits]

@@ -139,6 +139,19 @@ def _quotes_run(store: Store, ids: list[str]) -> None:
         reader_repo.replace_quotes(store, article_id, rows, QUOTES_VERSION)
 
 
+def _search_pending(store: Store) -> list[str]:
+    from newsweave.search import pending_for_index
+
+    return pending_for_index(store)
+
+
+def _search_run(store: Store, ids: list[str]) -> None:
+    """Full-text index (FTS5 / PostgreSQL tsvector) over title, text and entity names."""
+    from newsweave.search import index_articles
+
+    index_articles(store, ids)
+
+
 def _cluster_run(store: Store, ids: list[str]) -> None:
     """Place every unassigned article in an event and storyline, in arrival order."""
     from newsweave.cluster.stream import cluster_pending
@@ -164,7 +177,8 @@ STAGES: list[Stage] = [
     Stage("embed", lambda store: [aid for aid, _ in store.articles_without_vector(_embed_id())], _embed_run),
     Stage("link", lambda store: entity_repo.articles_to_link(store, LINK_VERSION), _link_run,
           whole_store=True),
-    # After link: quotes and clustering read canonical entity ids.
+    # After link: search, quotes and clustering read canonical entity ids.
+    Stage("search", _search_pending, _search_run),
     per_article_stage("quotes", QUOTES_VERSION, _quotes_run),
     Stage("cluster", _cluster_pending, _cluster_run, whole_store=True),
 ]

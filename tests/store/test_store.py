@@ -106,6 +106,8 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
         for table in (t.time_exprs, t.mentions, t.entities, t.events, t.storylines, t.event_articles,
                       t.cluster_log, t.cluster_state, t.quotes, t.summaries):
             table.drop(conn)
+        for name in ("search_fts", "search_docs", "search_terms"):
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
         conn.execute(delete(t.schema_version))
         conn.execute(t.schema_version.insert().values(version=1, applied_at=datetime.now(UTC)))
     store.close()

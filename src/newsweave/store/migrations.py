@@ -46,8 +46,14 @@ def _v5_readers(conn: Connection) -> None:
     summaries.create(conn)
 
 
+def _v6_search(conn: Connection) -> None:
+    from newsweave.search.index import create_search_tables
+
+    create_search_tables(conn)
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs, 3: _v3_entities, 4: _v4_clusters,
-                                                  5: _v5_readers}
+                                                  5: _v5_readers, 6: _v6_search}
 
 _PG_LOCK = 7_263_540  # any constant: serialises concurrent migrations on one server
 
@@ -69,6 +75,7 @@ def migrate(engine: Engine) -> int:
             if inspect(conn).has_table("articles"):
                 raise StoreError("the database has an 'articles' table but no newsweave schema version; refusing to touch it")
             metadata.create_all(conn)
+            _v6_search(conn)  # full-text tables are dialect-specific DDL, outside the metadata
             _stamp(conn, SCHEMA_VERSION)
             return 0
         if found > SCHEMA_VERSION:

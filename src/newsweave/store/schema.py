@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # v6: the search index (DDL per dialect in newsweave.search.index)
 
 metadata = MetaData()
 

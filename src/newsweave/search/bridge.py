@@ -1,0 +1,167 @@
+"""The word bridge: query words matched to their translations through word vectors.
+
+Lead vectors alone do not carry "armoured train" to an Italian or Greek
+article: multilingual e5 ranks texts of the query's language first. Single
+words translate far better: "query: train" has "treno" and "τρένο" as its two
+nearest words among the seeds' 1,100, about five standard deviations above
+the typical word, where unrelated words stay below four.
+
+So indexing also embeds every new word of an article's title and opening
+(``BRIDGE_CHARS``) once, in ``search_terms``; a query embeds its own words and
+re-ranks a pool of candidates (the full-text and vector ones) by how well each
+query word is matched by some word of the article: its best similarity, as a
+z-score over the pool's whole vocabulary, counted when it reaches ``Z_MIN``
+and weighted by how rare the matching word is in the pool.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+import numpy as np
+from sqlalchemy import Column, Connection, LargeBinary, MetaData, String, Table, func, select
+
+from newsweave.search.folding import fold
+from newsweave.store import schema as t
+
+BRIDGE_CHARS = 2000  # the opening the words come from (the lead vector sees 800)
+Z_MIN = 4.5  # a word this many standard deviations above the vocabulary's mean counts as a match
+MAX_QUERY_WORDS = 16
+MAX_WORD_CHARS = 40  # longer "words" are unsegmented scripts or junk
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_CHUNK = 2000  # terms per IN (...) lookup
+
+terms_metadata = MetaData()
+search_terms = Table(
+    "search_terms",
+    terms_metadata,
+    Column("term", String(MAX_WORD_CHARS * 4), primary_key=True),
+    Column("encoder", String(80), primary_key=True),
+    Column("data", LargeBinary, nullable=False),  # float16, unit norm
+)
+
+
+def words(text: str) -> set[str]:
+    """Lowercased words of 3+ letters (no digits), as the bridge indexes them."""
+    return {w for w in _WORD.findall(text.lower()) if len(w) <= MAX_WORD_CHARS}
+
+
+def doc_words(title: str | None, body: str) -> set[str]:
+    return words(f"{title or ''}\n{body[:BRIDGE_CHARS]}")
+
+
+def term_encoder_id() -> str:
+    from newsweave.analyse.encoder import get_encoder
+
+    return f"{get_encoder().name}+word"
+
+
+def missing_terms(conn: Connection, terms: Iterable[str], encoder_id: str) -> list[str]:
+    """The terms with no stored vector yet, sorted."""
+    todo = sorted(set(terms))
+    have: set[str] = set()
+    c = search_terms.c
+    for i in range(0, len(todo), _CHUNK):
+        chunk = todo[i : i + _CHUNK]
+        have |= set(conn.execute(select(c.term).where((c.encoder == encoder_id) & c.term.in_(chunk))).scalars())
+    return [w for w in todo if w not in have]
+
+
+def encode_terms(terms: list[str]) -> list[dict[str, object]]:
+    """Rows for ``search_terms``: each word embedded as a passage, stored as float16."""
+    from newsweave.analyse.encoder import get_encoder
+
+    if not terms:
+        return []
+    vecs = get_encoder().encode_passages(terms).astype("<f2")
+    enc = term_encoder_id()
+    return [{"term": w, "encoder": enc, "data": v.tobytes()} for w, v in zip(terms, vecs)]
+
+
+def store_terms(conn: Connection, rows: list[dict[str, object]]) -> None:
+    """Insert term vectors, skipping any a concurrent indexer stored first."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    conn.execute(insert(search_terms).on_conflict_do_nothing(), rows)
+
+
+def term_vectors(conn: Connection, terms: list[str], encoder_id: str) -> dict[str, np.ndarray]:
+    c = search_terms.c
+    out: dict[str, np.ndarray] = {}
+    for i in range(0, len(terms), _CHUNK):
+        q = select(c.term, c.data).where((c.encoder == encoder_id) & c.term.in_(terms[i : i + _CHUNK]))
+        out.update((w, np.frombuffer(d, dtype="<f2")) for w, d in conn.execute(q))
+    return out
+
+
+def rank(conn: Connection, query: str, pool: list[str]) -> list[tuple[str, float, set[str]]]:
+    """Pool articles with at least one query word matched, best first: (id, score, matching words)."""
+    qwords = sorted(words(query))[:MAX_QUERY_WORDS]
+    if not qwords or not pool:
+        return []
+    per_doc = _pool_words(conn, pool)
+    found = term_vectors(conn, sorted(set().union(*per_doc.values())), term_encoder_id())
+    vocab = sorted(found)
+    if len(vocab) < 2:
+        return []
+    col = {w: i for i, w in enumerate(vocab)}
+    z = _zscores(qwords, vocab, np.stack([found[w] for w in vocab]).astype(np.float32))
+    idf = _pool_idf(per_doc, col)
+    scored = []
+    for aid, ws in per_doc.items():
+        score, matched = _doc_score(z, idf, [col[w] for w in ws if w in col])
+        if score > 0:
+            scored.append((aid, score, {vocab[c] for c in matched}))
+    scored.sort(key=lambda p: (-p[1], p[0]))
+    return scored
+
+
+def _pool_idf(per_doc: dict[str, set[str]], col: dict[str, int]) -> np.ndarray:
+    """log(1 + pool size / documents of the pool holding the word), per vocabulary word."""
+    df = np.zeros(len(col))
+    for ws in per_doc.values():
+        df[[col[w] for w in ws if w in col]] += 1
+    return np.log1p(len(per_doc) / np.maximum(df, 1))
+
+
+def _pool_words(conn: Connection, pool: list[str]) -> dict[str, set[str]]:
+    a = t.articles.c
+    rows = conn.execute(select(a.id, a.title, func.substr(a.text, 1, BRIDGE_CHARS)).where(a.id.in_(pool)))
+    return {aid: doc_words(title, body or "") for aid, title, body in rows}
+
+
+def _zscores(qwords: list[str], vocab: list[str], vocab_vecs: np.ndarray) -> np.ndarray:
+    """``(query words, vocabulary)`` similarities as z-scores per query word.
+
+    A query word's own spelling (accents folded) gets -inf: the full-text side counts it.
+    """
+    from newsweave.analyse.encoder import get_encoder
+
+    sims = get_encoder().encode_queries(qwords) @ vocab_vecs.T
+    mean, std = sims.mean(axis=1, keepdims=True), sims.std(axis=1, keepdims=True)
+    z = (sims - mean) / np.where(std > 0, std, 1.0)
+    by_fold: dict[str, list[int]] = {}
+    for i, w in enumerate(vocab):
+        by_fold.setdefault(fold(w), []).append(i)
+    for qi, w in enumerate(qwords):
+        z[qi, by_fold.get(fold(w), [])] = -np.inf
+    return z
+
+
+def _doc_score(z: np.ndarray, idf: np.ndarray, cols: list[int]) -> tuple[float, list[int]]:
+    """Sum over query words of the best matching word's z-score times its pool rarity, and those words."""
+    if not cols:
+        return 0.0, []
+    sub = z[:, cols]
+    score, matched = 0.0, []
+    for qi, ci in enumerate(sub.argmax(axis=1)):
+        if sub[qi, ci] >= Z_MIN:
+            score += float(sub[qi, ci]) * float(idf[cols[ci]])
+            matched.append(cols[ci])
+    return (score, matched) if math.isfinite(score) else (0.0, [])

@@ -1,0 +1,116 @@
+"""Search filters: language, entity, publication dates and a set of article ids.
+
+An entity is given as an id or as a name in any language or script. A name
+resolves to every canonical entity whose id key, display name or aliases
+match it (after folding case and accents), or whose mentions are spelled that
+way; the filter keeps the articles with a mention linked to one of them. So
+"Vladimir Putin" finds the Greek article that writes Βλαντίμιρ Πούτιν, because
+the linker put both spellings on one entity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, or_, select, true
+
+from newsweave.search.folding import fold
+from newsweave.store import Store
+from newsweave.store import schema as t
+
+ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
+_MAX_ALIAS_CANDIDATES = 2000
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search is restricted to; ``None`` means no restriction."""
+
+    lang: str | None = None
+    entity_ids: tuple[str, ...] | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    article_ids: tuple[str, ...] | None = None
+
+    def where(self) -> ColumnElement[bool]:
+        """A condition on ``articles`` (and ``mentions`` through a subquery)."""
+        a = t.articles.c
+        conds: list[ColumnElement[bool]] = []
+        if self.lang:
+            conds.append(a.lang == self.lang)
+        if self.date_from:
+            conds.append(a.published >= self.date_from)
+        if self.date_to:
+            conds.append(a.published < _next_day(self.date_to))
+        if self.article_ids is not None:
+            conds.append(a.id.in_(list(self.article_ids)))
+        if self.entity_ids is not None:
+            m = t.mentions.c
+            conds.append(a.id.in_(select(m.article_id).where(m.entity_id.in_(list(self.entity_ids)))))
+        return and_(true(), *conds)
+
+
+def _next_day(day: str | dt.date) -> str:
+    """The day after ``day``: ``published < next day`` keeps datetimes on ``day`` itself."""
+    d = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+    return (d + dt.timedelta(days=1)).isoformat()
+
+
+def as_day(value: str | dt.date | None) -> str | None:
+    """An ISO day string from a date or an ISO date/datetime string; ValueError if unreadable."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    return dt.date.fromisoformat(str(value)[:10]).isoformat()
+
+
+def resolve_entity(store: Store, name: str) -> list[str]:
+    """Ids of the canonical entities that ``name`` (an id, or a name in any script) denotes."""
+    name = name.strip()
+    if not name:
+        return []
+    e, m = t.entities.c, t.mentions.c
+    with store.engine.connect() as conn:
+        if conn.execute(select(e.id).where(e.id == name)).first():
+            return [name]
+        ids = set(conn.execute(select(e.id).where(e.id.in_(_key_ids(name)))).scalars())
+        ids |= _by_name(conn, name)
+        forms = {name, name.lower(), name.title()}
+        ids |= set(conn.execute(select(m.entity_id).where(m.text.in_(forms) & m.entity_id.is_not(None))
+                                .distinct()).scalars())
+    return sorted(ids)
+
+
+def _key_ids(name: str) -> list[str]:
+    """Entity ids the linker would give ``name``: TYPE:folded-key, for every reading of it."""
+    from newsweave.link.keys import inflection_variants, key_variants, slug
+
+    keys = {slug(k) for form in [name, *inflection_variants(name)] for k in key_variants(form)}
+    return [f"{etype}:{k}" for k in sorted(keys) if k for etype in ENTITY_TYPES]
+
+
+def _by_name(conn, name: str) -> set[str]:  # type: ignore[no-untyped-def]
+    """Entities whose display name or an alias equals ``name`` once case and accents fold."""
+    e = t.entities.c
+    like = f"%{_escape_like(name)}%"
+    if conn.dialect.name == "postgresql":
+        hit = or_(e.name.ilike(like, escape="\\"), e.aliases.ilike(like, escape="\\"))
+    else:  # SQLite LIKE folds ASCII case only: also try the exact and lowercased forms
+        hit = or_(*(col.like(f"%{_escape_like(f)}%", escape="\\")
+                    for col in (e.name, e.aliases) for f in {name, name.lower(), name.title()}))
+    want = fold(name)
+    out: set[str] = set()
+    for eid, display, aliases in conn.execute(select(e.id, e.name, e.aliases).where(hit)
+                                              .limit(_MAX_ALIAS_CANDIDATES)):
+        forms = [display] + [f for fs in json.loads(aliases or "{}").values() for f in fs]
+        if any(fold(f) == want for f in forms):
+            out.add(eid)
+    return out
+
+
+def _escape_like(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+

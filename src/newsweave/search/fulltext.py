@@ -1,0 +1,86 @@
+"""Full-text candidates: FTS5 ``bm25`` on SQLite, an IDF-weighted ``ts_rank`` on PostgreSQL.
+
+Query words are OR-ed, so a long query (a whole headline) still finds the
+articles sharing its rarer words, best first. SQLite's ``bm25`` weighs words
+by rarity itself. PostgreSQL's ``ts_rank`` does not, so each word's rank is
+multiplied by its BM25 IDF, counted with the GIN index; a word in more than a
+tenth of a large collection is dropped, as it would rank (and cost) everything.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from sqlalchemy import Connection, column, func, literal, literal_column, select, table
+
+from newsweave.search.filters import Filters
+from newsweave.search.folding import fold
+from newsweave.search.index import DOCS_TABLE, FTS_TABLE
+from newsweave.store import schema as t
+
+MAX_TERMS = 32
+WEIGHTS = (2.0, 1.0, 0.5)  # title, body, entity names (SQLite bm25 column weights)
+_WORD = re.compile(r"[^\W_]+")
+_MIN_COMMON = 1000  # a word is "too common" only in a collection this large
+
+_fts = table(FTS_TABLE, column("rowid"))
+_docs_sqlite = table(DOCS_TABLE, column("doc"), column("article_id"))
+_docs_pg = table(DOCS_TABLE, column("article_id"), column("tsv"))
+_SIMPLE = literal_column("'simple'::regconfig")
+
+
+def query_terms(query: str) -> list[str]:
+    """Distinct folded words of ``query``, in order, at most ``MAX_TERMS``."""
+    return list(dict.fromkeys(_WORD.findall(fold(query))))[:MAX_TERMS]
+
+
+def candidates(conn: Connection, query: str, filters: Filters, n: int) -> list[tuple[str, float]]:
+    """Up to ``n`` ``(article id, score)`` pairs, best first (higher score is better)."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    if conn.dialect.name == "postgresql":
+        return _pg(conn, terms, filters, n)
+    return _sqlite(conn, terms, filters, n)
+
+
+def _sqlite(conn: Connection, terms: list[str], filters: Filters, n: int) -> list[tuple[str, float]]:
+    match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    rank = func.bm25(literal_column(FTS_TABLE), *WEIGHTS)
+    q = (select(_docs_sqlite.c.article_id, rank.label("rank"))
+         .select_from(_fts.join(_docs_sqlite, _docs_sqlite.c.doc == _fts.c.rowid)
+                      .join(t.articles, t.articles.c.id == _docs_sqlite.c.article_id))
+         .where(literal_column(FTS_TABLE).op("MATCH")(match))
+         .where(filters.where())
+         .order_by(rank, _docs_sqlite.c.article_id).limit(n))
+    return [(aid, -float(r)) for aid, r in conn.execute(q)]  # bm25 is lower-is-better
+
+
+def _pg(conn: Connection, terms: list[str], filters: Filters, n: int) -> list[tuple[str, float]]:
+    queries = [func.plainto_tsquery(_SIMPLE, literal(term)) for term in terms]
+    weights = _pg_idf(conn, queries)
+    kept = [(tq, w) for tq, w in zip(queries, weights) if w is not None]
+    if not kept:
+        return []
+    either = kept[0][0]
+    for tq, _ in kept[1:]:
+        either = either.op("||")(tq)
+    score = sum((w * func.ts_rank(_docs_pg.c.tsv, tq, 1) for tq, w in kept), literal(0.0))
+    q = (select(_docs_pg.c.article_id, score.label("score"))
+         .select_from(_docs_pg.join(t.articles, t.articles.c.id == _docs_pg.c.article_id))
+         .where(_docs_pg.c.tsv.op("@@")(either))
+         .where(filters.where())
+         .order_by(score.desc(), _docs_pg.c.article_id).limit(n))
+    return [(aid, float(s)) for aid, s in conn.execute(q)]
+
+
+def _pg_idf(conn: Connection, queries: list) -> list[float | None]:  # type: ignore[type-arg]
+    """BM25 IDF of each word, or None for a word too common to be worth ranking."""
+    total = conn.execute(select(func.count()).select_from(_docs_pg)).scalar_one()
+    cap = max(_MIN_COMMON, total // 10)
+    counts = [select(func.count()).select_from(
+        select(literal(1)).select_from(_docs_pg).where(_docs_pg.c.tsv.op("@@")(tq)).limit(cap + 1).subquery()
+    ).scalar_subquery() for tq in queries]
+    dfs = conn.execute(select(*counts)).one()
+    return [None if df > cap or df == 0 else math.log(1 + (total - df + 0.5) / (df + 0.5)) for df in dfs]

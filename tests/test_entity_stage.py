@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from conftest import SEEDS, SEEDS_META, SHARED, cli_json, run_cli
 
 GOLD = json.loads((SHARED / "corpus" / "seeds.gold.json").read_text(encoding="utf-8"))["entities"]
@@ -17,8 +15,6 @@ def _holder(entities: list[dict], article: str, surface: str) -> set[str]:
             if m["article"][:3] == article and m["text"].casefold() == surface.casefold()}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3 open: the CRF misses 'Vladimir Putin' and 'Komsomolsk-on-Amur' "
-                   "in the English seed, types 'Corea del Nord' ORG once, and KCNA splits across spellings")
 def test_gold_entities_are_single_canonical_entities(sqlite_url: str) -> None:
     assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
     entities = cli_json("entities", db=sqlite_url)

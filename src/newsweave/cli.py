@@ -192,7 +192,7 @@ app.add_typer(train_app, name="train")
 
 
 @train_app.command("ner")
-def train_ner(train: Annotated[list[Path], typer.Argument(help="CoNLL files (token<TAB>IOB2 tag); the language is read from the folder name (kind=it, elner=el) or --lang.", exists=True)],
+def train_ner(train: Annotated[list[Path], typer.Argument(help="CoNLL files (token<TAB>IOB2 tag) to learn from, plus optional *.jsonl corpora read as unlabelled text (capitalisation statistics); each sentence's language is detected from its text.", exists=True)],
               out_dir: Annotated[Path, typer.Option("--out", help="Folder for the trained model.")] = Path("ner-model"),
               seed: Annotated[int, typer.Option("--seed", help="Random seed (training is reproducible).")] = 13,
               as_json: JsonFlag = False) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from pathlib import Path
+from typing import Annotated, Any, Optional
 
 import typer
 
 from newsweave import jobs
-from newsweave.cli import JsonFlag, _settings, app, out
+from newsweave.cli import JsonFlag, _settings, app, eval_app, out
 
 
 @app.command()
@@ -64,3 +65,23 @@ def search(query: Annotated[str, typer.Argument(help="Words in any language; mat
                   highlight=False)
     if not hits:
         out.print("no results")
+
+
+@eval_app.command("search")
+def eval_search(data: Annotated[Path, typer.Option("--data", help="A corpus folder (itn, meantime, ecbplus) or the data root for all three.", exists=True, file_okay=False)] = Path("../shared/data"),
+                sample: Annotated[int, typer.Option("--sample", help="Queries per corpus (0: all).")] = 60,
+                query_chars: Annotated[int, typer.Option("--query-chars", help="Text after the title in each query (0: title only).")] = 300,
+                as_json: JsonFlag = False) -> None:
+    """Cross-lingual search: an event's article as the query, its other-language articles as relevant; recall@10, MRR."""
+    result = jobs.eval_search(data, sample or None, query_chars)
+    if as_json:
+        out.print_json(json.dumps(result))
+        return
+    for r in (result["datasets"].values() if "datasets" in result else [result]):
+        _print_search_eval(r)
+
+
+def _print_search_eval(r: dict[str, Any]) -> None:
+    modes = ", ".join(f"{m} {v['recall@10']:.3f}" for m, v in r.get("modes", {}).items())
+    out.print(f"{r['dataset']}: recall@10 {r['recall@10']:.3f}, MRR {r['mrr']:.3f} over {r['n_queries']} queries "
+              f"({r['n_articles']} articles); by mode: {modes}")

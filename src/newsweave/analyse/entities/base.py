@@ -19,7 +19,7 @@ class EntitySpan:
 
 
 class Recogniser(Protocol):
-    """Finds entity mentions in raw text; ``name`` is versioned (e.g. "crf-it-el@1")."""
+    """Finds entity mentions in raw text; ``name`` is versioned (e.g. "crf-it-el@2")."""
 
     name: str
 

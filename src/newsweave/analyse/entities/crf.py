@@ -1,24 +1,25 @@
-"""CRF backend: python-crfsuite model(s) trained on KIND (it) and elNER-4 (el).
+"""CRF backend: python-crfsuite models trained on KIND (it) and elNER-4 (el).
 
-Which model tags a text: the model trained for ``lang`` when the model folder
-has one (``train_ner(..., per_language=True)``), else the joint model trained
-on both sets (the shipped default, ``crf-all.crfsuite``). Its features are
-mostly language-independent (capitalisation, shape, position, affixes, the
-place gazetteer) plus the words and word clusters it saw in Italian and Greek
-news, so:
+Which model tags a text (``meta.json`` "models"): the *lexical* model for the
+languages it was trained on (Italian, Greek), the *universal* model for every
+other language. The universal model sees no word forms at all, only what
+carries over between languages: shape and case, the word's casing ratio in its
+language (shipped for the training languages and for English, from unlabelled
+news), word classes (function words, titles, organisation head words, calendar
+words, country-name stems), a name lexicon from the gold data keyed
+script-free (a Greek "Πεσκόφ" teaches "Peskov"), and the place gazetteer. So:
 
 * Italian and Greek get PER, ORG, LOC and MISC (MISC is learnt from elNER
   only: KIND has none, so MISC in Italian text is rare);
 * other languages written in a cased script (Latin, Greek, Cyrillic,
-  Armenian...) get the same model, which works from capitalisation and
-  context; expect lower accuracy there (no gold data to measure it);
+  Armenian...) get the universal model; expect lower accuracy there;
 * scripts without letter case (Arabic, Hebrew, CJK, Indic, Thai...) get no
   entities: the model's main cue is missing and the gazetteer holds Latin and
   Greek names only. Such languages need another backend.
 
 Text is split into lines and sentences, tokenised like the training data
-(``tokenize.py``), tagged, and the BIO tags are turned back into character
-spans.
+(``tokenize.py``), tagged, the BIO tags are turned back into character spans,
+and the spans are tidied (``repair.py``).
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from pathlib import Path
 
 from newsweave.analyse.entities.base import EntitySpan
 from newsweave.analyse.entities.conll import spans_from_tags
-from newsweave.analyse.entities.features import FeatureExtractor
+from newsweave.analyse.entities.features import feature_extractors
 from newsweave.analyse.entities.gazetteer import Gazetteer
+from newsweave.analyse.entities.repair import propagate, repair_spans
 from newsweave.analyse.entities.tokenize import tokenize
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -71,8 +73,14 @@ def _sentences(text: str, spans: list[tuple[int, int]], lang: str | None) -> lis
     return out
 
 
+def split_sentences(text: str, lang: str | None) -> list[tuple[list[tuple[int, int]], list[str]]]:
+    """(token spans, tokens) per sentence of ``text``, as the recogniser sees them."""
+    return [(sent, [text[s:e] for s, e in sent]) for sent in _sentences(text, tokenize(text), lang)]
+
+
 class CrfRecogniser:
-    """Linear-chain CRF over hand-made features; one model per language plus a joint one."""
+    """Linear-chain CRFs over hand-made features: a lexical model per trained language, a
+    universal one for the rest."""
 
     def __init__(self, model_dir: Path | None = None):
         import pycrfsuite
@@ -82,45 +90,58 @@ class CrfRecogniser:
         self.meta = meta
         self.name = meta["name"]
         gaz_file = meta.get("gazetteer")
-        gazetteer = Gazetteer.load(self.model_dir / gaz_file) if gaz_file else None
+        self.gazetteer = Gazetteer.load(self.model_dir / gaz_file) if gaz_file else None
         lexicon: dict = {}
         if meta.get("lexicon"):
             with gzip.open(self.model_dir / meta["lexicon"], "rt", encoding="utf-8") as fh:
                 lexicon = json.load(fh)
-        self._features = FeatureExtractor(gazetteer, lexicon.get("clusters"), lexicon.get("casing"))
+        self._extractors = feature_extractors(self.gazetteer, lexicon)
+        self._kinds: dict[str, str] = meta.get("feature_sets", {})  # file -> "lexical" | "universal"
         self._pycrfsuite = pycrfsuite
         self._files: dict[str, str] = meta["models"]  # lang (or "*") -> file name
         self._taggers: dict[str, object] = {}
         self._lock = threading.Lock()
 
-    def _tagger(self, key: str):
-        tagger = self._taggers.get(key)
+    def _tagger(self, fname: str):
+        tagger = self._taggers.get(fname)
         if tagger is None:
             tagger = self._pycrfsuite.Tagger()
-            tagger.open(str(self.model_dir / self._files[key]))
-            self._taggers[key] = tagger
+            tagger.open(str(self.model_dir / fname))
+            self._taggers[fname] = tagger
         return tagger
 
     def model_for(self, lang: str | None) -> str:
-        return lang if lang in self._files else "*"
+        """The model file that tags ``lang``."""
+        return self._files.get(lang or "", self._files["*"])
+
+    def universal(self, lang: str | None) -> bool:
+        """True when ``lang`` is tagged by the word-free universal model."""
+        return self._kinds.get(self.model_for(lang), "lexical") == "universal"
 
     def tag_tokens(self, tokens: list[str], lang: str | None) -> list[str]:
         """BIO tags for one pre-tokenised sentence."""
         if not tokens:
             return []
-        key = self.model_for(lang)
+        fname = self.model_for(lang)
+        fx = self._extractors[self._kinds.get(fname, "lexical")]
+        feats = fx.sentence(tokens, lang)
         with self._lock:  # crfsuite taggers are not thread-safe
-            return list(self._tagger(key).tag(self._features.sentence(tokens, lang)))
+            return list(self._tagger(fname).tag(feats))
 
     def recognise(self, text: str, lang: str | None) -> list[EntitySpan]:
+        """Entity spans of ``text`` in order: tagged per sentence, repaired, made consistent."""
         if not text or not _cased_script(text):
             return []
-        spans = tokenize(text)
+        fx = self._extractors["lexical"]
+        universal = self.universal(lang)
+        casing = fx.casing.get(lang or "")
+        sentences = split_sentences(text, lang)
+        found = [repair_spans(toks, spans_from_tags(self.tag_tokens(toks, lang)), fx.classes, self.gazetteer,
+                              universal, casing) for _, toks in sentences]
+        found = propagate([toks for _, toks in sentences], found, fx.classes)
         out: list[EntitySpan] = []
-        for sent in _sentences(text, spans, lang):
-            toks = [text[s:e] for s, e in sent]
-            tags = self.tag_tokens(toks, lang)
-            for a, b, typ in spans_from_tags(tags):
+        for (sent, _), spans in zip(sentences, found):
+            for a, b, typ in spans:
                 start, end = sent[a][0], sent[b - 1][1]
                 out.append(EntitySpan(start, end, text[start:end], typ))
         return out

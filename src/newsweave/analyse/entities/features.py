@@ -1,18 +1,27 @@
 """CRF features for one tokenised sentence (shared by training and inference).
 
-Word-intrinsic features (form, accent-free lower-case form, affixes, shape,
-casing, word clusters) depend on the token string alone and are memoised;
-context features are the neighbours' forms, shapes and casing; gazetteer
-features mark tokens covered by a multi-word gazetteer match (place names
-from GeoNames and CLDR, see ``gazetteer.py``).
+Two feature sets:
+
+* *universal* features name what a word looks like and which class it is in,
+  never the word itself: shape, case, length, script, the word's casing ratio
+  in its language (``cas``), word classes and the name lexicon
+  (``wordclass.py``), place-gazetteer matches (``gazetteer.py``), and the same
+  for the neighbours. A model on these alone (``lexical=False``) transfers to
+  languages without training data.
+* *lexical* features add the words themselves: form, accent-free form,
+  affixes, distributional clusters and word pairs around the token.
+
+Word-intrinsic features depend on the token string alone and are memoised.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from newsweave.analyse.entities.gazetteer import Gazetteer
+from newsweave.analyse.entities.wordclass import NameLexicon, WordClasses
 
 _CACHE_MAX = 50_000
 
@@ -45,7 +54,17 @@ def shape(word: str) -> str:
     return "".join(out[:6])
 
 
-def _script(word: str) -> str:
+def main_script(tokens: Sequence[str]) -> str:
+    """The script most words of a sentence are written in ("la", "gr", "ot", "-" for none)."""
+    counts: dict[str, int] = {}
+    for t in tokens:
+        sc = script(t)
+        if sc != "-":
+            counts[sc] = counts.get(sc, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else "-"
+
+
+def script(word: str) -> str:
     for ch in word:
         if ch.isalpha():
             if "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff":
@@ -56,111 +75,172 @@ def _script(word: str) -> str:
     return "-"
 
 
+_QUOTES_OPEN = frozenset('«“‘"„')
+_QUOTES_CLOSE = frozenset('»”’')
+
+
+class _Word(NamedTuple):
+    feats: list[str]       # intrinsic features (universal, then lexical)
+    low: str
+    norm: str
+    shape: str
+    suf: str
+    title: bool
+    script: str
+    ctx: list[str]         # universal features neighbours see (shape, classes, T)
+
+
 class FeatureExtractor:
-    """Turns token lists into crfsuite feature lists."""
+    """Turns token lists into crfsuite feature lists.
+
+    ``casing`` maps a language code to that language's casing lexicon (see
+    ``lexicon.casing_lexicon``); ``lexical=False`` leaves out every feature
+    that names a word.
+    """
 
     def __init__(
         self,
         gazetteer: Gazetteer | None = None,
         clusters: Mapping[str, str] | None = None,
-        casing: Mapping[str, str] | None = None,
+        casing: Mapping[str, Mapping[str, str]] | None = None,
+        *,
+        classes: WordClasses | None = None,
+        names: NameLexicon | None = None,
+        lexical: bool = True,
     ):
         self.gazetteer = gazetteer
         self.clusters = clusters or {}
         self.casing = casing or {}
-        self._cache: dict[str, tuple[list[str], str, str, str, bool]] = {}
+        self.classes = classes or WordClasses()
+        self.names = names or NameLexicon()
+        self.lexical = lexical
+        self._cache: dict[str, _Word] = {}
 
-    def _word(self, word: str) -> tuple[list[str], str, str, str, bool]:
+    def _word(self, word: str) -> _Word:
         hit = self._cache.get(word)
         if hit is not None:
             return hit
         low = word.lower()
         norm = fold(word)
         shp = shape(word)
-        title = word[:1].isupper()
-        feats = ["w=" + low, "sh=" + shp]
-        if norm != low:
-            feats.append("n=" + norm)
         n = len(norm)
-        for k in (1, 2, 3, 4):
-            if n > k:
-                feats.append(f"s{k}=" + norm[-k:])
-        for k in (2, 3, 4):
-            if n > k:
-                feats.append(f"p{k}=" + norm[:k])
+        uni = ["sh=" + shp, "len=" + str(min(n, 10)), "sc=" + script(word)]
+        title = word[:1].isupper()
         if title:
-            feats.append("T")
+            uni.append("T")
         if word.isupper() and n > 1:
-            feats.append("U")
+            uni.append("U")
         if any(ch.isdigit() for ch in word):
-            feats.append("D")
+            uni.append("D")
         if not any(ch.isalnum() for ch in word):
-            feats.append("P")
+            uni.append("P")
+            if word in _QUOTES_OPEN:
+                uni.append("qo")
+            elif word in _QUOTES_CLOSE:
+                uni.append("qc")
         if "-" in word:
-            feats.append("H")
+            uni.append("H")
         if "." in word and n > 1:
-            feats.append("dot")
-        feats.append("len=" + str(min(n, 10)))
-        feats.append("sc=" + _script(word))
-        cl = self.clusters.get(norm)
-        if cl is not None:  # "a.b.c": one cluster id per granularity
-            for j, part in enumerate(cl.split(".")):
-                feats.append(f"c{j}=" + part)
-        cas = self.casing.get(norm)
-        if cas is not None:
-            feats.append("cas=" + cas)
-        # key: short tuple reused by neighbours
-        out = (feats, low, shp, norm[-3:] if n > 3 else norm, title)
+            uni.append("dot")
+        cls = self.classes.features(word)
+        uni += cls
+        lex: list[str] = []
+        if self.lexical:
+            lex = ["w=" + low]
+            if norm != low:
+                lex.append("n=" + norm)
+            for k in (1, 2, 3, 4):
+                if n > k:
+                    lex.append(f"s{k}=" + norm[-k:])
+            for k in (2, 3, 4):
+                if n > k:
+                    lex.append(f"p{k}=" + norm[:k])
+            cl = self.clusters.get(norm)
+            if cl is not None:  # "a.b.c": one cluster id per granularity
+                for j, part in enumerate(cl.split(".")):
+                    lex.append(f"c{j}=" + part)
+        # what neighbours see of this word
+        ctx = ["s:" + shp] + cls + (["T"] if title else [])
+        out = _Word(uni + lex, low, norm, shp, norm[-3:] if n > 3 else norm, title, script(word), ctx)
         if len(self._cache) >= _CACHE_MAX:  # bounded memory in long-running pipelines
             self._cache.clear()
         self._cache[word] = out
         return out
 
-    def sentence(self, tokens: Sequence[str], lang: str | None = None) -> list[list[str]]:
+    def sentence(self, tokens: Sequence[str], lang: str | None = None,
+                 names: NameLexicon | None = None) -> list[list[str]]:
+        """Feature lists for one sentence; ``names`` overrides the name lexicon (jackknife training)."""
         words = [self._word(t) for t in tokens]
         n = len(words)
         gaz = self.gazetteer.match(tokens) if self.gazetteer is not None else [()] * n
+        casing = self.casing.get(lang or "", {})
+        lexicon = names if names is not None else self.names
+        cas = [casing.get(w.norm) for w in words]
+        home = main_script(tokens)
+        nls = [lexicon.features(t) for t in tokens]
+        view = [w.ctx + (["cas=" + c] if c else []) + nl[1:] for w, c, nl in zip(words, cas, nls)]
         lang_f = "L=" + (lang or "xx")
+        lexical = self.lexical
         out: list[list[str]] = []
         for i in range(n):
-            feats, low, shp, suf, title = words[i]
-            f = list(feats)
-            f.append(lang_f)
+            w = words[i]
+            f = list(w.feats)
+            f.extend(nls[i])
+            if cas[i]:
+                f.append("cas=" + cas[i])
+            f.extend(gaz[i])
+            if w.script != home and w.script != "-":
+                f.append("xs")  # a Latin name in Greek text: elNER leaves many such untagged
+            if lexical:
+                f.append(lang_f)
+            for off in (-2, -1, 1, 2):
+                j = i + off
+                if 0 <= j < n:
+                    f.extend(f"{off}{v}" for v in view[j])
+                    f.extend(f"{off}{g}" for g in gaz[j][:1])
             if i == 0:
                 f.append("BOS")
-                f.append("BOS_T" if title else "BOS_t")
+                f.append("BOS_T" if w.title else "BOS_t")
             else:
-                _, l1, s1, x1, t1 = words[i - 1]
-                f += ["-1w=" + l1, "-1sh=" + s1, "-1s3=" + x1, "-1w|w=" + l1 + "|" + low,
-                      "-1w|T=" + l1 + ("|T" if title else "|t")]
-                if t1:
-                    f.append("-1T")
-                if i > 1:
-                    _, l2, s2, _, t2 = words[i - 2]
-                    f += ["-2w=" + l2, "-2sh=" + s2, "-2w|-1w=" + l2 + "|" + l1]
-                    if t2:
-                        f.append("-2T")
-                    if i > 2:
-                        f.append("-3w=" + words[i - 3][1])
-                else:
-                    f.append("-2BOS")
+                p = words[i - 1]
+                f.append("-1T|T=" + ("T" if p.title else "t") + ("T" if w.title else "t"))
+                if lexical:
+                    f += ["-1w=" + p.low, "-1s3=" + p.suf, "-1w|w=" + p.low + "|" + w.low,
+                          "-1w|T=" + p.low + ("|T" if w.title else "|t")]
+                    if i > 1:
+                        q = words[i - 2]
+                        f += ["-2w=" + q.low, "-2w|-1w=" + q.low + "|" + p.low]
+                        if i > 2:
+                            f.append("-3w=" + words[i - 3].low)
+            if i == 1:
+                f.append("-2BOS")
             if i == n - 1:
                 f.append("EOS")
             else:
-                _, r1, sr1, xr1, tr1 = words[i + 1]
-                f += ["+1w=" + r1, "+1sh=" + sr1, "+1s3=" + xr1, "w|+1w=" + low + "|" + r1,
-                      "+1w|T=" + r1 + ("|T" if title else "|t")]
-                if tr1:
-                    f.append("+1T")
-                if i < n - 2:
-                    _, r2, sr2, _, t2 = words[i + 2]
-                    f += ["+2w=" + r2, "+2sh=" + sr2, "+1w|+2w=" + r1 + "|" + r2]
-                    if t2:
-                        f.append("+2T")
-                    if i < n - 3:
-                        f.append("+3w=" + words[i + 3][1])
-                else:
-                    f.append("+2EOS")
-            f.extend(gaz[i])
+                r = words[i + 1]
+                f.append("T|+1T=" + ("T" if w.title else "t") + ("T" if r.title else "t"))
+                if lexical:
+                    f += ["+1w=" + r.low, "+1s3=" + r.suf, "w|+1w=" + w.low + "|" + r.low,
+                          "+1w|T=" + r.low + ("|T" if w.title else "|t")]
+                    if i < n - 2:
+                        r2 = words[i + 2]
+                        f += ["+2w=" + r2.low, "+1w|+2w=" + r.low + "|" + r2.low]
+                        if i < n - 3:
+                            f.append("+3w=" + words[i + 3].low)
+            if i == n - 2:
+                f.append("+2EOS")
             out.append(f)
         return out
+
+
+def feature_extractors(gazetteer: Gazetteer | None, lexicon: Mapping) -> dict[str, FeatureExtractor]:
+    """The "lexical" and "universal" feature extractors over one set of lexicons (the name
+    lexicon comes in one version per model, see ``train.NAME_TYPE_SHARE``)."""
+    classes = WordClasses(lexicon.get("calendar", ()), lexicon.get("demonym_stems", ()))
+    names = lexicon.get("names") or {}
+    return {
+        "lexical": FeatureExtractor(gazetteer, lexicon.get("clusters"), lexicon.get("casing"), classes=classes,
+                                    names=NameLexicon(names.get("lexical"))),
+        "universal": FeatureExtractor(gazetteer, None, lexicon.get("casing"), lexical=False, classes=classes,
+                                      names=NameLexicon(names.get("universal"))),
+    }

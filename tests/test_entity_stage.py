@@ -43,3 +43,14 @@ def test_entity_filters(sqlite_url: str) -> None:
         assert e["n_mentions"] == len(e["mentions"])
         for m in e["mentions"]:
             assert {"article", "text", "lang", "start", "end"} <= set(m)
+
+
+def test_names_in_the_readers_language(sqlite_url: str) -> None:
+    assert run_cli("run", str(SEEDS / "000_03ec97206aa0476c.txt"), str(SEEDS / "001_d028cb3f7ff8034f.txt"),
+                   db=sqlite_url).returncode == 0
+    english = {e["id"]: e["name"] for e in cli_json("entities", "--type", "LOC", db=sqlite_url)}
+    italian = {e["id"]: e for e in cli_json("entities", "--type", "LOC", "--lang", "it", db=sqlite_url)}
+    greek = {e["id"]: e for e in cli_json("entities", "--type", "LOC", "--lang", "el", db=sqlite_url)}
+    moscow = next(eid for eid, name in english.items() if name == "Moscow")
+    assert italian[moscow]["name"] == "Mosca" and italian[moscow]["name_en"] == "Moscow"
+    assert greek[moscow]["name"] == "Μόσχα"

@@ -172,9 +172,10 @@ def timeline(lang: Annotated[str, typer.Option("--lang", help="Reader's language
 @app.command()
 def entities(etype: Annotated[Optional[str], typer.Option("--type", help="PER, ORG, LOC or MISC.")] = None,
              article: Annotated[Optional[str], typer.Option("--article", help="Only entities mentioned in this article.")] = None,
+             lang: Annotated[str, typer.Option("--lang", help="Reader's language: names as its articles write them, else English.")] = "en",
              as_json: JsonFlag = False) -> None:
     """Canonical entities across languages and scripts, with aliases and mentions."""
-    rows = jobs.entities(_settings(), etype, article)
+    rows = jobs.entities(_settings(), etype, article, lang)
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return

@@ -154,12 +154,27 @@ def eval_timeline(data: Path) -> dict[str, Any]:
     return evaluate_timeline(data)
 
 
-def entities(settings: Settings, etype: str | None = None, article: str | None = None) -> list[dict[str, Any]]:
-    """Canonical entities with their aliases and mentions."""
+def entities(settings: Settings, etype: str | None = None, article: str | None = None,
+             lang: str = "en") -> list[dict[str, Any]]:
+    """Canonical entities with their aliases and mentions, named in the reader's language.
+
+    The name is the entity's most frequent form in ``lang`` among its mentions
+    (Mosca for an Italian reader), else its canonical English name; the latter
+    stays in ``name_en``.
+    """
+    from collections import Counter
+
     from newsweave.store import entity_repo
 
     with store_for(settings) as store:
-        return entity_repo.list_entities(store, etype, article)
+        rows = entity_repo.list_entities(store, etype, article)
+    for row in rows:
+        row["name_en"] = row["name"]
+        if lang != "en":
+            forms = Counter(m["text"] for m in row["mentions"] if m["lang"] == lang)
+            local = forms.most_common(1)[0][0] if forms else (row["aliases"].get(lang) or [None])[0]
+            row["name"] = local or row["name"]
+    return rows
 
 
 def eval_ner(data: Path) -> dict[str, Any]:

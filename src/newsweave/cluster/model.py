@@ -43,7 +43,9 @@ class Cluster:
         self.cache.clear()
         self.vec_sum += centred
         self.n += 1
-        self.entities.update(set(art.entities))
+        # Most-mentioned first, then by id: ties in the event's top entities favour what its articles
+        # talk about most, and stay the same from run to run.
+        self.entities.update([e for e, _ in sorted(art.entities.items(), key=lambda kv: (-kv[1], kv[0]))])
         for eid in art.entities:
             self.names.setdefault(eid, art.entity_names.get(eid, eid))
         total = sum(art.terms.values()) or 1

@@ -213,8 +213,7 @@ def cluster(settings: Settings, recluster: bool = False, progress: Progress | No
             result = {"assigned": cluster_pending(store, _embed_id(), progress)}
         from newsweave.store import event_repo
 
-        result["events"] = len(event_repo.list_events(store))
-        result["storylines"] = len(event_repo.list_storylines(store))
+        result["events"], result["storylines"] = event_repo.count_live(store)
         result["pending_vectors"] = len(store.articles_without_vector(_embed_id()))
     return result
 

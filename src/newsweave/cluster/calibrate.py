@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> None:
         store = open_store(str(db))
         with store.engine.connect() as conn:
             a = t.articles.c
-            ids = list(conn.execute(select(a.id).order_by(a.published.is_(None), a.published, a.ingested_at, a.id)).scalars())
+            ids = list(conn.execute(select(a.id).order_by(*t.arrival_order(), a.id)).scalars())
         streams[name] = load_signals(store, ids, encoder)
         store.close()
         gold[name] = {r["id"]: r for r in map(_json.loads, (args.data / name / "gold.jsonl").read_text(encoding="utf-8").splitlines())}

@@ -26,7 +26,7 @@ def all_mentions(store: Store) -> list[dict[str, Any]]:
     m, a = t.mentions.c, t.articles.c
     q = (select(m.article_id, m.idx, m.start_char, m.end_char, m.text, m.type, m.lang, m.entity_id)
          .join(t.articles, a.id == m.article_id)
-         .order_by(a.published.is_(None), a.published, a.ingested_at, m.article_id, m.idx))
+         .order_by(*t.arrival_order(), m.article_id, m.idx))
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(q)]
 

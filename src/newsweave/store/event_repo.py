@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, func, select
 
 from newsweave.cluster.model import Cluster
 from newsweave.cluster.persist import cluster_from_row, cluster_to_row
@@ -19,7 +19,7 @@ def pending_articles(store: Store, encoder: str) -> list[str]:
     a, v, ea = t.articles.c, t.vectors.c, t.event_articles.c
     q = (select(a.id).join(t.vectors, (v.content_hash == a.content_hash) & (v.encoder == encoder))
          .where(a.id.not_in(select(ea.article_id)))
-         .order_by(a.published.is_(None), a.published, a.ingested_at, a.id))
+         .order_by(*t.arrival_order(), a.id))
     with store.engine.connect() as conn:
         return list(conn.execute(q).scalars())
 
@@ -143,7 +143,10 @@ def list_events(store: Store, event_ids: list[str] | None = None, storyline: str
     with store.engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
         members: dict[str, list[str]] = {}
-        for aid, eid in conn.execute(select(ea.article_id, ea.event_id).order_by(ea.seq)):
+        mq = select(ea.article_id, ea.event_id).order_by(ea.seq)
+        if event_ids is not None or storyline is not None:  # only the listed events' articles, not the whole table
+            mq = mq.where(ea.event_id.in_(select(q.with_only_columns(e.id).order_by(None).subquery())))
+        for aid, eid in conn.execute(mq):
             members.setdefault(eid, []).append(aid)
     out = []
     for r in rows:
@@ -152,6 +155,16 @@ def list_events(store: Store, event_ids: list[str] | None = None, storyline: str
                     "last_date": r["last_date"], "top_entities": json.loads(r["top_entities"]),
                     "storyline": r["storyline_id"]})
     return [o for o in out if o["articles"]]
+
+
+def count_live(store: Store) -> tuple[int, int]:
+    """How many live events and storylines hold articles (what the listings would show), by counting."""
+    e, ea = t.events.c, t.event_articles.c
+    with store.engine.connect() as conn:
+        n_events = conn.execute(select(func.count(ea.event_id.distinct()))).scalar_one()
+        n_stories = conn.execute(select(func.count(e.storyline_id.distinct())).where(
+            e.merged_into.is_(None) & e.id.in_(select(ea.event_id)))).scalar_one()
+    return n_events, n_stories
 
 
 def list_storylines(store: Store) -> list[dict[str, Any]]:

@@ -257,7 +257,7 @@ class Store:
                    func.coalesce(n_sent.c.n, 0).label("n_sentences"), func.length(a.text).label("n_chars"),
                    func.substr(a.text, 1, 80).label("snippet"))
             .outerjoin(n_sent, n_sent.c.article_id == a.id)
-            .order_by(a.published.is_(None), a.published, a.ingested_at, a.id)
+            .order_by(*t.arrival_order(), a.id)
         )
         if ids is not None:
             q = q.where(a.id.in_(list(ids)))

@@ -7,6 +7,8 @@ re-does only what it changed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -55,6 +57,11 @@ articles = Table(
     Column("ingested_at", DateTime(timezone=True), nullable=False),
 )
 Index("ix_articles_published", articles.c.published)
+
+
+def arrival_order() -> tuple[Any, ...]:
+    """ORDER BY terms for arrival order: publication date (undated last), then ingest time."""
+    return articles.c.published.is_(None), articles.c.published, articles.c.ingested_at
 Index("ix_articles_lang", articles.c.lang)
 
 paragraphs = Table(

@@ -97,7 +97,8 @@ def _link_run(store: Store, ids: list[str]) -> None:
                          "aliases": ent.aliases, "n_mentions": len(ent.mentions),
                          "n_articles": len({m.article for m in ent.mentions})})
         links.extend((m.article, where[(m.article, m.start, m.end, m.type)], ent.id) for m in ent.mentions)
-    entity_repo.replace_entities(store, entities, links, LINK_VERSION)
+    # the search index holds entity names and quotes hold speaker ids: redo them where links changed
+    entity_repo.replace_entities(store, entities, links, LINK_VERSION, invalidate=("search", "quotes"))
 
 
 EMBED_CHARS = 800  # the lead: 3x cheaper than the full text and as good for events (bench/encoder_throughput.py)

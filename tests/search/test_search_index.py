@@ -201,3 +201,30 @@ def test_postgres_skips_words_too_common_to_rank(pg_store: Store, monkeypatch: p
     assert len(search(pg_store, "Kim treno", mode="fulltext")) == 5
     monkeypatch.setattr(fulltext, "_MIN_COMMON", 1)  # "Kim" is in all five seeds: too common now
     assert [_seed(h.article_id) for h in search(pg_store, "Kim treno", mode="fulltext")] == ["000"]
+
+
+def test_relinking_refreshes_the_entity_names_the_index_holds(sqlite_store: Store) -> None:
+    from newsweave.stages import LINK_VERSION
+    from newsweave.store.entity_repo import replace_entities
+
+    store = sqlite_store
+    e, m = t.entities.c, t.mentions.c
+    with store.engine.connect() as conn:
+        original = [{**r._mapping, "languages": json.loads(r.languages), "aliases": json.loads(r.aliases)}
+                    for r in conn.execute(select(e.id, e.name, e.type, e.languages, e.aliases, e.n_mentions, e.n_articles))]
+        links = [tuple(r) for r in conn.execute(select(m.article_id, m.idx, m.entity_id).where(m.entity_id.is_not(None)))]
+    moscow = resolve_entity(store, "Moscow")[0]
+    holders = {a for a, _, eid in links if eid == moscow}
+    assert holders and search(store, "Moskvagrad", mode="fulltext") == []
+    renamed = [{**x, "name": "Moskvagrad"} if x["id"] == moscow else x for x in original]
+    try:
+        # an unchanged relink invalidates nothing; a renamed entity re-indexes exactly its articles
+        assert replace_entities(store, original, links, LINK_VERSION, invalidate=("search",)) == []
+        assert set(replace_entities(store, renamed, links, LINK_VERSION, invalidate=("search",))) == holders
+        assert set(pending_for_index(store)) == holders
+        index_articles(store, pending_for_index(store))
+        assert {h.article_id for h in search(store, "Moskvagrad", mode="fulltext")} == holders
+    finally:
+        replace_entities(store, original, links, LINK_VERSION, invalidate=("search",))
+        index_articles(store, pending_for_index(store))
+    assert search(store, "Moskvagrad", mode="fulltext") == []

@@ -42,9 +42,26 @@ def articles_to_link(store: Store, linker: str) -> list[str]:
         return list(conn.execute(q).scalars())
 
 
-def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[tuple[str, int, str]], linker: str) -> None:
-    """Write the linked entities and each mention's entity id, in one transaction."""
+def _linked_names(conn) -> dict[str, set[tuple[str, str]]]:
+    """Per article, the (entity id, display name) pairs its mentions link to."""
+    m, e = t.mentions.c, t.entities.c
+    out: dict[str, set[tuple[str, str]]] = {}
+    for aid, eid, name in conn.execute(select(m.article_id, e.id, e.name).join(t.entities, e.id == m.entity_id)):
+        out.setdefault(aid, set()).add((eid, name))
+    return out
+
+
+def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[tuple[str, int, str]], linker: str,
+                     invalidate: tuple[str, ...] = ()) -> list[str]:
+    """Write the linked entities and each mention's entity id, in one transaction.
+
+    Relinking can move an old article's mention to another entity or rename an
+    entity; the articles whose linked (id, name) pairs changed lose their
+    ``invalidate`` stage marks, so stages that copied names (the search index,
+    quote speakers) redo them. Returns those articles.
+    """
     with store.engine.begin() as conn:
+        before = _linked_names(conn) if invalidate else {}
         conn.execute(delete(t.entities))
         if entities:
             conn.execute(t.entities.insert(), [
@@ -55,6 +72,14 @@ def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[t
             stmt = (t.mentions.update().where((m.article_id == bindparam("a")) & (m.idx == bindparam("i")))
                     .values(entity_id=bindparam("e")))
             conn.execute(stmt, [{"a": a, "i": i, "e": e} for a, i, e in links])
+        if not invalidate:
+            return []
+        after = _linked_names(conn)
+        changed = sorted(a for a in before.keys() | after.keys() if before.get(a) != after.get(a))
+        s = t.article_stages.c
+        for i in range(0, len(changed), 500):
+            conn.execute(delete(t.article_stages).where(s.stage.in_(invalidate) & s.article_id.in_(changed[i : i + 500])))
+        return changed
 
 
 def list_entities(store: Store, etype: str | None = None, article: str | None = None) -> list[dict[str, Any]]:

@@ -140,10 +140,11 @@ def timeline(settings: Settings, lang: str | None = "en", article_ids: list[str]
         article_ids = articles_of(settings, event, storyline)
     with store_for(settings) as store:
         ids = [r["id"] for r in store.articles(article_ids)]  # unknown ids (e.g. skipped duplicates) drop out
-        cands = []
-        for article_id in ids:
-            article = store.article_for_analysis(article_id)
-            cands.extend(candidates(article, store.time_exprs(article_id)))
+        articles = store.articles_for_analysis(ids)
+        exprs: dict[str, list[dict[str, Any]]] = {}
+        for x in store.time_exprs(article_ids=ids):
+            exprs.setdefault(x["article"], []).append(x)
+    cands = [c for aid in ids if aid in articles for c in candidates(articles[aid], exprs.get(aid, []))]
     return [e.as_dict() for e in build_timeline(cands, lang, max_entries)]
 
 
@@ -249,16 +250,21 @@ def explain(settings: Settings, article: str) -> dict[str, Any]:
 
 def articles_of(settings: Settings, event: str | None = None, storyline: str | None = None) -> list[str]:
     """Article ids of an event or storyline (merged-away ids resolve)."""
+    with store_for(settings) as store:
+        return cluster_members(store, event, storyline)[1]
+
+
+def cluster_members(store: Store, event: str | None = None, storyline: str | None = None) -> tuple[str, list[str]]:
+    """The live id of an event or storyline (a merged-away id resolves) and its article ids."""
     from newsweave.core.errors import NewsweaveError
     from newsweave.store import event_repo, schema
 
-    with store_for(settings) as store:
-        table, cid = (schema.events, event) if event else (schema.storylines, storyline)
-        live = event_repo.resolve(store, table, cid or "")
-        if live is None:
-            raise NewsweaveError(f"no {'event' if event else 'storyline'} {cid!r}")
-        rows = event_repo.list_events(store, [live]) if event else event_repo.list_events(store, storyline=live)
-    return [a for row in rows for a in row["articles"]]
+    table, cid = (schema.events, event) if event else (schema.storylines, storyline)
+    live = event_repo.resolve(store, table, cid or "")
+    if live is None:
+        raise NewsweaveError(f"no {'event' if event else 'storyline'} {cid!r}")
+    rows = event_repo.list_events(store, [live]) if event else event_repo.list_events(store, storyline=live)
+    return live, [a for row in rows for a in row["articles"]]
 
 
 def eval_cluster(corpus: Path, gold: Path, level: str = "event") -> dict[str, Any]:

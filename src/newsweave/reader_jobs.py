@@ -28,22 +28,20 @@ def summary(settings: Settings, event: str | None = None, storyline: str | None 
             translator: str | None = None, max_sentences: int = 5) -> dict[str, Any]:
     """A cited summary of an event or storyline in the reader's language; stored, and rebuilt only when its inputs change."""
     from newsweave.analyse.encoder import get_encoder
-    from newsweave.jobs import articles_of, store_for
+    from newsweave.jobs import cluster_members, store_for
     from newsweave.products.summary import fingerprint, summarise
-    from newsweave.store import event_repo, reader_repo, schema
+    from newsweave.store import reader_repo
     from newsweave.translate import get_translator
 
     if bool(event) == bool(storyline):
         raise NewsweaveError("give exactly one of --event or --storyline")
-    ids = articles_of(settings, event, storyline)
     try:
         tool = get_translator(translator)
     except ValueError as exc:
         raise NewsweaveError(str(exc)) from exc
     encoder = get_encoder()
     with store_for(settings) as store:
-        table = schema.events if event else schema.storylines
-        cluster_id = event_repo.resolve(store, table, event or storyline or "") or ""
+        cluster_id, ids = cluster_members(store, event, storyline)
         arts = [_source(row) for row in reader_repo.source_articles(store, ids)]
         digest = fingerprint(arts, lang, encoder.name, tool.name, max_sentences)
         stored = reader_repo.get_summary(store, cluster_id, lang, tool.name)

@@ -176,6 +176,20 @@ class Store:
                 select(s.start_char, s.end_char).where(s.article_id == article_id).order_by(s.idx))]
         return row
 
+    def articles_for_analysis(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """:meth:`article_for_analysis` for many articles in two queries per 500; unknown ids are left out."""
+        a, s = t.articles.c, t.sentences.c
+        out: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                for r in conn.execute(select(a.id, a.text, a.lang, a.published, a.published_source).where(a.id.in_(chunk))):
+                    out[r.id] = {**r._asdict(), "sentences": []}
+                for r in conn.execute(select(s.article_id, s.start_char, s.end_char)
+                                      .where(s.article_id.in_(chunk)).order_by(s.article_id, s.idx)):
+                    out[r.article_id]["sentences"].append((r.start_char, r.end_char))
+        return out
+
     def replace_time_exprs(self, article_id: str, rows: list[dict[str, Any]], version: str,
                            published: tuple[str, str] | None = None) -> None:
         """Swap an article's time expressions; ``published`` sets a date found in its dateline."""
@@ -188,15 +202,18 @@ class Store:
                              .values(published=published[0], published_source=published[1]))
             self._mark_done(conn, article_id, "time", version)
 
-    def time_exprs(self, article_id: str | None = None) -> list[dict[str, Any]]:
-        """Stored time expressions, by article and position."""
+    def time_exprs(self, article_id: str | None = None, article_ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Stored time expressions, by article and position: of one article, of ``article_ids``, or all."""
         c = t.time_exprs.c
         q = select(c.article_id.label("article"), c.text, c.start_char.label("start"), c.end_char.label("end"),
                    c.value, c.granularity, c.kind, c.role).order_by(c.article_id, c.idx)
         if article_id is not None:
             q = q.where(c.article_id == article_id)
         with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(q)]
+            if article_ids is None:
+                return [dict(r._mapping) for r in conn.execute(q)]
+            return [dict(r._mapping) for i in range(0, len(article_ids), 500)
+                    for r in conn.execute(q.where(c.article_id.in_(article_ids[i : i + 500])))]
 
     @staticmethod
     def _mark_done(conn: Any, article_id: str, stage: str, version: str) -> None:

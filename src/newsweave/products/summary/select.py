@@ -117,6 +117,9 @@ class Selector:
 
         Selection stops early, after ``MIN_SENTENCES``, when the best remaining
         value falls below ``MIN_RELATIVE`` of the first pick's (headings, bare quotes).
+        Beyond ``MIN_SENTENCES`` a sentence must also name an entity or a date:
+        one that names neither ("We will focus on our interests.") cannot be
+        read out of its context.
         """
         chosen: list[int] = []
         covered: set[str] = set()
@@ -124,7 +127,10 @@ class Selector:
         first = 0.0
         while open_ and len(chosen) < k:
             dated = any(self.cands[j].dates for j in chosen)
-            values = {i: self.value(i, chosen, covered, dated) for i in open_}
+            pool = open_ if len(chosen) < MIN_SENTENCES else {i for i in open_ if self._anchored(i)}
+            if not pool:
+                break
+            values = {i: self.value(i, chosen, covered, dated) for i in pool}
             pick = self._prefer_reader(values)
             if len(chosen) >= MIN_SENTENCES and values[pick] < MIN_RELATIVE * first:
                 break
@@ -134,6 +140,9 @@ class Selector:
             covered |= self.cands[pick].entities
             open_ = {i for i in open_ if i != pick and self.sims[i, pick] < REDUNDANT}
         return chosen
+
+    def _anchored(self, i: int) -> bool:
+        return bool(self.cands[i].entities or self.cands[i].dates)
 
     def _prefer_reader(self, values: dict[int, float]) -> int:
         best = max(values, key=lambda i: (values[i], -i))

@@ -8,10 +8,22 @@ CORPUS ?= $(SHARED)/corpus/seeds
 META ?= $(SHARED)/corpus/seeds.meta.jsonl
 DB ?= newsweave.db
 STAMP := $(VENV)/.install.stamp
+# Debian packages of the optional translation slot (Italian to English gist via Spanish)
+APT_PACKAGES := apertium apertium-spa-ita apertium-eng-spa cg3
 
-.PHONY: install run test test-slow bench clean
+.PHONY: install system run test test-slow bench clean
 
-install: $(STAMP)
+install: system $(STAMP)
+
+# Optional: newsweave works without them (summaries keep source-language sentences).
+system:
+	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing $(APT_PACKAGES) (apt-get)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(APT_PACKAGES) >/dev/null 2>&1 \
+	  || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(APT_PACKAGES) >/dev/null 2>&1; } \
+	  || echo "warning: could not apt-get install $(APT_PACKAGES); the apertium translator stays unavailable"; \
+	else echo "note: apertium is not installed (optional translator); as root: apt-get install $(APT_PACKAGES)"; fi
 
 # Re-installs only when the package definition changes; the source is installed
 # editable, so code edits need no reinstall.

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import text
+
 from conftest import SEEDS, SEEDS_META, cli_json, run_cli
+from newsweave.store import open_store
 
 EXPECTED = {
     "000_03ec97206aa0476c": ("it", "2023-09-17"),
@@ -87,3 +90,20 @@ def test_help_explains_commands() -> None:
     assert proc.returncode == 0
     for cmd in ("ingest", "run", "articles", "status"):
         assert cmd in proc.stdout
+
+
+def test_encoder_choice_is_checked_and_applied(tmp_path: Path) -> None:
+    proc = run_cli("--encoder", "no-such-encoder@0", "status", db=str(tmp_path / "x.db"))
+    assert proc.returncode == 2
+    assert "unknown encoder" in proc.stderr and "Traceback" not in proc.stderr
+    doc = tmp_path / "a.txt"
+    doc.write_text("Kim Jong Un arrived in Vladivostok by armoured train on Tuesday.\n", encoding="utf-8")
+    db = str(tmp_path / "y.db")
+    assert run_cli("--encoder", "numpy", "run", str(doc), db=db).returncode == 0
+    store = open_store(db)
+    try:
+        with store.engine.connect() as conn:
+            made = set(conn.execute(text("SELECT DISTINCT encoder FROM vectors")).scalars())
+    finally:
+        store.close()
+    assert made == {"e5-small-q4-numpy@1+lead800"}

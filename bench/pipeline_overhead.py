@@ -1,0 +1,122 @@
+"""What the pipeline around the encoder costs, stage by stage (not run in CI).
+
+Ingests a corpus into a fresh SQLite store and runs every analysis stage in
+order, timing each, while the default encoder's calls are timed wherever they
+happen (the embed stage, the search stage's word bridge and passages, ...).
+The figure the stories issue asks for is
+
+    overhead = (ingest + all stages - encoder time in the embed stage) / encoder time in the embed stage
+
+that is, how much the work around the article encoder adds to its own time.
+All numbers come from one run; the machine's cores are shared, so compare
+ratios, not seconds across runs.
+
+Usage:
+
+    .venv/bin/python bench/pipeline_overhead.py [--corpus ../shared/data/mlcrisis/corpus.jsonl] [--limit 300] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from newsweave import jobs
+from newsweave.analyse.encoder import get_encoder
+from newsweave.core.config import Settings
+from newsweave.stages import STAGES
+from newsweave.store import store_for
+
+_HERE = Path(__file__).resolve()
+
+
+@contextmanager
+def timed_encoder(spent: dict[str, float], current: list[str]) -> Iterator[None]:
+    """Accumulate the default encoder's wall time per running stage (``current[0]``)."""
+    enc = get_encoder()
+    originals = {m: getattr(enc, m) for m in ("encode_passages", "encode_queries")}
+
+    def wrap(fn):
+        def inner(texts):
+            t0 = time.perf_counter()
+            try:
+                return fn(texts)
+            finally:
+                spent[current[0]] += time.perf_counter() - t0
+        return inner
+
+    for m, fn in originals.items():
+        setattr(enc, m, wrap(fn))
+    try:
+        yield
+    finally:
+        for m in originals:
+            delattr(enc, m)  # back to the class's methods
+
+
+def measure(corpus: Path, limit: int | None) -> dict:
+    """Stage and encoder times for one corpus (optionally its first ``limit`` lines)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "corpus.jsonl"
+        lines = corpus.read_text(encoding="utf-8").splitlines()
+        src.write_text("\n".join(lines[:limit] if limit else lines) + "\n", encoding="utf-8")
+        settings = Settings(db=str(Path(tmp) / "bench.db"))
+        get_encoder()  # load outside the timings
+        stage_s: dict[str, float] = {}
+        enc_s: dict[str, float] = defaultdict(float)
+        current = ["ingest"]
+        with timed_encoder(enc_s, current):
+            t0 = time.perf_counter()
+            report = jobs.ingest(settings, [str(src)])
+            stage_s["ingest"] = time.perf_counter() - t0
+            with store_for(settings) as store:
+                for stage in STAGES:
+                    current[0] = stage.name
+                    t0 = time.perf_counter()
+                    pending = stage.pending(store)
+                    step = max(len(pending), 1) if stage.whole_store else settings.batch_size
+                    for i in range(0, len(pending), step):
+                        stage.run(store, pending[i : i + step])
+                    stage_s[stage.name] = time.perf_counter() - t0
+    total = sum(stage_s.values())
+    article_encoder = enc_s.get("embed", 0.0)
+    return {
+        "corpus": str(corpus), "articles": len(report.added),
+        "stage_s": {k: round(v, 2) for k, v in stage_s.items()},
+        "encoder_s": {k: round(v, 2) for k, v in enc_s.items()},
+        "total_s": round(total, 2),
+        "article_encoder_s": round(article_encoder, 2),
+        "overhead_vs_article_encoder": round((total - article_encoder) / max(article_encoder, 1e-9), 3),
+        "overhead_without_other_encoder_calls": round(
+            (total - sum(enc_s.values())) / max(article_encoder, 1e-9), 3),
+        "encoder": get_encoder().name,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=_HERE.parents[2] / "shared" / "data" / "mlcrisis" / "corpus.jsonl")
+    ap.add_argument("--limit", type=int, default=300, help="first N articles (0: all)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    r = measure(args.corpus, args.limit or None)
+    if args.json:
+        print(json.dumps(r, indent=2))
+        return
+    print(f"{r['articles']} articles of {r['corpus']}, encoder {r['encoder']}")
+    for name, s in r["stage_s"].items():
+        enc = r["encoder_s"].get(name, 0.0)
+        print(f"  {name:9s} {s:8.2f} s" + (f"   (encoder {enc:.2f} s)" if enc else ""))
+    print(f"total {r['total_s']:.2f} s; article encoder {r['article_encoder_s']:.2f} s; "
+          f"everything else adds {100 * r['overhead_vs_article_encoder']:.0f}% "
+          f"({100 * r['overhead_without_other_encoder_calls']:.0f}% without the other encoder calls)")
+
+
+if __name__ == "__main__":
+    main()

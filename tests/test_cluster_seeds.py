@@ -18,13 +18,7 @@ def _events_by_prefix(db: str) -> list[list[str]]:
     return sorted(sorted(a[:3] for a in e["articles"]) for e in cli_json("events", db=db))
 
 
-NO_DATES = pytest.mark.xfail(strict=True, reason=(
-    "issue 5 open: without dates, 002 (Belousov in Pyongyang, 2024) scores p=0.34 against the Sept 2023 "
-    "visit event (shared Kim, Putin, KCNA, Pyongyang) and joins it; the dev sets do not support a higher "
-    "threshold for undated articles"))
-
-
-@pytest.mark.parametrize("with_meta", [True, pytest.param(False, marks=NO_DATES)], ids=["sidecar", "no-sidecar"])
+@pytest.mark.parametrize("with_meta", [True, False], ids=["sidecar", "no-sidecar"])
 def test_seeds_form_the_gold_events_and_one_storyline(db_url: str, with_meta: bool) -> None:
     args = ["run", str(SEEDS)] + (["--meta", str(SEEDS_META)] if with_meta else [])
     assert run_cli(*args, db=db_url).returncode == 0
@@ -60,7 +54,8 @@ def test_explain_shows_every_signal(sqlite_url: str) -> None:
     info = cli_json("explain", joined["articles"][-1], db=sqlite_url)
     decision = info["decisions"]["event"]
     assert info["event"] == joined["id"] and not decision["created"]
-    assert set(decision["signals"]) >= {"embedding", "entities", "terms", "gap_days", "shared_entities"}
+    assert set(decision["signals"]) >= {"embedding", "entities", "people", "salient", "newcomers", "terms", "gap_days",
+                                        "shared_entities"}
     assert "PER:kim-iong-un" in decision["signals"]["shared_entities"] or decision["signals"]["shared_entities"]
     text = run_cli("explain", joined["articles"][-1], db=sqlite_url).stdout
     assert "embedding" in text and "date gap" in text

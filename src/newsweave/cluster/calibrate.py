@@ -86,7 +86,8 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50)
 def write_calibration(levels: dict[str, dict[str, object]], path: Path | None = None) -> Path:
     """Save fitted weights where ``load_calibration`` finds them."""
     path = path or Path(__file__).with_name("calibration.json")
-    path.write_text(json.dumps(levels, indent=1) + "\n", encoding="utf-8")
+    lines = [f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in levels.items()]
+    path.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")  # one line per level: diffs stay readable
     return path
 
 
@@ -108,6 +109,10 @@ def build_background(streams: list[list[ArticleSignals]], encoder: str, min_arti
                         n_docs=np.array(df.n_docs))
     return out
 
+
+# Features a level does not use (their weight is fitted as zero). Events leave out "salient": on events
+# it only echoes the entity overlap (the fit gives it a negative weight) and held-out scores do not gain.
+UNUSED = {"event": ("salient",), "storyline": ()}
 
 LEVEL_DATA = {  # corpus -> (event field, topic field); mlcrisis has topics only
     "itn": ("event", None), "ecbplus": ("event", "topic"), "meantime": ("parallel_id", "topic"), "mlcrisis": (None, "topic"),
@@ -159,10 +164,16 @@ def main(argv: list[str] | None = None) -> None:
             x, y = oracle_pairs(streams[name], labels, window, seq, founders, encoder)
             xs.append(x)
             ys.append(y)
-        weights = fit_logistic(np.vstack(xs), np.concatenate(ys))
+        x = np.vstack(xs)
+        x[:, [FEATURES.index(f) for f in UNUSED[level]]] = 0.0
+        weights = fit_logistic(x, np.concatenate(ys))
         levels[level] = {"features": list(FEATURES), "weights": [round(float(w), 3) for w in weights], "threshold": 0.3}
         print(level, levels[level]["weights"])
-    print("written:", write_calibration({"about": "fitted by python -m newsweave.cluster.calibrate", **levels}))
+    about = ("Logistic weights per level, fitted by python -m newsweave.cluster.calibrate on oracle streams of "
+             "shared/data with the shipped background of the default encoder (events: itn + ecbplus + meantime; "
+             "storylines: ecbplus + meantime + mlcrisis topics); threshold 0.3 on both levels; "
+             f"unused (zero) features: {json.dumps(UNUSED)}.")
+    print("written:", write_calibration({"about": about, **levels}))
 
 
 if __name__ == "__main__":

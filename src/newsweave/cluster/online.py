@@ -64,7 +64,9 @@ class Decision:
         if self.signals is not None:
             s = self.signals
             out["signals"] = {"embedding": round(s.embedding, 4), "entities": round(s.entities, 4),
-                              "terms": round(s.terms, 4), "gap_days": s.gap_days, "shared_entities": s.shared}
+                              "people": round(s.people, 4), "salient": round(s.salient, 4),
+                              "newcomers": round(s.newcomers, 4), "terms": round(s.terms, 4),
+                              "gap_days": s.gap_days, "shared_entities": s.shared}
         if self.runner_up:
             out["runner_up"] = {"cluster": self.runner_up[0], "probability": round(self.runner_up[1], 4)}
         if self.merged:

@@ -20,7 +20,8 @@ import numpy as np
 from newsweave.cluster.model import DF_BUCKETS, Cluster, DocFreq, entity_bucket
 from newsweave.cluster.signals import ArticleSignals
 
-FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people")
+FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people", "salient", "newcomers")
+SALIENT = 3  # an article's most-mentioned entities: what it is mainly about
 
 
 @dataclass
@@ -33,11 +34,13 @@ class Signals:
     gap_days: int | None  # days between the article's date and the cluster's date range; None if either is unknown
     shared: list[str]  # the most distinctive shared entity ids
     people: float = 0.0  # the entity cosine over people only: events differ by who acts in them
+    salient: float = 0.0  # how common the article's most-mentioned entities are among the cluster's members
+    newcomers: float = 0.0  # share of the article's person mentions naming people the cluster never mentions
 
     def vector(self) -> list[float]:
         dated = 0.0 if self.gap_days is None else 1.0
         gap = 0.0 if self.gap_days is None else math.log1p(self.gap_days)
-        return [1.0, self.embedding, self.entities, self.terms, dated, gap, self.people]
+        return [1.0, self.embedding, self.entities, self.terms, dated, gap, self.people, self.salient, self.newcomers]
 
 
 @dataclass
@@ -50,6 +53,8 @@ class ArticleView:
     ent_idf: dict[str, float]
     ent_norm: float
     per_norm: float
+    salient: dict[str, float]  # the most-mentioned entities, weights summing to 1
+    people: dict[str, int]  # person mentions per linked person (article-local names left out)
 
 
 def prepare(art: ArticleSignals, df: DocFreq) -> ArticleView:
@@ -57,9 +62,13 @@ def prepare(art: ArticleSignals, df: DocFreq) -> ArticleView:
     term_idf = {k: df.term_idf(k) for k in art.terms}
     term_w = {k: c * term_idf[k] for k, c in art.terms.items()}
     ent_idf = {e: df.entity_idf(e) for e in art.entities}
+    top = sorted(art.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:SALIENT]
+    total = sum(c for _, c in top)
     return ArticleView(term_w, term_idf, math.sqrt(sum(v * v for v in term_w.values())),
                        ent_idf, math.sqrt(sum(v * v for v in ent_idf.values())),
-                       math.sqrt(sum(v * v for e, v in ent_idf.items() if _is_person(e))))
+                       math.sqrt(sum(v * v for e, v in ent_idf.items() if _is_person(e))),
+                       {e: c / total for e, c in top},
+                       {e: c for e, c in art.entities.items() if _is_person(e) and "@" not in e})
 
 
 def _is_person(entity_id: str) -> bool:
@@ -79,7 +88,16 @@ def score_signals(art: ArticleSignals, view: ArticleView, centred: np.ndarray, c
         gap_days=_gap(art, cluster),
         shared=shared,
         people=people,
+        salient=sum(w * cluster.entities.get(e, 0) for e, w in view.salient.items()) / max(cluster.n, 1),
+        newcomers=_newcomers(view, cluster),
     )
+
+
+def _newcomers(view: ArticleView, cluster: Cluster) -> float:
+    total = sum(view.people.values())
+    if not total:
+        return 0.0
+    return sum(c for e, c in view.people.items() if e not in cluster.entities) / total
 
 
 def _cluster_norms(cluster: Cluster, df: DocFreq) -> tuple[float, float, float]:

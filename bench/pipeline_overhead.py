@@ -27,11 +27,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from newsweave import jobs
+from newsweave import jobs  # noqa: I001
 from newsweave.analyse.encoder import get_encoder
 from newsweave.core.config import Settings
 from newsweave.stages import STAGES
-from newsweave.store import store_for
+from newsweave.jobs import store_for
 
 _HERE = Path(__file__).resolve()
 

@@ -29,9 +29,11 @@ class LocalCluster:
     weak: list[tuple[str, ...]] = field(default_factory=list)   # short forms joined here: not used across
     acronyms: set[tuple[str, ...]] = field(default_factory=set)
     kind: str = "name"          # name | short (one-token person, no full name here) | ambiguous | nonname
+    _surnames: set[str] | None = field(default=None, repr=False, compare=False)  # cache, cleared by add
 
     def add(self, m: Mention, s: Surface, weak: bool = False) -> None:
         self.items.append((m, s))
+        self._surnames = None
         target = self.weak if weak else self.keys
         for k in s.keys:
             if k not in target:
@@ -42,15 +44,17 @@ class LocalCluster:
 
     @property
     def full_person(self) -> bool:
-        return self.type == "PER" and self.kind == "name" and any(len(k) > 1 for k in self.keys)
+        return self.type == "PER" and self.kind == "name" and bool(self.surnames)
 
     @property
     def surnames(self) -> set[str]:
-        out: set[str] = set()
-        for k in self.keys:
-            if len(k) > 1:
-                out |= surname_tokens(k)
-        return out
+        if self._surnames is None:
+            out: set[str] = set()
+            for k in self.keys:
+                if len(k) > 1:
+                    out |= surname_tokens(k)
+            self._surnames = out
+        return self._surnames
 
 
 def cluster_article(items: list[tuple[Mention, Surface, str | None, str]]) -> list[LocalCluster]:

@@ -14,8 +14,10 @@ dropped subject ("ha aggiunto") continues the last speaker.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from newsweave.analyse.quotes.lexicon import (
     ADDRESSEE_PREPS, ADDRESSEE_VERBS, ARTICLES, AS_WORDS, FUNCTION_WORDS, HONORIFICS, NAME_FOLLOWERS,
@@ -91,6 +93,8 @@ class VerbFinder:
     def __init__(self, text: str, lex: Lexicon, mentions: Sequence[SpeakerMention],
                  masks: Sequence[tuple[int, int]]) -> None:
         self.text, self.lex, self.masks = text, lex, sorted(masks)
+        self._mask_starts = [s for s, _ in self.masks]
+        self._mask_reach = list(accumulate((e for _, e in self.masks), max))  # furthest end so far
         self.resolver = NameResolver(text, list(mentions))
         self.mentions = [m for m in self.resolver.mentions if not self.masked(m.start, m.end)]
         found = [Verb(m.start(), m.end(), m.group(), False) for m in lex.verbs.finditer(text)]
@@ -114,7 +118,8 @@ class VerbFinder:
 
     def masked(self, start: int, end: int) -> bool:
         """Whether ``start:end`` overlaps a quotation (marks included)."""
-        return any(s < end and start < e for s, e in self.masks)
+        i = bisect_left(self._mask_starts, end)  # masks[:i] start before ``end``
+        return i > 0 and self._mask_reach[i - 1] > start
 
     def in_range(self, start: int, end: int) -> list[Verb]:
         """Verbs lying wholly inside ``start:end``."""

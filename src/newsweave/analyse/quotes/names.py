@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from newsweave.analyse.quotes.lexicon import HONORIFICS, ORG_WORDS, TIME_WORDS, TITLES
@@ -36,6 +37,7 @@ class Speaker:
     strong: bool = True
 
 
+@lru_cache(maxsize=1 << 16)  # a few thousand distinct words per article, compared millions of times
 def fold(word: str) -> str:
     """Lowercase without accents, so "Πεσκόφ" matches "ΠΕΣΚΟΦ" and "Peskov" matches "peskov"."""
     decomposed = unicodedata.normalize("NFD", word.lower())
@@ -74,6 +76,8 @@ class NameResolver:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.full_names = [m for m in self.mentions if m.type == "PER" and self._full(m)]
         self.orgs = [m for m in self.mentions if m.type == "ORG"]
+        # the words each full name may be shortened to, worked out once per article
+        self._key_cache = {id(m): (self._name_keys(m), [name_tokens(m.text)[-1][2]]) for m in self.full_names}
 
     @staticmethod
     def _full(m: SpeakerMention) -> bool:
@@ -81,6 +85,10 @@ class NameResolver:
         return len(name_tokens(m.text)) >= 2 and (m.entity_id is None or _is_linked(m))
 
     def _keys(self, full: SpeakerMention) -> list[str]:
+        return self._key_cache[id(full)][0]
+
+    @staticmethod
+    def _name_keys(full: SpeakerMention) -> list[str]:
         """Words a short form of ``full`` may be: its surface's last word (and first, for short
         names: "Kim" of "Kim Jong Un"), and the first and last words of its canonical name."""
         words = [w for _, _, w in name_tokens(full.text) if w.lower() not in TITLES]
@@ -91,7 +99,7 @@ class NameResolver:
     def full_form(self, word: str, pos: int, surname_only: bool = False) -> SpeakerMention | None:
         """The full-name mention ``word`` is short for: the nearest before ``pos``, else the first after.
         ``surname_only`` matches only the last word of the surface ("Warren" of "Michelle Warren")."""
-        keys = (lambda m: [name_tokens(m.text)[-1][2]]) if surname_only else self._keys
+        keys = (lambda m: self._key_cache[id(m)][1]) if surname_only else self._keys
         matches = [m for m in self.full_names if any(same_token(word, k) for k in keys(m))]
         before = [m for m in matches if m.start < pos]
         return before[-1] if before else (matches[0] if matches else None)

@@ -16,7 +16,11 @@ APT_PACKAGES := apertium apertium-spa-ita apertium-eng-spa cg3
 install: system $(STAMP)
 
 # Optional: newsweave works without them (summaries keep source-language sentences).
-system:
+# Tried once per .venv (a stamp), so a machine without apt access is not retried on every make.
+system: $(VENV)/.system.stamp
+
+$(VENV)/.system.stamp:
+	@mkdir -p $(VENV)
 	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "installing $(APT_PACKAGES) (apt-get)"; \
@@ -24,14 +28,7 @@ system:
 	  || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(APT_PACKAGES) >/dev/null 2>&1; } \
 	  || echo "warning: could not apt-get install $(APT_PACKAGES); the apertium translator stays unavailable"; \
 	else echo "note: apertium is not installed (optional translator); as root: apt-get install $(APT_PACKAGES)"; fi
-
-# Re-installs only when the package definition changes; the source is installed
-# editable, so code edits need no reinstall.
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	@touch $(STAMP)
+	@touch $@
 
 run: install
 	$(BIN)/newsweave --db $(DB) run $(CORPUS) $(if $(META),--meta $(META))

@@ -74,3 +74,19 @@ def test_recluster_keeps_ids_and_timeline_by_event(sqlite_url: str) -> None:
     entries = cli_json("timeline", "--event", visit, db=sqlite_url)
     assert entries and all(set(x["articles"]) <= set(after[visit]) for x in entries)
     assert any(x["date"].startswith("2023-09") for x in entries)
+
+
+def test_switching_the_encoder_reclusters_with_the_new_vectors(sqlite_url: str) -> None:
+    from newsweave.analyse.encoder import DEFAULT
+    from newsweave.store import event_repo, open_store
+
+    assert run_cli("--encoder", "numpy", "run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    assert _events_by_prefix(sqlite_url) == GOLD_EVENTS
+    assert cli_json("status", db=sqlite_url)["pending"]["cluster"] == 0
+    store = open_store(sqlite_url)
+    try:
+        made_with = event_repo.state_values(store, ("encoder",))["encoder"].decode()
+    finally:
+        store.close()
+    assert made_with == f"{DEFAULT}+lead800"

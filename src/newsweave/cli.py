@@ -53,12 +53,16 @@ def main_options(
 ) -> None:
     """Multilingual news intelligence. Settings come from newsweave.toml < NEWSWEAVE_* env < flags."""
     _state["db"] = db
-    if encoder:
-        from newsweave.analyse import encoder as slot
+    from newsweave.analyse import encoder as slot
 
+    try:
+        slot.resolve(encoder or "default")  # a bad name (flag or $NEWSWEAVE_ENCODER) fails here, not mid-stage
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--encoder") from exc
+    if encoder:
         try:
-            slot.get_encoder(encoder)
-        except (ValueError, ImportError) as exc:
+            slot.get_encoder(encoder)  # an uninstalled optional backend (st) is named now
+        except ImportError as exc:
             raise typer.BadParameter(str(exc), param_hint="--encoder") from exc
         os.environ[slot.ENV] = encoder  # the process-wide choice, inherited by worker processes
 

@@ -105,9 +105,9 @@ EMBED_CHARS = 800  # the lead: 3x cheaper than the full text and as good for eve
 
 
 def _embed_id() -> str:
-    from newsweave.analyse.encoder import get_encoder
+    from newsweave.analyse.encoder import resolve
 
-    return f"{get_encoder().name}+lead{EMBED_CHARS}"
+    return f"{resolve()}+lead{EMBED_CHARS}"  # the id alone: no need to load the model
 
 
 def _embed_run(store: Store, ids: list[str]) -> None:
@@ -161,9 +161,9 @@ def _cluster_run(store: Store, ids: list[str]) -> None:
 
 
 def _cluster_pending(store: Store) -> list[str]:
-    from newsweave.store import event_repo
+    from newsweave.cluster.stream import pending
 
-    return event_repo.pending_articles(store, _embed_id())
+    return pending(store, _embed_id())
 
 
 def per_article_stage(name: str, version: str, run: Callable[[Store, list[str]], None]) -> Stage:

@@ -35,7 +35,8 @@ def seed_vectors(fast: Encoder, ref: Encoder) -> tuple[np.ndarray, np.ndarray]:
     return fast.encode_passages(SEED_TEXTS), ref.encode_passages(SEED_TEXTS)
 
 
-def test_registry() -> None:
+def test_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEWSWEAVE_ENCODER", raising=False)
     enc = get_encoder()
     assert enc.name == DEFAULT and enc.dim == 384
     assert isinstance(enc, Encoder)

@@ -73,7 +73,7 @@ def test_seed_event_non_english_sentences_show_canonical_names(kim_visit: Summar
 @needs_seeds
 def test_summary_records_what_made_it(kim_visit: Summary, seeds: dict[str, SourceArticle]) -> None:
     data = json.loads(json.dumps(kim_visit.as_dict()))
-    assert data["method"] == "extractive-mmr@1" and data["translator"] == "none"
+    assert data["method"] == "extractive-mmr@2" and data["translator"] == "none"
     assert data["encoder"] == get_encoder().name and data["lang"] == "en"
     assert set(data["sentences"][0]) >= {"text", "lang", "citations"}
     arts = [seeds[k] for k in KIM_VISIT]

@@ -26,9 +26,13 @@ def background_name(encoder: str) -> str:
     return "background-" + re.sub(r"[^A-Za-z0-9]+", "-", encoder).strip("-") + ".npz"
 
 
+# Encoders whose vectors equal another's to rounding (cosine 0.99999) share its background.
+SAME_VECTORS = {"e5-small-q4-onnx@1+lead800": "e5-small-q4-numpy@1+lead800"}
+
+
 @lru_cache(maxsize=4)
 def _load(encoder: str) -> dict[str, np.ndarray] | None:
-    ref = resources.files("newsweave.cluster").joinpath("data", background_name(encoder))
+    ref = resources.files("newsweave.cluster").joinpath("data", background_name(SAME_VECTORS.get(encoder, encoder)))
     if not ref.is_file():
         return None
     with ref.open("rb") as fh, np.load(fh, allow_pickle=False) as npz:

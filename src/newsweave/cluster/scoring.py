@@ -167,4 +167,7 @@ def load_calibration(level: str) -> Calibration:
     """The shipped weights for ``level`` ("event" or "storyline")."""
     text = resources.files("newsweave.cluster").joinpath("calibration.json").read_text(encoding="utf-8")
     spec = json.loads(text)[level]
+    if tuple(spec["features"]) != FEATURES:
+        raise ValueError(f"calibration.json ({level}) has features {spec['features']}, the scorer {list(FEATURES)}: "
+                         "refit with python -m newsweave.cluster.calibrate")
     return Calibration(tuple(spec["weights"]), spec["threshold"])

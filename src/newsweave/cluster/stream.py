@@ -18,6 +18,8 @@ from newsweave.store.cluster_repo import load_signals
 
 CLUSTERER = "online-avglink-logit@1"
 BATCH = 500
+# States saved before the encoder was recorded were all made with the then only encoder.
+LEGACY_ENCODER = "e5-small-q4-numpy@1+lead800"
 
 
 def resume(store: Store, dim: int, encoder: str) -> OnlineClusterer:
@@ -38,7 +40,15 @@ def resume(store: Store, dim: int, encoder: str) -> OnlineClusterer:
 
 
 def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] | None = None) -> int:
-    """Assign every unassigned article (with a vector) to an event and storyline; return how many."""
+    """Assign every unassigned article (with a vector) to an event and storyline; return how many.
+
+    A saved state made from another encoder's vectors (the encoder was switched)
+    is not resumed: everything is clustered again with the current vectors
+    (:func:`recluster`; ids mostly stay, moves are logged).
+    """
+    made_with = _state_encoder(store)
+    if made_with is not None and made_with != encoder:
+        return recluster(store, encoder, progress)["assigned"]
     pending = event_repo.pending_articles(store, encoder)
     clusterer = None
     for i in range(0, len(pending), BATCH):
@@ -56,8 +66,25 @@ def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] 
             assignments.append(_assignment(art.id, clusterer.seq, event, story))
             if progress:
                 progress(f"cluster: {art.id} -> {event.cluster}")
-        _flush(store, clusterer, assignments, founders)
+        _flush(store, clusterer, assignments, founders, encoder)
     return len(pending)
+
+
+def pending(store: Store, encoder: str) -> list[str]:
+    """What the cluster stage must place: unassigned articles, or every one when the saved
+    state holds another encoder's vectors (see :func:`cluster_pending`)."""
+    unassigned = event_repo.pending_articles(store, encoder)
+    if _state_encoder(store) in (None, encoder):
+        return unassigned
+    return sorted(event_repo.memberships(store)) + unassigned
+
+
+def _state_encoder(store: Store) -> str | None:
+    """The encoder whose vectors the saved state holds; None when nothing was clustered yet."""
+    blobs = event_repo.state_values(store, ("meta", "encoder"))
+    if "meta" not in blobs:
+        return None
+    return blobs["encoder"].decode("utf-8") if "encoder" in blobs else LEGACY_ENCODER
 
 
 def _assignment(article_id: str, seq: int, event: Decision, story: Decision) -> dict[str, object]:
@@ -67,7 +94,7 @@ def _assignment(article_id: str, seq: int, event: Decision, story: Decision) -> 
 
 
 def _flush(store: Store, clusterer: OnlineClusterer, assignments: list[dict[str, object]],
-           founders: dict[str, str]) -> None:
+           founders: dict[str, str], encoder: str) -> None:
     """Persist what the batch changed, then forget closed clusters and the batch's merges."""
     touched = clusterer.touched
     events = [c for cid, c in clusterer.events.active.clusters.items() if cid in touched]
@@ -78,6 +105,7 @@ def _flush(store: Store, clusterer: OnlineClusterer, assignments: list[dict[str,
     events += [c for c in closed_events if c.id in touched]
     stories += [c for c in closed_stories if c.id in touched]
     blobs = state_to_blobs(clusterer.centring, clusterer.df, clusterer.seq, clusterer.newest)
+    blobs["encoder"] = encoder.encode("utf-8")  # whose vectors the means and cluster sums are made of
     event_repo.save_batch(store, blobs, events, stories,
                           {"event": [c.id for c in closed_events], "storyline": [c.id for c in closed_stories]},
                           assignments, clusterer.merges, founders)

@@ -53,9 +53,9 @@ def doc_words(title: str | None, body: str) -> set[str]:
 
 
 def term_encoder_id() -> str:
-    from newsweave.analyse.encoder import get_encoder
+    from newsweave.analyse.encoder import resolve
 
-    return f"{get_encoder().name}+word"
+    return f"{resolve()}+word"
 
 
 def missing_terms(conn: Connection, terms: Iterable[str], encoder_id: str) -> list[str]:

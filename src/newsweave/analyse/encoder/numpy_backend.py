@@ -68,10 +68,15 @@ class E5Numpy:
         self._pos = f.f32("emb.pos").reshape(c.max_positions, c.hidden)
         self._type0 = f.f32("emb.type")[: c.hidden]
         self._eln = (f.f32("emb.ln.w"), f.f32("emb.ln.b"))
-        self.threads = max(1, threads or _cpus()) if can_pin() else 1
+        self.threads = max(1, threads or _cpus()) if self._parallel() else 1
         self.work_tokens = work_tokens
         self._build(f)
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="e5np") if self.threads > 1 else None
+
+    @staticmethod
+    def _parallel() -> bool:
+        """Workers need OpenBLAS pinned to one thread each (else they oversubscribe the cores)."""
+        return can_pin()
 
     def _build(self, f: E5File) -> None:
         """Dequantise every layer's weights to float32 (the runtime-specific part)."""

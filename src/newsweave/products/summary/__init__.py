@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from newsweave.analyse.encoder import Encoder
     from newsweave.translate import Translator
 
-METHOD = "extractive-mmr@1"
+METHOD = "extractive-mmr@2"  # @2: later sentences must name an entity or a date
 
 __all__ = ["METHOD", "REDUNDANT", "SourceArticle", "Summary", "SummarySentence", "fingerprint", "summarise"]
 

@@ -1,0 +1,135 @@
+"""Held-out clustering quality: fit the calibration on one half of each dev set, score the other (not run in CI).
+
+``newsweave eval cluster`` scores the shipped calibration on the same data it
+was fitted on. This splits every corpus in two (by gold topic for ECB+ and
+MEANTIME, by gold event for ITN, by article for ML-Crisis, whose two topics
+span the whole stream), fits both levels on one half exactly as
+``python -m newsweave.cluster.calibrate`` does, replays the other half through
+the online clusterer, and reports BCubed F1 per corpus and level, averaged
+over the two folds. ``--without F,...`` fits with features left out, to see
+what each adds.
+
+Usage (stores as built by the calibrate module):
+
+    .venv/bin/python bench/cluster_heldout.py --stores bench-stores [--data ../shared/data] [--without salient,newcomers]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import zlib
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import select
+
+from newsweave.cluster.calibrate import LEVEL_DATA, UNUSED, fit_logistic, oracle_pairs
+from newsweave.cluster.metrics import bcubed
+from newsweave.cluster.online import LevelSettings, OnlineClusterer
+from newsweave.cluster.scoring import FEATURES, Calibration
+from newsweave.cluster.signals import ArticleSignals
+from newsweave.stages import _embed_id
+from newsweave.store import open_store
+from newsweave.store import schema as t
+from newsweave.store.cluster_repo import load_signals
+
+SPLIT_BY = {"ecbplus": "topic", "meantime": "topic", "itn": "event", "mlcrisis": None}
+LEVELS = (("event", 14, 5000), ("storyline", 400, 10000))
+THRESHOLD = 0.3
+
+
+def load(stores: Path, data: Path, encoder: str) -> tuple[dict[str, list[ArticleSignals]], dict[str, dict]]:
+    """Each corpus's signals in arrival order, and its gold rows by article id."""
+    streams, gold = {}, {}
+    for name in LEVEL_DATA:
+        store = open_store(str(stores / f"{name}.db"))
+        try:
+            with store.engine.connect() as conn:
+                a = t.articles.c
+                ids = list(conn.execute(select(a.id).order_by(*t.arrival_order(), a.id)).scalars())
+            streams[name] = load_signals(store, ids, encoder)
+        finally:
+            store.close()
+        rows = (json.loads(line) for line in (data / name / "gold.jsonl").read_text(encoding="utf-8").splitlines())
+        gold[name] = {r["id"]: r for r in rows}
+    return streams, gold
+
+
+def fit(streams: dict[str, list[ArticleSignals]], gold: dict[str, dict], encoder: str,
+        without: tuple[str, ...]) -> dict[str, Calibration]:
+    """Both levels' weights from oracle replays of ``streams`` (as the calibrate module fits them)."""
+    out = {}
+    for level, window, seq in LEVELS:
+        xs, ys = [], []
+        for name, (event_field, topic_field) in LEVEL_DATA.items():
+            field = event_field if level == "event" else topic_field
+            if field is None or not streams[name]:
+                continue
+            labels = {a.id: str(gold[name][a.id][field]) for a in streams[name]}
+            founders = None if level == "event" else {
+                a.id: str(gold[name][a.id][event_field]) if event_field else a.id for a in streams[name]}
+            x, y = oracle_pairs(streams[name], labels, window, seq, founders, encoder)
+            xs.append(x)
+            ys.append(y)
+        x = np.vstack(xs)
+        x[:, [FEATURES.index(f) for f in (*UNUSED[level], *without)]] = 0.0
+        out[level] = Calibration(tuple(fit_logistic(x, np.concatenate(ys))), THRESHOLD)
+    return out
+
+
+def score(streams: dict[str, list[ArticleSignals]], gold: dict[str, dict], encoder: str,
+          cal: dict[str, Calibration]) -> dict[str, float]:
+    """BCubed F1 of online events and storylines per corpus ("itn/event", "mlcrisis/topic", ...)."""
+    levels = (LevelSettings("event", "ev", 14, 5000, cal["event"]),
+              LevelSettings("storyline", "st", 400, 10000, cal["storyline"]))
+    out = {}
+    for name, (event_field, topic_field) in LEVEL_DATA.items():
+        stream = streams[name]
+        if not stream:
+            continue
+        oc = OnlineClusterer(len(stream[0].vector), levels, encoder)
+        events, stories = {}, {}
+        for art in stream:
+            ev, st = oc.assign(art)
+            events[art.id], stories[art.id] = ev.cluster, st.cluster
+        for level, field, assigned in (("event", event_field, events), ("topic", topic_field, stories)):
+            if field is None:
+                continue
+            labels = {a: str(gold[name][a][field]) for a in assigned if gold[name][a].get(field) is not None}
+            out[f"{name}/{level}"] = bcubed({a: oc.resolve(c) for a, c in assigned.items()}, labels)["bcubed_f1"]
+    return out
+
+
+def fold_of(name: str, art: ArticleSignals, gold: dict[str, dict]) -> int:
+    key = gold[name][art.id].get(SPLIT_BY[name]) if SPLIT_BY[name] else art.id
+    return zlib.crc32(str(key).encode("utf-8")) % 2
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--stores", type=Path, default=Path("bench-stores"))
+    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    ap.add_argument("--without", default="", help="features to leave out, comma-separated")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    without = tuple(f for f in args.without.split(",") if f)
+    encoder = _embed_id()
+    streams, gold = load(args.stores, args.data, encoder)
+    folds: dict[str, list[float]] = {}
+    for f in (0, 1):
+        train = {n: [a for a in s if fold_of(n, a, gold) == f] for n, s in streams.items()}
+        test = {n: [a for a in s if fold_of(n, a, gold) != f] for n, s in streams.items()}
+        for key, value in score(test, gold, encoder, fit(train, gold, encoder, without)).items():
+            folds.setdefault(key, []).append(value)
+    report = {k: round(float(np.mean(v)), 4) for k, v in sorted(folds.items())}
+    if args.json:
+        print(json.dumps({"without": without, "held_out_bcubed_f1": report}, indent=2))
+        return
+    print(f"held-out BCubed F1 (2 folds; features left out: {', '.join(without) or 'none'})")
+    for k, v in report.items():
+        print(f"  {k:18s} {v:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -35,7 +35,14 @@ _RUN_TOKENS = 2048  # padded tokens per session run
 
 
 def _column_int8(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Symmetric per-column int8 of ``w`` (in, out): (int8 weights, float32 scales)."""
+    """Symmetric per-column int8 of ``w`` (in, out): (int8 weights, float32 scales).
+
+    Full 8-bit range: on AVX2 without VNNI, ORT's u8 x s8 kernel sums product
+    pairs in int16 and can saturate on rare extreme pairs; 7-bit weights avoid
+    that but measured no better here (mean cosine to float32 0.99881 vs
+    0.99878 on ITN blurbs and seed leads), so VNNI and non-VNNI CPUs may differ
+    at the 1e-4 level.
+    """
     scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0
     q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)
     return q, scale.astype(np.float32)

@@ -30,6 +30,14 @@ $(VENV)/.system.stamp:
 	else echo "note: apertium is not installed (optional translator); as root: apt-get install $(APT_PACKAGES)"; fi
 	@touch $@
 
+# Re-installs only when the package definition changes; the source is installed
+# editable, so code edits need no reinstall.
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
 run: install
 	$(BIN)/newsweave --db $(DB) run $(CORPUS) $(if $(META),--meta $(META))
 	$(BIN)/newsweave --db $(DB) status

@@ -10,12 +10,12 @@ from newsweave.core.errors import NewsweaveError
 
 def quotes(settings: Settings, entity: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
     """Quotations with speakers, optionally of one speaker (name in any script, or id) or one event."""
-    from newsweave.jobs import articles_of, store_for
+    from newsweave.jobs import cluster_members, store_for
     from newsweave.search.filters import resolve_entity
     from newsweave.store import reader_repo
 
-    article_ids = articles_of(settings, event=event) if event else None
     with store_for(settings) as store:
+        article_ids = cluster_members(store, event=event)[1] if event else None
         entity_ids = None
         if entity:
             entity_ids = resolve_entity(store, entity)
@@ -64,18 +64,18 @@ def search(settings: Settings, query: str, lang: str | None = None, entity: str 
            date_from: str | None = None, date_to: str | None = None, event: str | None = None,
            limit: int = 10) -> list[dict[str, Any]]:
     """Hybrid full-text + vector search across languages; each hit names its passage and event."""
-    from newsweave.jobs import articles_of, store_for
+    from newsweave.jobs import cluster_members, store_for
     from newsweave.search import search as run_search
     from newsweave.store import event_repo
 
-    article_ids = articles_of(settings, event=event) if event else None
     with store_for(settings) as store:
+        article_ids = cluster_members(store, event=event)[1] if event else None
         try:
             hits = run_search(store, query, lang=lang, entity=entity, date_from=date_from, date_to=date_to,
                               article_ids=article_ids, limit=limit)
         except ValueError as exc:  # a malformed date or option
             raise NewsweaveError(str(exc)) from exc
-        member = event_repo.memberships(store)
+        member = event_repo.memberships(store, [h.article_id for h in hits])
     return [{**h.as_dict(), "event": member.get(h.article_id, (None, None))[0]} for h in hits]
 
 

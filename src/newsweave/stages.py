@@ -50,8 +50,9 @@ def _as_date(published: str | None) -> dt.date | None:
 
 def _time_run(store: Store, ids: list[str]) -> None:
     """Tag and resolve time expressions; date an undated article from its dateline first."""
+    articles = store.articles_for_analysis(ids)
     for article_id in ids:
-        art = store.article_for_analysis(article_id)
+        art = articles[article_id]
         anchor = _as_date(art["published"])
         found = None
         if anchor is None and (stamp := dateline_date(art["text"], art["lang"])):
@@ -70,8 +71,9 @@ def _entities_run(store: Store, ids: list[str]) -> None:
     from newsweave.analyse.entities import get_recogniser
 
     recogniser = get_recogniser()
+    articles = store.articles_for_analysis(ids)
     for article_id in ids:
-        art = store.article_for_analysis(article_id)
+        art = articles[article_id]
         rows = [{"start_char": e.start, "end_char": e.end, "text": e.text, "type": e.type, "lang": art["lang"]}
                 for e in recogniser.recognise(art["text"], art["lang"])
                 if any(ch.isalnum() for ch in e.text)]  # punctuation-only spans are recogniser noise
@@ -129,8 +131,9 @@ def _quotes_run(store: Store, ids: list[str]) -> None:
     from newsweave.store import reader_repo
 
     mentions = reader_repo.linked_mentions(store, ids)
+    articles = store.articles_for_analysis(ids)
     for article_id in ids:
-        art = store.article_for_analysis(article_id)
+        art = articles[article_id]
         speakers = [SpeakerMention(s, e, text, typ, eid, name) for s, e, text, typ, eid, name in mentions[article_id]]
         rows = [{"start_char": q.start, "end_char": q.end, "text": q.text, "kind": q.kind,
                  "speaker_text": q.speaker_text, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,

@@ -63,8 +63,7 @@ def missing_terms(conn: Connection, terms: Iterable[str], encoder_id: str) -> li
     todo = sorted(set(terms))
     have: set[str] = set()
     c = search_terms.c
-    for i in range(0, len(todo), _CHUNK):
-        chunk = todo[i : i + _CHUNK]
+    for chunk in t.chunks(todo, _CHUNK):
         have |= set(conn.execute(select(c.term).where((c.encoder == encoder_id) & c.term.in_(chunk))).scalars())
     return [w for w in todo if w not in have]
 
@@ -94,8 +93,8 @@ def store_terms(conn: Connection, rows: list[dict[str, object]]) -> None:
 def term_vectors(conn: Connection, terms: list[str], encoder_id: str) -> dict[str, np.ndarray]:
     c = search_terms.c
     out: dict[str, np.ndarray] = {}
-    for i in range(0, len(terms), _CHUNK):
-        q = select(c.term, c.data).where((c.encoder == encoder_id) & c.term.in_(terms[i : i + _CHUNK]))
+    for chunk in t.chunks(terms, _CHUNK):
+        q = select(c.term, c.data).where((c.encoder == encoder_id) & c.term.in_(chunk))
         out.update((w, np.frombuffer(d, dtype="<f2")) for w, d in conn.execute(q))
     return out
 

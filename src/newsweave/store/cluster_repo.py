@@ -43,7 +43,7 @@ def load_signals(store: Store, ids: list[str], encoder: str) -> list[ArticleSign
 def _event_dates(conn: Any, ids: list[str]) -> dict[str, list[Any]]:
     c = t.time_exprs.c
     out: dict[str, list[Any]] = {}
-    for chunk in _chunks(ids):
+    for chunk in t.chunks(ids):
         q = select(c.article_id, c.value).where(c.article_id.in_(chunk) & (c.role == "reported_event"))
         for aid, value in conn.execute(q):
             if (day := parse_date(value)) is not None:
@@ -55,14 +55,10 @@ def _entities(conn: Any, ids: list[str]) -> tuple[dict[str, Counter[str]], dict[
     m, e = t.mentions.c, t.entities.c
     out: dict[str, Counter[str]] = {}
     names: dict[str, str] = {}
-    for chunk in _chunks(ids):
+    for chunk in t.chunks(ids):
         q = (select(m.article_id, m.entity_id, e.name).join(t.entities, e.id == m.entity_id)
              .where(m.article_id.in_(chunk)))
         for aid, eid, name in conn.execute(q):
             out.setdefault(aid, Counter())[eid] += 1
             names[eid] = name
     return out, names
-
-
-def _chunks(ids: list[str], size: int = 500) -> list[list[str]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]

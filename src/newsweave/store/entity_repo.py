@@ -80,8 +80,8 @@ def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[t
         after = _linked_names(conn)
         changed = sorted(a for a in before.keys() | after.keys() if before.get(a) != after.get(a))
         s = t.article_stages.c
-        for i in range(0, len(changed), 500):
-            conn.execute(delete(t.article_stages).where(s.stage.in_(invalidate) & s.article_id.in_(changed[i : i + 500])))
+        for chunk in t.chunks(changed):
+            conn.execute(delete(t.article_stages).where(s.stage.in_(invalidate) & s.article_id.in_(chunk)))
         return changed
 
 

@@ -212,12 +212,15 @@ def explanation(store: Store, article_id: str) -> dict[str, Any] | None:
             "arrival": row.seq, "clusterer": row.clusterer, "decisions": json.loads(row.explanation)}
 
 
-def memberships(store: Store) -> dict[str, tuple[str, str | None]]:
-    """Every assigned article's live event and storyline."""
+def memberships(store: Store, article_ids: list[str] | None = None) -> dict[str, tuple[str, str | None]]:
+    """Every assigned article's live event and storyline (only ``article_ids``' when given)."""
     ea, e = t.event_articles.c, t.events.c
+    q = select(ea.article_id, ea.event_id, e.storyline_id).join(t.events, e.id == ea.event_id)
     with store.engine.connect() as conn:
-        rows = conn.execute(select(ea.article_id, ea.event_id, e.storyline_id).join(t.events, e.id == ea.event_id))
-        return {aid: (eid, sid) for aid, eid, sid in rows}
+        if article_ids is None:
+            return {aid: (eid, sid) for aid, eid, sid in conn.execute(q)}
+        return {aid: (eid, sid) for chunk in t.chunks(article_ids)
+                for aid, eid, sid in conn.execute(q.where(ea.article_id.in_(chunk)))}
 
 
 def record_recluster(store: Store, before: dict[str, str], after: dict[str, str]) -> dict[str, int]:

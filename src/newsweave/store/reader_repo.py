@@ -39,7 +39,7 @@ def list_quotes(store: Store, entity_ids: list[str] | None = None,
     c, a = t.quotes.c, t.articles.c
     q = (select(c.article_id, c.start_char, c.end_char, c.text, c.kind, c.speaker_text, c.speaker_entity,
                 c.speaker_name, c.speaker_kind, c.verb, a.lang, a.published)
-         .join(t.articles, a.id == c.article_id).order_by(a.published.is_(None), a.published, c.article_id, c.idx))
+         .join(t.articles, a.id == c.article_id).order_by(*t.arrival_order(), c.article_id, c.idx))
     if entity_ids is not None:
         q = q.where(c.speaker_entity.in_(entity_ids))
     if article_ids is not None:
@@ -53,21 +53,13 @@ def list_quotes(store: Store, entity_ids: list[str] | None = None,
 
 def source_articles(store: Store, ids: list[str]) -> list[dict[str, Any]]:
     """Text, language, date, sentences, linked mentions and resolved dates of the given articles."""
-    a, s, x = t.articles.c, t.sentences.c, t.time_exprs.c
-    with store.engine.connect() as conn:
-        rows = {r.id: dict(r._mapping) for r in conn.execute(
-            select(a.id, a.lang, a.published, a.title, a.text).where(a.id.in_(ids)))}
-        sentences: dict[str, list[tuple[int, int]]] = {}
-        for r in conn.execute(select(s.article_id, s.start_char, s.end_char).where(s.article_id.in_(ids))
-                              .order_by(s.article_id, s.idx)):
-            sentences.setdefault(r.article_id, []).append((r.start_char, r.end_char))
-        times: dict[str, list[tuple[int, int, str]]] = {}
-        for r in conn.execute(select(x.article_id, x.start_char, x.end_char, x.value)
-                              .where(x.article_id.in_(ids) & x.value.is_not(None)).order_by(x.article_id, x.idx)):
-            times.setdefault(r.article_id, []).append((r.start_char, r.end_char, r.value))
+    rows = store.articles_for_analysis(ids)
+    times: dict[str, list[tuple[int, int, str]]] = {}
+    for x in store.time_exprs(article_ids=list(rows)):
+        if x["value"] is not None:
+            times.setdefault(x["article"], []).append((x["start"], x["end"], x["value"]))
     mentions = linked_mentions(store, list(rows))
-    return [{**rows[i], "sentences": sentences.get(i, []), "time_exprs": times.get(i, []),
-             "mentions": mentions.get(i, [])} for i in ids if i in rows]
+    return [{**rows[i], "time_exprs": times.get(i, []), "mentions": mentions.get(i, [])} for i in ids if i in rows]
 
 
 def get_summary(store: Store, cluster_id: str, lang: str, translator: str) -> tuple[str, dict[str, Any]] | None:

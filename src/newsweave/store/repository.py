@@ -166,24 +166,15 @@ class Store:
 
     # -- time ----------------------------------------------------------------
 
-    def article_for_analysis(self, article_id: str) -> dict[str, Any]:
-        """Text, language, publication date and sentence spans of one article."""
-        a, s = t.articles.c, t.sentences.c
-        with self.engine.connect() as conn:
-            row = conn.execute(select(a.id, a.text, a.lang, a.published, a.published_source)
-                               .where(a.id == article_id)).one()._asdict()
-            row["sentences"] = [(r[0], r[1]) for r in conn.execute(
-                select(s.start_char, s.end_char).where(s.article_id == article_id).order_by(s.idx))]
-        return row
-
     def articles_for_analysis(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """:meth:`article_for_analysis` for many articles in two queries per 500; unknown ids are left out."""
+        """Text, title, language, publication date and sentence spans of the given articles, by id,
+        in two queries per 500 ids; unknown ids are left out."""
         a, s = t.articles.c, t.sentences.c
         out: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
-                for r in conn.execute(select(a.id, a.text, a.lang, a.published, a.published_source).where(a.id.in_(chunk))):
+            for chunk in t.chunks(ids):
+                for r in conn.execute(select(a.id, a.title, a.text, a.lang, a.published, a.published_source)
+                                      .where(a.id.in_(chunk))):
                     out[r.id] = {**r._asdict(), "sentences": []}
                 for r in conn.execute(select(s.article_id, s.start_char, s.end_char)
                                       .where(s.article_id.in_(chunk)).order_by(s.article_id, s.idx)):
@@ -212,8 +203,8 @@ class Store:
         with self.engine.connect() as conn:
             if article_ids is None:
                 return [dict(r._mapping) for r in conn.execute(q)]
-            return [dict(r._mapping) for i in range(0, len(article_ids), 500)
-                    for r in conn.execute(q.where(c.article_id.in_(article_ids[i : i + 500])))]
+            return [dict(r._mapping) for chunk in t.chunks(article_ids)
+                    for r in conn.execute(q.where(c.article_id.in_(chunk)))]
 
     @staticmethod
     def _mark_done(conn: Any, article_id: str, stage: str, version: str) -> None:

@@ -59,6 +59,11 @@ articles = Table(
 Index("ix_articles_published", articles.c.published)
 
 
+def chunks(ids: list[str], size: int = 500) -> list[list[str]]:
+    """``ids`` in slices short enough for one ``IN (...)`` list (at least one, possibly empty)."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+
+
 def arrival_order() -> tuple[Any, ...]:
     """ORDER BY terms for arrival order: publication date (undated last), then ingest time."""
     return articles.c.published.is_(None), articles.c.published, articles.c.ingested_at

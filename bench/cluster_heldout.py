@@ -9,7 +9,7 @@ the online clusterer, and reports BCubed F1 per corpus and level, averaged
 over the two folds. ``--without F,...`` fits with features left out, to see
 what each adds.
 
-Usage (stores as built by the calibrate module):
+Usage (stores as the calibrate module builds them; missing ones are built):
 
     .venv/bin/python bench/cluster_heldout.py --stores bench-stores [--data ../shared/data] [--without salient,newcomers]
 """
@@ -22,67 +22,23 @@ import zlib
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
 
-from newsweave.cluster.calibrate import LEVEL_DATA, UNUSED, fit_logistic, oracle_pairs
+from newsweave.cluster.calibrate import LEVEL_DATA, fit_levels, load_streams
 from newsweave.cluster.metrics import bcubed
-from newsweave.cluster.online import LevelSettings, OnlineClusterer
-from newsweave.cluster.scoring import FEATURES, Calibration
+from newsweave.cluster.online import WINDOWS, LevelSettings, OnlineClusterer
+from newsweave.cluster.scoring import Calibration
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.stages import _embed_id
-from newsweave.store import open_store
-from newsweave.store import schema as t
-from newsweave.store.cluster_repo import load_signals
 
 SPLIT_BY = {"ecbplus": "topic", "meantime": "topic", "itn": "event", "mlcrisis": None}
-LEVELS = (("event", 14, 5000), ("storyline", 400, 10000))
 THRESHOLD = 0.3
-
-
-def load(stores: Path, data: Path, encoder: str) -> tuple[dict[str, list[ArticleSignals]], dict[str, dict]]:
-    """Each corpus's signals in arrival order, and its gold rows by article id."""
-    streams, gold = {}, {}
-    for name in LEVEL_DATA:
-        store = open_store(str(stores / f"{name}.db"))
-        try:
-            with store.engine.connect() as conn:
-                a = t.articles.c
-                ids = list(conn.execute(select(a.id).order_by(*t.arrival_order(), a.id)).scalars())
-            streams[name] = load_signals(store, ids, encoder)
-        finally:
-            store.close()
-        rows = (json.loads(line) for line in (data / name / "gold.jsonl").read_text(encoding="utf-8").splitlines())
-        gold[name] = {r["id"]: r for r in rows}
-    return streams, gold
-
-
-def fit(streams: dict[str, list[ArticleSignals]], gold: dict[str, dict], encoder: str,
-        without: tuple[str, ...]) -> dict[str, Calibration]:
-    """Both levels' weights from oracle replays of ``streams`` (as the calibrate module fits them)."""
-    out = {}
-    for level, window, seq in LEVELS:
-        xs, ys = [], []
-        for name, (event_field, topic_field) in LEVEL_DATA.items():
-            field = event_field if level == "event" else topic_field
-            if field is None or not streams[name]:
-                continue
-            labels = {a.id: str(gold[name][a.id][field]) for a in streams[name]}
-            founders = None if level == "event" else {
-                a.id: str(gold[name][a.id][event_field]) if event_field else a.id for a in streams[name]}
-            x, y = oracle_pairs(streams[name], labels, window, seq, founders, encoder)
-            xs.append(x)
-            ys.append(y)
-        x = np.vstack(xs)
-        x[:, [FEATURES.index(f) for f in (*UNUSED[level], *without)]] = 0.0
-        out[level] = Calibration(tuple(fit_logistic(x, np.concatenate(ys))), THRESHOLD)
-    return out
 
 
 def score(streams: dict[str, list[ArticleSignals]], gold: dict[str, dict], encoder: str,
           cal: dict[str, Calibration]) -> dict[str, float]:
     """BCubed F1 of online events and storylines per corpus ("itn/event", "mlcrisis/topic", ...)."""
-    levels = (LevelSettings("event", "ev", 14, 5000, cal["event"]),
-              LevelSettings("storyline", "st", 400, 10000, cal["storyline"]))
+    levels = (LevelSettings("event", "ev", *WINDOWS["event"], cal["event"]),
+              LevelSettings("storyline", "st", *WINDOWS["storyline"], cal["storyline"]))
     out = {}
     for name, (event_field, topic_field) in LEVEL_DATA.items():
         stream = streams[name]
@@ -115,12 +71,13 @@ def main() -> None:
     args = ap.parse_args()
     without = tuple(f for f in args.without.split(",") if f)
     encoder = _embed_id()
-    streams, gold = load(args.stores, args.data, encoder)
+    streams, gold = load_streams(args.stores, args.data, encoder)
     folds: dict[str, list[float]] = {}
     for f in (0, 1):
         train = {n: [a for a in s if fold_of(n, a, gold) == f] for n, s in streams.items()}
         test = {n: [a for a in s if fold_of(n, a, gold) != f] for n, s in streams.items()}
-        for key, value in score(test, gold, encoder, fit(train, gold, encoder, without)).items():
+        cal = {level: Calibration(tuple(w), THRESHOLD) for level, w in fit_levels(train, gold, encoder, without).items()}
+        for key, value in score(test, gold, encoder, cal).items():
             folds.setdefault(key, []).append(value)
     report = {k: round(float(np.mean(v)), 4) for k, v in sorted(folds.items())}
     if args.json:

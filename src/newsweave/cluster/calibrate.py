@@ -19,7 +19,7 @@ from newsweave.cluster.active import ActiveSet
 from newsweave.cluster.background import seeded_centring, seeded_docfreq
 from newsweave.cluster.centring import LanguageCentring
 from newsweave.cluster.model import Cluster, DocFreq
-from newsweave.cluster.online import CANDIDATES
+from newsweave.cluster.online import CANDIDATES, WINDOWS
 from newsweave.cluster.scoring import FEATURES, prepare, score_signals
 from newsweave.cluster.signals import ArticleSignals
 
@@ -119,54 +119,72 @@ LEVEL_DATA = {  # corpus -> (event field, topic field); mlcrisis has topics only
 }
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Rebuild the background and refit both levels from analysed stores of ../shared/data."""
-    import argparse
-    import json as _json
-
+def load_streams(stores: Path, data: Path, encoder: str) -> tuple[dict[str, list[ArticleSignals]], dict[str, dict]]:
+    """Each dev corpus's signals in arrival order (its store built from ``data`` when missing) and gold rows by id."""
     from sqlalchemy import select
 
     from newsweave import jobs
     from newsweave.core.config import Settings
-    from newsweave.stages import _embed_id
+    from newsweave.eval import read_jsonl
     from newsweave.store import open_store
     from newsweave.store import schema as t
     from newsweave.store.cluster_repo import load_signals
+
+    stores.mkdir(parents=True, exist_ok=True)
+    streams, gold = {}, {}
+    for name in LEVEL_DATA:
+        db = stores / f"{name}.db"
+        if not db.exists():
+            jobs.run(Settings(db=str(db)), [str(data / name / "corpus.jsonl")])
+        store = open_store(str(db))
+        try:
+            with store.engine.connect() as conn:
+                a = t.articles.c
+                ids = list(conn.execute(select(a.id).order_by(*t.arrival_order(), a.id)).scalars())
+            streams[name] = load_signals(store, ids, encoder)
+        finally:
+            store.close()
+        gold[name] = {r["id"]: r for r in read_jsonl(data / name / "gold.jsonl")}
+    return streams, gold
+
+
+def fit_levels(streams: dict[str, list[ArticleSignals]], gold: dict[str, dict], encoder: str,
+               without: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
+    """Logistic weights per level from oracle replays of ``streams``; ``UNUSED`` and ``without`` features get zero."""
+    weights = {}
+    for level, (window_days, seq_window) in WINDOWS.items():
+        xs, ys = [], []
+        for name, (event_field, topic_field) in LEVEL_DATA.items():
+            field = event_field if level == "event" else topic_field
+            if field is None or not streams[name]:
+                continue
+            labels = {a.id: str(gold[name][a.id][field]) for a in streams[name]}
+            founders = None if level == "event" else {
+                a.id: str(gold[name][a.id][event_field]) if event_field else a.id for a in streams[name]}
+            x, y = oracle_pairs(streams[name], labels, window_days, seq_window, founders, encoder)
+            xs.append(x)
+            ys.append(y)
+        x = np.vstack(xs)
+        x[:, [FEATURES.index(f) for f in (*UNUSED[level], *without)]] = 0.0
+        weights[level] = fit_logistic(x, np.concatenate(ys))
+    return weights
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Rebuild the background and refit both levels from analysed stores of ../shared/data."""
+    import argparse
+
+    from newsweave.stages import _embed_id
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--stores", type=Path, default=Path("bench-stores"), help="analysed stores <corpus>.db (built when missing)")
     args = parser.parse_args(argv)
-    args.stores.mkdir(parents=True, exist_ok=True)
-    encoder, streams, gold = _embed_id(), {}, {}
-    for name in LEVEL_DATA:
-        db = args.stores / f"{name}.db"
-        if not db.exists():
-            jobs.run(Settings(db=str(db)), [str(args.data / name / "corpus.jsonl")])
-        store = open_store(str(db))
-        with store.engine.connect() as conn:
-            a = t.articles.c
-            ids = list(conn.execute(select(a.id).order_by(*t.arrival_order(), a.id)).scalars())
-        streams[name] = load_signals(store, ids, encoder)
-        store.close()
-        gold[name] = {r["id"]: r for r in map(_json.loads, (args.data / name / "gold.jsonl").read_text(encoding="utf-8").splitlines())}
+    encoder = _embed_id()
+    streams, gold = load_streams(args.stores, args.data, encoder)
     print("background:", build_background(list(streams.values()), encoder))
     levels = {}
-    for level, window, seq in (("event", 14, 5000), ("storyline", 400, 10000)):
-        xs, ys = [], []
-        for name, (event_field, topic_field) in LEVEL_DATA.items():
-            field = event_field if level == "event" else topic_field
-            if field is None:
-                continue
-            labels = {a.id: str(gold[name][a.id][field]) for a in streams[name]}
-            founders = None if level == "event" else {a.id: str(gold[name][a.id][event_field]) if event_field else a.id
-                                                      for a in streams[name]}
-            x, y = oracle_pairs(streams[name], labels, window, seq, founders, encoder)
-            xs.append(x)
-            ys.append(y)
-        x = np.vstack(xs)
-        x[:, [FEATURES.index(f) for f in UNUSED[level]]] = 0.0
-        weights = fit_logistic(x, np.concatenate(ys))
+    for level, weights in fit_levels(streams, gold, encoder).items():
         levels[level] = {"features": list(FEATURES), "weights": [round(float(w), 3) for w in weights], "threshold": 0.3}
         print(level, levels[level]["weights"])
     about = ("Logistic weights per level, fitted by python -m newsweave.cluster.calibrate on oracle streams of "

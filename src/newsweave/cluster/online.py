@@ -27,6 +27,8 @@ from newsweave.cluster.signals import ArticleSignals
 
 CANDIDATES = 12  # nearest clusters by vector scored in full, plus up to as many sharing an entity
 MERGE_PROBABILITY = 0.9  # a runner-up this certain is the same cluster: merge
+# How far back each level looks, in days and in arrivals: events two weeks, storylines about thirteen months.
+WINDOWS = {"event": (14, 5000), "storyline": (400, 10000)}
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,9 @@ class LevelSettings:
 
 
 def default_levels() -> tuple[LevelSettings, LevelSettings]:
-    """Events look back two weeks (or 5,000 arrivals); storylines about thirteen months (or 10,000)."""
-    return (LevelSettings("event", "ev", 14, 5000, load_calibration("event")),
-            LevelSettings("storyline", "st", 400, 10000, load_calibration("storyline")))
+    """Both levels with their ``WINDOWS`` and shipped calibrations."""
+    return (LevelSettings("event", "ev", *WINDOWS["event"], load_calibration("event")),
+            LevelSettings("storyline", "st", *WINDOWS["storyline"], load_calibration("storyline")))
 
 
 @dataclass

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsweave.eval import read_jsonl
+
 DATASETS = ("itn", "meantime", "ecbplus")
 MODES = ("hybrid", "fulltext", "vector")
 
@@ -43,16 +45,11 @@ class Query:
     relevant: dict[str, str]  # article id -> language
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
 def build_queries(data_dir: Path, query_lang: str = "en", query_chars: int = 300) -> list[Query]:
     """Every query the folder's gold allows, in a stable order (see module docstring)."""
-    docs = {d["id"]: d for d in _read_jsonl(data_dir / "corpus.jsonl")}
+    docs = {d["id"]: d for d in read_jsonl(data_dir / "corpus.jsonl")}
     groups: dict[str, list[str]] = defaultdict(list)
-    for g in _read_jsonl(data_dir / "gold.jsonl"):
+    for g in read_jsonl(data_dir / "gold.jsonl"):
         key = g.get("event") or g.get("parallel_id")
         if key is not None and g["id"] in docs:
             groups[str(key)].append(g["id"])

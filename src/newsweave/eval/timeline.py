@@ -11,7 +11,6 @@ clustering is scored separately.
 
 from __future__ import annotations
 
-import json
 import re
 import tempfile
 from collections import Counter, defaultdict
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newsweave.core.config import Settings
+from newsweave.eval import read_jsonl
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -40,19 +40,15 @@ def _prf(pred: set[str], gold: set[str]) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
 def evaluate_timeline(data_dir: Path, db: str | None = None) -> dict[str, Any]:
     """Date F1 and ROUGE-1 F per (topic, language), averaged per language and overall."""
     from newsweave import jobs
 
     refs: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for entry in _read_jsonl(data_dir / "timelines.jsonl"):
+    for entry in read_jsonl(data_dir / "timelines.jsonl"):
         refs[(entry["topic"], entry["lang"])].append(entry)
-    topic_of = {g["id"]: g["topic"] for g in _read_jsonl(data_dir / "gold.jsonl")}
-    lang_of = {a["id"]: a["lang"] for a in _read_jsonl(data_dir / "corpus.jsonl")}
+    topic_of = {g["id"]: g["topic"] for g in read_jsonl(data_dir / "gold.jsonl")}
+    lang_of = {a["id"]: a["lang"] for a in read_jsonl(data_dir / "corpus.jsonl")}
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(db=db or str(Path(tmp) / "timeline-eval.db"))
         report = jobs.ingest(settings, [str(data_dir / "corpus.jsonl")])

@@ -19,6 +19,7 @@ import numpy as np
 
 from newsweave.cluster.model import DF_BUCKETS, Cluster, DocFreq, entity_bucket
 from newsweave.cluster.signals import ArticleSignals
+from newsweave.link.model import is_article_local
 
 FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people", "salient", "newcomers")
 SALIENT = 3  # an article's most-mentioned entities: what it is mainly about
@@ -68,7 +69,7 @@ def prepare(art: ArticleSignals, df: DocFreq) -> ArticleView:
                        ent_idf, math.sqrt(sum(v * v for v in ent_idf.values())),
                        math.sqrt(sum(v * v for e, v in ent_idf.items() if _is_person(e))),
                        {e: c / total for e, c in top},
-                       {e: c for e, c in art.entities.items() if _is_person(e) and "@" not in e})
+                       {e: c for e, c in art.entities.items() if _is_person(e) and not is_article_local(e)})
 
 
 def _is_person(entity_id: str) -> bool:

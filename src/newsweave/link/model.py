@@ -21,6 +21,11 @@ class Mention:
     end: int
 
 
+def is_article_local(entity_id: str) -> bool:
+    """Whether an entity id names a mention the linker could not link beyond its article ("...@<article>")."""
+    return "@" in entity_id
+
+
 @dataclass
 class Entity:
     """A canonical entity and every mention linked to it.

@@ -75,7 +75,7 @@ def _lower(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def _participle(verb: Verb) -> bool:
+def participle(verb: Verb) -> bool:
     """"saying", "adding": the subject is the main clause's, at the start of the sentence."""
     return verb.text.lower().endswith("ing")
 
@@ -210,7 +210,7 @@ class VerbFinder:
             if spk is None or prep in ADDRESSEE_PREPS or (place and (distance or _PUNCT.search(gap))) \
                     or (side == 1 and self._modifier(m.end, region[1])):
                 continue
-            if side == 0 and _participle(verb):
+            if side == 0 and participle(verb):
                 distance = m.start - region[0]  # "The UN protested ..., saying": the main subject
             found.append(((int(prep in OBLIQUE_PREPS), _type_rank(m.type, spk), side, distance, 0), spk))
         return found
@@ -227,7 +227,7 @@ class VerbFinder:
 
     def attribute(self, verb: Verb, floor: int, ceiling: int) -> Attribution:
         """The speaker ``verb`` introduces, searching no further than ``floor:ceiling``."""
-        pre = None if verb.prep else (floor, verb.start) if _participle(verb) else self.subject_region(verb, floor)
+        pre = None if verb.prep else (floor, verb.start) if participle(verb) else self.subject_region(verb, floor)
         post = self.post_region(verb, ceiling)
         if _words(verb.text)[-1].lower() in ADDRESSEE_VERBS:
             post = (post[0], post[0])  # "told CNN": the object heard it

@@ -5,16 +5,15 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from newsweave.analyse.quotes.attribution import Attribution, Verb, VerbFinder
 from newsweave.analyse.quotes.indirect import IndirectFinder, Reported
-from newsweave.analyse.quotes.lexicon import lexicon
+from newsweave.analyse.quotes.lexicon import WORD, lexicon
 from newsweave.analyse.quotes.marks import QuoteMarks, find_quote_marks
 from newsweave.analyse.quotes.model import Quote, QuoteKind, SpeakerMention
 from newsweave.analyse.quotes.names import Speaker
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+")
 # A short quotation with nobody behind it is a scare quote or a title
 # (la «storia d'amore», “Addio della Slavianka”), not a quote.
 _MIN_UNATTRIBUTED_WORDS = 4
@@ -83,7 +82,7 @@ class _Extraction:
                 quote, speaker = self._build(item.start, item.end, "indirect", item.attribution)
             else:
                 quote, speaker = self._direct(item)
-                if speaker is None and len(_WORD.findall(quote.text)) < _MIN_UNATTRIBUTED_WORDS:
+                if speaker is None and len(WORD.findall(quote.text)) < _MIN_UNATTRIBUTED_WORDS:
                     continue
             quotes.append(quote)
             self.memory.remember(quote, speaker)
@@ -155,26 +154,24 @@ class _Extraction:
     def _stands_alone(self, q: QuoteMarks, lo: int, hi: int) -> bool:
         """Whether the sentence(s) of ``q`` hold little besides it ("E, soprattutto, «...»")."""
         outside = self.text[lo : q.open_at] + " " + self.text[q.outer_end : hi]
-        return len(_WORD.findall(outside)) <= _MAX_WORDS_BESIDE_CONTINUATION
+        return len(WORD.findall(outside)) <= _MAX_WORDS_BESIDE_CONTINUATION
 
     def _inherit(self, q: QuoteMarks, prev: Quote, spk: Speaker | None) -> tuple[Quote, Speaker | None]:
         """``q`` with the speaker and verb of the quotation before it."""
-        quote = Quote(q.start, q.end, self.text[q.start : q.end], "direct", prev.speaker_text, prev.speaker_start,
-                      prev.speaker_end, prev.speaker_entity, prev.speaker_name, prev.speaker_kind, prev.verb)
-        return quote, spk
+        return replace(prev, start=q.start, end=q.end, text=self.text[q.start : q.end], kind="direct"), spk
 
     def _neighbour(self, q: QuoteMarks, first: int, last: int) -> Attribution | None:
         """For a quotation that is a sentence of its own: the verb of the sentence before when it
         ends with ':' ("Peskov said:"), or of a short sentence after ("Lo ha detto Peskov.")."""
         text, spans = self.text, self.sents.spans
         lo, hi = self.sents.bounds(first, last)
-        if _WORD.search(text, lo, q.open_at) or _WORD.search(text, q.outer_end, hi):
+        if WORD.search(text, lo, q.open_at) or WORD.search(text, q.outer_end, hi):
             return None
         if first > 0 and text[spans[first - 1][0] : spans[first - 1][1]].rstrip().endswith(":"):
             return self._introduced(*spans[first - 1])
         if last + 1 < len(spans):
             n_lo, n_hi = spans[last + 1]
-            if len(_WORD.findall(text, n_lo, n_hi)) <= _MAX_ATTRIBUTION_SENTENCE_WORDS:
+            if len(WORD.findall(text, n_lo, n_hi)) <= _MAX_ATTRIBUTION_SENTENCE_WORDS:
                 for verb in self.finder.in_range(n_lo, n_hi):
                     att = self.finder.attribute(verb, n_lo, n_hi)
                     if att.speaker is not None:

@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsweave.analyse.quotes.attribution import Attribution, Verb, VerbFinder
-from newsweave.analyse.quotes.lexicon import AS_WORDS, FUNCTION_WORDS, RELATIVES
+from newsweave.analyse.quotes.attribution import Attribution, Verb, VerbFinder, participle
+from newsweave.analyse.quotes.lexicon import AS_WORDS, FUNCTION_WORDS, RELATIVES, WORD
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+")
 _MIN_WORDS = 4
 _MAX_GAP_WORDS = 8  # words allowed between a verb and its complementizer
 _MAX_SUBJECT_WORDS = 5  # words between the comma and a postposed verb ("state news agency Tass")
@@ -42,7 +41,7 @@ class Reported:
 
 
 def _count(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(WORD.findall(text))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -84,7 +83,7 @@ class IndirectFinder:
         gap = self.text[verb.end : comp.start()]
         if _count(gap) > _MAX_GAP_WORDS or _HARD_STOP.search(gap) or self.finder.masked(verb.end, comp.start()):
             return None
-        if any(w.lower() in self.lex.pronouns for w in _WORD.findall(gap)):
+        if any(w.lower() in self.lex.pronouns for w in WORD.findall(gap)):
             # "said they reimposed the rule that ...": the "that" is a relative pronoun.
             return None
         start, end = _trim(self.text, comp.end(), self._clause_end(comp.end(), s_end))
@@ -108,21 +107,21 @@ class IndirectFinder:
         cut = self.text.rfind(",", floor, verb.start)
         if cut < 0:
             return None
-        between = [w.lower() for w in _WORD.findall(self.text[cut + 1 : verb.start])]
+        between = [w.lower() for w in WORD.findall(self.text[cut + 1 : verb.start])]
         if verb.prep:
             return None if between else cut
         subject = [w for w in between if w not in AS_WORDS]
         if len(subject) > _MAX_SUBJECT_WORDS or self.lex.complementizers.match(self.text, verb.end) is not None:
             return None
         prev = self.text.rfind(",", floor, cut)
-        before = [w.lower() for w in _WORD.findall(self.text[prev + 1 if prev >= 0 else floor : cut])][:2]
+        before = [w.lower() for w in WORD.findall(self.text[prev + 1 if prev >= 0 else floor : cut])][:2]
         # "Snider, who attended the conference, said ...": the subject is before the relative clause.
         return None if any(w in RELATIVES for w in before) else cut
 
     def _by_postposed(self, verb: Verb, s_start: int, s_end: int) -> Reported | None:
         cut = self._postposed_comma(verb, s_start)
         # "saying ..." and "adding ..." lead a clause of their own; they never close one.
-        if cut is None or verb.text.lower().endswith("ing"):
+        if cut is None or participle(verb):
             return None
         att = self.finder.attribute(verb, cut + 1, s_end)
         if att.speaker is None and att.continues is None:
@@ -138,14 +137,14 @@ class IndirectFinder:
         """Whether nothing but an adjunct follows ``pos``, the end of the verb or of its inverted
         subject ("Tass said.", "he said on Tuesday", "σημείωσε ο Πεσκόφ, σε βίντεο")."""
         rest = self.text[pos:s_end].lstrip()
-        first = _WORD.match(rest)
+        first = WORD.match(rest)
         return not rest or rest[0] in ",.;!?" or (first is not None and first.group().lower() in _ADJUNCT_STARTS)
 
     def _by_phrase(self, verb: Verb, s_start: int, s_end: int) -> Reported | None:
         att = self.finder.attribute(verb, s_start, s_end)
         if att.speaker is None:
             return None
-        lead = [w.lower() for w in _WORD.findall(self.text[s_start : verb.start])]
+        lead = [w.lower() for w in WORD.findall(self.text[s_start : verb.start])]
         if all(w in FUNCTION_WORDS for w in lead):
             # "Secondo la TASS, <clause>": the clause follows the speaker phrase.
             comma = self.text.find(",", att.speaker.end, s_end)

@@ -13,6 +13,9 @@ from functools import lru_cache
 
 LANGS = ("en", "it", "el", "es", "fr", "de", "pt", "nl", "ru")
 
+# A word or a number, for counting words around quotations and verbs.
+WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+")
+
 # Reporting verbs whose speaker is the subject, before ("Kim said") or after
 # ("said Kim", "ανέφερε ο Πεσκόφ"). Participles are listed bare: the auxiliary
 # is matched by AUXILIARIES so "ha dichiarato" is one verb span.

@@ -15,6 +15,7 @@ from typing import Literal
 
 from newsweave.analyse.quotes.lexicon import HONORIFICS, ORG_WORDS, TIME_WORDS, TITLES
 from newsweave.analyse.quotes.model import SpeakerMention
+from newsweave.link.model import is_article_local
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 
@@ -64,8 +65,8 @@ def _initials(text: str) -> str:
 
 
 def _is_linked(m: SpeakerMention) -> bool:
-    """Linked beyond the article: the linker marks article-local ids with "@"."""
-    return bool(m.entity_id) and "@" not in (m.entity_id or "")
+    """Linked beyond the article."""
+    return bool(m.entity_id) and not is_article_local(m.entity_id or "")
 
 
 class NameResolver:
@@ -76,16 +77,13 @@ class NameResolver:
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.full_names = [m for m in self.mentions if m.type == "PER" and self._full(m)]
         self.orgs = [m for m in self.mentions if m.type == "ORG"]
-        # the words each full name may be shortened to, worked out once per article
-        self._key_cache = {id(m): (self._name_keys(m), [name_tokens(m.text)[-1][2]]) for m in self.full_names}
+        # each full name with the words it may be shortened to and its surface's last word, once per article
+        self._short_forms = [(m, self._name_keys(m), name_tokens(m.text)[-1][2]) for m in self.full_names]
 
     @staticmethod
     def _full(m: SpeakerMention) -> bool:
         """A full-name mention: two name words or more, and linked when the linker knows it."""
         return len(name_tokens(m.text)) >= 2 and (m.entity_id is None or _is_linked(m))
-
-    def _keys(self, full: SpeakerMention) -> list[str]:
-        return self._key_cache[id(full)][0]
 
     @staticmethod
     def _name_keys(full: SpeakerMention) -> list[str]:
@@ -99,8 +97,8 @@ class NameResolver:
     def full_form(self, word: str, pos: int, surname_only: bool = False) -> SpeakerMention | None:
         """The full-name mention ``word`` is short for: the nearest before ``pos``, else the first after.
         ``surname_only`` matches only the last word of the surface ("Warren" of "Michelle Warren")."""
-        keys = (lambda m: self._key_cache[id(m)][1]) if surname_only else self._keys
-        matches = [m for m in self.full_names if any(same_token(word, k) for k in keys(m))]
+        matches = [m for m, keys, last in self._short_forms
+                   if any(same_token(word, k) for k in ([last] if surname_only else keys))]
         before = [m for m in matches if m.start < pos]
         return before[-1] if before else (matches[0] if matches else None)
 

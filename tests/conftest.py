@@ -59,3 +59,11 @@ def cli_json(*args: str, db: str) -> object:
     proc = run_cli(*args, "--json", db=db)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
+
+
+def apertium_it_en() -> bool:
+    """Whether the optional apertium packages can translate Italian to English on this machine."""
+    from newsweave.translate.apertium import ApertiumTranslator
+
+    t = ApertiumTranslator()
+    return t.available() and t.route("it", "en") is not None

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from summary_seeds import CachingEncoder, build_seed_articles
 
-from conftest import SEEDS, SEEDS_META
+from conftest import SEEDS, SEEDS_META, apertium_it_en
 from newsweave.analyse.encoder import get_encoder
 from newsweave.products.summary import REDUNDANT, SourceArticle, Summary, fingerprint, summarise
 from newsweave.products.summary.candidates import extract
@@ -104,15 +104,8 @@ def test_italian_event_for_italian_reader(seeds: dict[str, SourceArticle], encod
     assert any("Belousov" in s.text for s in summary.sentences)
 
 
-def _apertium_it_en() -> bool:
-    from newsweave.translate.apertium import ApertiumTranslator
-
-    t = ApertiumTranslator()
-    return t.available() and t.route("it", "en") is not None
-
-
 @needs_seeds
-@pytest.mark.skipif(not _apertium_it_en(), reason="apertium with ita-spa and spa-eng is not installed")
+@pytest.mark.skipif(not apertium_it_en(), reason="apertium with ita-spa and spa-eng is not installed")
 def test_italian_event_translated_by_apertium_keeps_names(
         seeds: dict[str, SourceArticle], encoder: CachingEncoder) -> None:
     from newsweave.translate import get_translator

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import apertium_it_en
 from newsweave.translate import Translator, available, get_translator, register
 from newsweave.translate.apertium import ApertiumTranslator
 
 IT = ["Il Cremlino ha dichiarato che nessun accordo è stato firmato.", "Domenica Kim ha incontrato gli studenti."]
-
-
-def _apertium_it_en() -> bool:
-    t = ApertiumTranslator()
-    return t.available() and t.route("it", "en") is not None
 
 
 def test_default_translator_translates_nothing() -> None:
@@ -50,7 +46,7 @@ def test_apertium_missing_binary_is_unavailable() -> None:
     assert t.name == "apertium" and not t.available() and t.translate(IT, "it", "en") is None
 
 
-@pytest.mark.skipif(not _apertium_it_en(), reason="apertium with ita-spa and spa-eng is not installed")
+@pytest.mark.skipif(not apertium_it_en(), reason="apertium with ita-spa and spa-eng is not installed")
 def test_apertium_gives_an_english_gist_of_italian() -> None:
     t = get_translator("apertium")
     out = t.translate(IT, "it", "en")

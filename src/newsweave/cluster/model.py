@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 

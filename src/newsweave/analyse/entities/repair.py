@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 
 import re
 
-from newsweave.analyse.entities.features import fold, script
+from newsweave.analyse.entities.features import fold, main_script
 from newsweave.analyse.entities.gazetteer import Gazetteer
 from newsweave.analyse.entities.wordclass import WordClasses
 from newsweave.link.keys import inflection_variants
@@ -50,12 +50,6 @@ def _name_like(tok: str) -> bool:
     return tok[:1].isupper() and _has_letter(tok)
 
 
-def _token_script(tok: str) -> str | None:
-    """The script most letters of ``tok`` are in ("Mαρίνας" with a Latin M is Greek)."""
-    counts: Counter[str] = Counter(script(ch) for ch in tok if ch.isalpha())
-    return counts.most_common(1)[0][0] if counts else None
-
-
 def _split_script(tokens: Sequence[str], a: int, b: int, gazetteer: Gazetteer | None) -> list[tuple[int, int]]:
     """Split a span where the script changes when it starts with a whole gazetteer place:
     "Βόρειας Κορέας KCNA" -> "Βόρειας Κορέας" + "KCNA". Greek news writes many names in
@@ -64,8 +58,8 @@ def _split_script(tokens: Sequence[str], a: int, b: int, gazetteer: Gazetteer | 
     pieces: list[tuple[int, int]] = []
     start, cur = a, None
     for i in range(a, b):
-        sc = _token_script(tokens[i])
-        if sc is None:
+        sc = main_script(tokens[i])  # over the token's letters: "Mαρίνας" with a Latin M is Greek
+        if sc == "-":
             continue
         if cur is not None and sc != cur:
             pieces.append((start, i))

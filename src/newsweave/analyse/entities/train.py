@@ -44,7 +44,7 @@ from newsweave.analyse.entities.conll import Sentence, read_conll, spans_from_ta
 from newsweave.analyse.entities.features import FeatureExtractor, feature_extractors
 from newsweave.analyse.entities.gazetteer import CLDR_LOCALES, build_place_gazetteer, write_json_gz
 from newsweave.analyse.entities.lexicon import casing_lexicon, distributional_clusters
-from newsweave.analyse.entities.wordclass import (NameLexicon, WordClasses, calendar_words, demonym_stems,
+from newsweave.analyse.entities.wordclass import (NameLexicon, calendar_words, demonym_stems,
                                                   jackknife)
 
 NAME = CRF_NAME

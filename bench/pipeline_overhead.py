@@ -13,7 +13,11 @@ ratios, not seconds across runs.
 
 Usage:
 
-    .venv/bin/python bench/pipeline_overhead.py [--corpus ../shared/data/mlcrisis/corpus.jsonl] [--limit 300] [--json]
+    .venv/bin/python bench/pipeline_overhead.py [--corpus ../shared/data/mlcrisis/corpus.jsonl] [--limit 300]
+        [--max-chars N] [--json]
+
+``NEWSWEAVE_WORKERS=1`` runs the per-article stages in one process, for a
+comparison with the default worker pool (``core/parallel.py``).
 """
 
 from __future__ import annotations
@@ -60,11 +64,13 @@ def timed_encoder(spent: dict[str, float], current: list[str]) -> Iterator[None]
             delattr(enc, m)  # back to the class's methods
 
 
-def measure(corpus: Path, limit: int | None) -> dict:
-    """Stage and encoder times for one corpus (optionally its first ``limit`` lines)."""
+def measure(corpus: Path, limit: int | None, max_chars: int | None = None) -> dict:
+    """Stage and encoder times for one corpus (its first ``limit`` articles of at most ``max_chars``)."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "corpus.jsonl"
         lines = corpus.read_text(encoding="utf-8").splitlines()
+        if max_chars:
+            lines = [ln for ln in lines if len(json.loads(ln).get("text") or "") <= max_chars]
         src.write_text("\n".join(lines[:limit] if limit else lines) + "\n", encoding="utf-8")
         settings = Settings(db=str(Path(tmp) / "bench.db"))
         get_encoder()  # load outside the timings
@@ -103,9 +109,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=_HERE.parents[2] / "shared" / "data" / "mlcrisis" / "corpus.jsonl")
     ap.add_argument("--limit", type=int, default=300, help="first N articles (0: all)")
+    ap.add_argument("--max-chars", type=int, default=0,
+                    help="leave out articles longer than this (0: keep all; ML-Crisis holds web-page dumps of up to 2 MB)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    r = measure(args.corpus, args.limit or None)
+    r = measure(args.corpus, args.limit or None, args.max_chars or None)
     if args.json:
         print(json.dumps(r, indent=2))
         return

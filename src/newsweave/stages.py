@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from newsweave.analyse import text as text_stage
 from newsweave.analyse.time import classify_role, tag_times
 from newsweave.analyse.time.dateline import dateline_date
+from newsweave.core.parallel import map_articles
 from newsweave.store import Store
 from newsweave.store import entity_repo
 
@@ -48,35 +49,52 @@ def _as_date(published: str | None) -> dt.date | None:
         return None
 
 
+def _time_rows(art: dict) -> tuple[list[dict], tuple[str, str] | None]:
+    """One article's time expressions with their roles, and the dateline date if it had to be used."""
+    anchor = _as_date(art["published"])
+    found = None
+    if anchor is None and (stamp := dateline_date(art["text"], art["lang"])):
+        found, anchor = (stamp, "dateline"), _as_date(stamp)
+    rows = [
+        {"start_char": e.start, "end_char": e.end, "text": e.text, "value": e.value,
+         "granularity": e.granularity, "kind": e.kind,
+         "role": classify_role(art["text"], e, art["sentences"], anchor)}
+        for e in tag_times(art["text"], art["lang"], anchor)
+    ]
+    return rows, found
+
+
 def _time_run(store: Store, ids: list[str]) -> None:
     """Tag and resolve time expressions; date an undated article from its dateline first."""
     articles = store.articles_for_analysis(ids)
-    for article_id in ids:
-        art = articles[article_id]
-        anchor = _as_date(art["published"])
-        found = None
-        if anchor is None and (stamp := dateline_date(art["text"], art["lang"])):
-            found, anchor = (stamp, "dateline"), _as_date(stamp)
-        rows = [
-            {"start_char": e.start, "end_char": e.end, "text": e.text, "value": e.value,
-             "granularity": e.granularity, "kind": e.kind,
-             "role": classify_role(art["text"], e, art["sentences"], anchor)}
-            for e in tag_times(art["text"], art["lang"], anchor)
-        ]
-        store.replace_time_exprs(article_id, rows, TIME_VERSION, published=found)
+    batch = [articles[i] for i in ids]
+    found = map_articles(_time_rows, batch, _sizes(batch))
+    for article_id, (rows, dateline) in zip(ids, found):
+        store.replace_time_exprs(article_id, rows, TIME_VERSION, published=dateline)
+
+
+def _sizes(articles: list[dict]) -> list[int]:
+    return [len(a["text"]) for a in articles]
+
+
+def _entity_rows(art: dict) -> list[dict]:
+    """One article's PER/ORG/LOC/MISC mentions as rows."""
+    from newsweave.analyse.entities import get_recogniser
+
+    return [{"start_char": e.start, "end_char": e.end, "text": e.text, "type": e.type, "lang": art["lang"]}
+            for e in get_recogniser().recognise(art["text"], art["lang"])
+            if any(ch.isalnum() for ch in e.text)]  # punctuation-only spans are recogniser noise
 
 
 def _entities_run(store: Store, ids: list[str]) -> None:
     """Recognise PER/ORG/LOC/MISC mentions in each article."""
     from newsweave.analyse.entities import get_recogniser
 
-    recogniser = get_recogniser()
+    recogniser = get_recogniser()  # loaded here, so forked workers inherit it
     articles = store.articles_for_analysis(ids)
-    for article_id in ids:
-        art = articles[article_id]
-        rows = [{"start_char": e.start, "end_char": e.end, "text": e.text, "type": e.type, "lang": art["lang"]}
-                for e in recogniser.recognise(art["text"], art["lang"])
-                if any(ch.isalnum() for ch in e.text)]  # punctuation-only spans are recogniser noise
+    batch = [articles[i] for i in ids]
+    found = map_articles(_entity_rows, batch, _sizes(batch))
+    for article_id, rows in zip(ids, found):
         entity_repo.replace_mentions(store, article_id, rows, recogniser.name)
 
 
@@ -125,21 +143,27 @@ def _embed_run(store: Store, ids: list[str]) -> None:
 QUOTES_VERSION = "quotes-rules@1"
 
 
+def _quote_rows(job: tuple[dict, list]) -> list[dict]:
+    """One article's quotations as rows, given its linked entity mentions."""
+    from newsweave.analyse.quotes import extract_quotes
+
+    art, speakers = job
+    return [{"start_char": q.start, "end_char": q.end, "text": q.text, "kind": q.kind,
+             "speaker_text": q.speaker_text, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+             "speaker_entity": q.speaker_entity, "speaker_name": q.speaker_name,
+             "speaker_kind": q.speaker_kind, "verb": q.verb}
+            for q in extract_quotes(art["text"], art["lang"], art["sentences"], speakers)]
+
+
 def _quotes_run(store: Store, ids: list[str]) -> None:
     """Direct and indirect quotations with their speakers resolved to canonical entities."""
-    from newsweave.analyse.quotes import SpeakerMention, extract_quotes
+    from newsweave.analyse.quotes import SpeakerMention
     from newsweave.store import reader_repo
 
     mentions = reader_repo.linked_mentions(store, ids)
     articles = store.articles_for_analysis(ids)
-    for article_id in ids:
-        art = articles[article_id]
-        speakers = [SpeakerMention(s, e, text, typ, eid, name) for s, e, text, typ, eid, name in mentions[article_id]]
-        rows = [{"start_char": q.start, "end_char": q.end, "text": q.text, "kind": q.kind,
-                 "speaker_text": q.speaker_text, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
-                 "speaker_entity": q.speaker_entity, "speaker_name": q.speaker_name,
-                 "speaker_kind": q.speaker_kind, "verb": q.verb}
-                for q in extract_quotes(art["text"], art["lang"], art["sentences"], speakers)]
+    jobs = [(articles[i], [SpeakerMention(*m) for m in mentions[i]]) for i in ids]
+    for article_id, rows in zip(ids, map_articles(_quote_rows, jobs, _sizes([art for art, _ in jobs]))):
         reader_repo.replace_quotes(store, article_id, rows, QUOTES_VERSION)
 
 

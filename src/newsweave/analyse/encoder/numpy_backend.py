@@ -25,10 +25,11 @@ would run on one core, is parallel too.
 from __future__ import annotations
 
 import heapq
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
+
+from newsweave.core.parallel import usable_cores
 
 from . import _ops
 from ._blas import blas_threads, can_pin
@@ -38,12 +39,6 @@ from .tokenizer import UnigramTokenizer
 
 class _Layer:
     __slots__ = ("wqkv", "bqkv", "wo", "bo", "ln1", "wi", "bi", "wf", "bf", "ln2")
-
-
-def _cpus() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 class E5Numpy:
@@ -68,7 +63,7 @@ class E5Numpy:
         self._pos = f.f32("emb.pos").reshape(c.max_positions, c.hidden)
         self._type0 = f.f32("emb.type")[: c.hidden]
         self._eln = (f.f32("emb.ln.w"), f.f32("emb.ln.b"))
-        self.threads = max(1, threads or _cpus()) if self._parallel() else 1
+        self.threads = max(1, threads or usable_cores()) if self._parallel() else 1
         self.work_tokens = work_tokens
         self._build(f)
         self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="e5np") if self.threads > 1 else None

@@ -24,6 +24,7 @@ from newsweave.analyse.entities.gazetteer import Gazetteer
 from newsweave.analyse.entities.wordclass import NameLexicon, WordClasses
 
 _CACHE_MAX = 50_000
+_CONTEXT_MAX = 20_000  # (token, language) entries: about 1 KB each
 
 
 def fold(word: str) -> str:
@@ -64,6 +65,15 @@ def main_script(tokens: Sequence[str]) -> str:
     return max(counts, key=counts.__getitem__) if counts else "-"
 
 
+def _home_script(words: Sequence[_Word]) -> str:
+    """``main_script`` over already analysed words."""
+    counts: dict[str, int] = {}
+    for w in words:
+        if w.script != "-":
+            counts[w.script] = counts.get(w.script, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else "-"
+
+
 def script(word: str) -> str:
     for ch in word:
         if ch.isalpha():
@@ -88,6 +98,18 @@ class _Word(NamedTuple):
     title: bool
     script: str
     ctx: list[str]         # universal features neighbours see (shape, classes, T)
+
+
+class _InContext(NamedTuple):
+    """A token's features in one language under one name lexicon: its own, and what each
+    neighbour sees of it (``near[0..3]`` for offsets -2, -1, +1, +2, already prefixed)."""
+
+    word: _Word
+    own: list[str]
+    near: tuple[list[str], list[str], list[str], list[str]]
+
+
+_OFFSETS = (-2, -1, 1, 2)
 
 
 class FeatureExtractor:
@@ -115,6 +137,7 @@ class FeatureExtractor:
         self.names = names or NameLexicon()
         self.lexical = lexical
         self._cache: dict[str, _Word] = {}
+        self._in_context: dict[tuple[str, str], _InContext] = {}
 
     def _word(self, word: str) -> _Word:
         hit = self._cache.get(word)
@@ -167,37 +190,56 @@ class FeatureExtractor:
         self._cache[word] = out
         return out
 
+    def _token(self, token: str, casing: Mapping[str, str], lexicon: NameLexicon) -> _InContext:
+        w = self._word(token)
+        c = casing.get(w.norm)
+        cas = ["cas=" + c] if c else []
+        nl = lexicon.features(token)
+        view = w.ctx + cas + nl[1:]
+        near = tuple([f"{off}{v}" for v in view] for off in _OFFSETS)
+        return _InContext(w, w.feats + nl + cas, near)  # type: ignore[arg-type]
+
+    def _tokens(self, tokens: Sequence[str], lang: str, names: NameLexicon | None) -> list[_InContext]:
+        """Per-token features; memoised per (token, language) unless a jackknife lexicon is given."""
+        casing = self.casing.get(lang, {})
+        if names is not None:
+            return [self._token(t, casing, names) for t in tokens]
+        memo = self._in_context
+        out = []
+        for t in tokens:
+            hit = memo.get((t, lang))
+            if hit is None:
+                if len(memo) >= _CONTEXT_MAX:  # bounded memory in long-running pipelines
+                    memo.clear()
+                hit = memo[(t, lang)] = self._token(t, casing, self.names)
+            out.append(hit)
+        return out
+
     def sentence(self, tokens: Sequence[str], lang: str | None = None,
                  names: NameLexicon | None = None) -> list[list[str]]:
         """Feature lists for one sentence; ``names`` overrides the name lexicon (jackknife training)."""
-        words = [self._word(t) for t in tokens]
+        toks = self._tokens(tokens, lang or "", names)
+        words = [t.word for t in toks]
         n = len(words)
         gaz = self.gazetteer.match(tokens) if self.gazetteer is not None else [()] * n
-        casing = self.casing.get(lang or "", {})
-        lexicon = names if names is not None else self.names
-        cas = [casing.get(w.norm) for w in words]
-        home = main_script(tokens)
-        nls = [lexicon.features(t) for t in tokens]
-        view = [w.ctx + (["cas=" + c] if c else []) + nl[1:] for w, c, nl in zip(words, cas, nls)]
+        home = _home_script(words)
         lang_f = "L=" + (lang or "xx")
         lexical = self.lexical
         out: list[list[str]] = []
         for i in range(n):
             w = words[i]
-            f = list(w.feats)
-            f.extend(nls[i])
-            if cas[i]:
-                f.append("cas=" + cas[i])
+            f = list(toks[i].own)
             f.extend(gaz[i])
             if w.script != home and w.script != "-":
                 f.append("xs")  # a Latin name in Greek text: elNER leaves many such untagged
             if lexical:
                 f.append(lang_f)
-            for off in (-2, -1, 1, 2):
+            for k, off in enumerate(_OFFSETS):
                 j = i + off
                 if 0 <= j < n:
-                    f.extend(f"{off}{v}" for v in view[j])
-                    f.extend(f"{off}{g}" for g in gaz[j][:1])
+                    f.extend(toks[j].near[k])
+                    if gaz[j]:
+                        f.append(f"{off}{gaz[j][0]}")
             if i == 0:
                 f.append("BOS")
                 f.append("BOS_T" if w.title else "BOS_t")

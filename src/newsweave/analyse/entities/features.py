@@ -16,75 +16,15 @@ Word-intrinsic features depend on the token string alone and are memoised.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from newsweave.analyse.entities.gazetteer import Gazetteer
 from newsweave.analyse.entities.wordclass import NameLexicon, WordClasses
+from newsweave.analyse.entities.words import fold, script, shape
 
 _CACHE_MAX = 50_000
 _CONTEXT_MAX = 20_000  # (token, language) entries: about 1 KB each
-
-
-def fold(word: str) -> str:
-    """Lower-case, accent-free form; Greek final sigma folds to sigma.
-
-    "Μόσχα" -> "μοσχα", "Città" -> "citta", "ΑΘΗΝΑΣ" -> "αθηνασ".
-    """
-    low = word.lower()
-    if low.isascii():
-        return low
-    decomposed = unicodedata.normalize("NFD", low)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("ς", "σ").replace("’", "'")
-
-
-def shape(word: str) -> str:
-    """Collapsed word shape: "Kim" -> "Xx", "COVID-19" -> "X-d", "dell'" -> "x'"."""
-    out: list[str] = []
-    for ch in word:
-        if ch.isalpha():
-            c = "X" if ch.isupper() else "x"
-        elif ch.isdigit():
-            c = "d"
-        else:
-            c = ch
-        if not out or out[-1] != c:
-            out.append(c)
-    return "".join(out[:6])
-
-
-def main_script(tokens: Sequence[str]) -> str:
-    """The script most words of a sentence are written in ("la", "gr", "ot", "-" for none)."""
-    counts: dict[str, int] = {}
-    for t in tokens:
-        sc = script(t)
-        if sc != "-":
-            counts[sc] = counts.get(sc, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else "-"
-
-
-def _home_script(words: Sequence[_Word]) -> str:
-    """``main_script`` over already analysed words."""
-    counts: dict[str, int] = {}
-    for w in words:
-        if w.script != "-":
-            counts[w.script] = counts.get(w.script, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else "-"
-
-
-def script(word: str) -> str:
-    for ch in word:
-        if ch.isalpha():
-            if "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff":
-                return "gr"
-            if ch.isascii() or "\u00c0" <= ch <= "\u024f":
-                return "la"
-            return "ot"
-    return "-"
-
-
 _QUOTES_OPEN = frozenset('«“‘"„')
 _QUOTES_CLOSE = frozenset('»”’')
 
@@ -110,6 +50,15 @@ class _InContext(NamedTuple):
 
 
 _OFFSETS = (-2, -1, 1, 2)
+
+
+def _home_script(words: Sequence[_Word]) -> str:
+    """``words.main_script`` over already analysed words."""
+    counts: dict[str, int] = {}
+    for w in words:
+        if w.script != "-":
+            counts[w.script] = counts.get(w.script, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else "-"
 
 
 class FeatureExtractor:

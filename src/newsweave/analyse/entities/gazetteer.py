@@ -13,6 +13,8 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from newsweave.analyse.entities.words import fold
+
 # Locales whose CLDR territory names are added (Latin and Greek script news languages).
 CLDR_LOCALES = ("it", "el", "en", "de", "fr", "es", "pt", "nl", "ca", "ro", "pl", "cs", "sv",
                 "da", "nb", "fi", "hr", "sl", "sk", "hu", "tr", "id", "et", "lv", "lt")
@@ -37,8 +39,6 @@ class Gazetteer:
         return len(self.entries)
 
     def add(self, tokens: Sequence[str], label: str) -> None:
-        from newsweave.analyse.entities.features import fold
-
         key = tuple(fold(t) for t in tokens)
         if key and len(key) <= _MAX_LEN and key not in self.entries:
             self.entries[key] = label
@@ -50,8 +50,6 @@ class Gazetteer:
         A match must start with a capitalised token, so that place names that are
         also common words ("Come", "Bra") only fire when written as names.
         """
-        from newsweave.analyse.entities.features import fold
-
         n = len(tokens)
         out: list[tuple[str, ...]] = [()] * n
         if not self.entries:

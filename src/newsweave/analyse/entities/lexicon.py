@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from newsweave.analyse.entities.features import fold
+from newsweave.analyse.entities.words import fold
 
 
 def casing_lexicon(sentences: Iterable[Sequence[str]], min_count: int = 3) -> dict[str, str]:

@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 
 import re
 
-from newsweave.analyse.entities.features import fold, main_script
+from newsweave.analyse.entities.words import fold, main_script
 from newsweave.analyse.entities.gazetteer import Gazetteer
 from newsweave.analyse.entities.wordclass import WordClasses
 from newsweave.link.keys import inflection_variants

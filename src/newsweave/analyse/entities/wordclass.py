@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from newsweave.analyse.entities.conll import Sentence, spans_from_tags
+from newsweave.analyse.entities.words import fold, main_script, script
 from newsweave.link.keys import fold_token
 from newsweave.link.lexicon import CONNECTORS, FUNCTION_WORDS, PREPOSITIONS, TITLES
 from newsweave.link.translit import script_of, transliterate
@@ -58,12 +59,6 @@ ORG_HEAD_STEMS = (
 )
 _ADP = PREPOSITIONS | {"της", "του", "των", "στο", "στη", "στην", "από", "απο", "με", "για", "σε"}
 _CONJ = frozenset("and or e ed o y et und en και ή но и или".split())
-
-
-def fold(word: str) -> str:
-    from newsweave.analyse.entities.features import fold as _fold
-
-    return _fold(word)
 
 
 @lru_cache(maxsize=200_000)
@@ -152,8 +147,6 @@ class NameLexicon:
         """Entries for capitalised words seen ``min_count`` times: "PER" (most frequent type),
         "PER:hi" (>= 0.9; a type needs a third of the occurrences), "O" (>= 0.7) / "O:hi" (>= 0.95)
         for capitalised words that are mostly no entity."""
-        from newsweave.analyse.entities.features import main_script, script
-
         counts: dict[str, Counter[str]] = {}
         for toks, tags in sentences:
             labels = ["O"] * len(toks)

@@ -1,0 +1,59 @@
+"""What a single token looks like: accent-free form, shape and script.
+
+A leaf module (no newsweave imports), shared by the feature extractor, the
+word classes, the gazetteer and the span repairs.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+
+def fold(word: str) -> str:
+    """Lower-case, accent-free form; Greek final sigma folds to sigma.
+
+    "Μόσχα" -> "μοσχα", "Città" -> "citta", "ΑΘΗΝΑΣ" -> "αθηνασ".
+    """
+    low = word.lower()
+    if low.isascii():
+        return low
+    decomposed = unicodedata.normalize("NFD", low)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("ς", "σ").replace("’", "'")
+
+
+def shape(word: str) -> str:
+    """Collapsed word shape: "Kim" -> "Xx", "COVID-19" -> "X-d", "dell'" -> "x'"."""
+    out: list[str] = []
+    for ch in word:
+        if ch.isalpha():
+            c = "X" if ch.isupper() else "x"
+        elif ch.isdigit():
+            c = "d"
+        else:
+            c = ch
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out[:6])
+
+
+def main_script(tokens: Sequence[str]) -> str:
+    """The script most words of a sentence are written in ("la", "gr", "ot", "-" for none)."""
+    counts: dict[str, int] = {}
+    for t in tokens:
+        sc = script(t)
+        if sc != "-":
+            counts[sc] = counts.get(sc, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else "-"
+
+
+def script(word: str) -> str:
+    for ch in word:
+        if ch.isalpha():
+            if "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff":
+                return "gr"
+            if ch.isascii() or "\u00c0" <= ch <= "\u024f":
+                return "la"
+            return "ot"
+    return "-"

@@ -46,10 +46,7 @@ def seeded_centring(encoder: str, dim: int) -> LanguageCentring:
     if bg is None or bg["means"].shape[1] != dim:
         return centring
     for lang, mean in zip(bg["langs"].tolist(), bg["means"]):
-        centring.sums[str(lang)] = mean.astype(np.float64) * PSEUDO_ARTICLES
-        centring.counts[str(lang)] = int(PSEUDO_ARTICLES)
-        centring.total += mean * PSEUDO_ARTICLES
-        centring.n += int(PSEUDO_ARTICLES)
+        centring.add_sum(str(lang), mean.astype(np.float64) * PSEUDO_ARTICLES, int(PSEUDO_ARTICLES))
     return centring
 
 

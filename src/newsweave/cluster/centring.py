@@ -32,6 +32,14 @@ class LanguageCentring:
         self.total += vector
         self.n += 1
 
+    def add_sum(self, lang: str | None, vector_sum: np.ndarray, count: int) -> None:
+        """Add ``count`` vectors of ``lang`` at once, given their sum (a bulk ``update``)."""
+        key = lang or "und"
+        self.sums[key] = self.sums.get(key, np.zeros(self.dim, dtype=np.float64)) + vector_sum
+        self.counts[key] = self.counts.get(key, 0) + count
+        self.total += vector_sum
+        self.n += count
+
     def mean(self, lang: str | None) -> np.ndarray:
         """Shrunk mean of ``lang``: (sum_l + PRIOR * global) / (n_l + PRIOR)."""
         glob = self.total / self.n if self.n else np.zeros(self.dim)

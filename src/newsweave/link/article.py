@@ -12,6 +12,7 @@ worse than a missed link.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from newsweave.link.model import Mention
@@ -29,10 +30,13 @@ class LocalCluster:
     weak: list[tuple[str, ...]] = field(default_factory=list)   # short forms joined here: not used across
     acronyms: set[tuple[str, ...]] = field(default_factory=set)
     kind: str = "name"          # name | short (one-token person, no full name here) | ambiguous | nonname
+    votes: Counter[str] = field(default_factory=Counter)  # entity type per mention, as the linker sees it
     _surnames: set[str] | None = field(default=None, repr=False, compare=False)  # cache, cleared by add
 
-    def add(self, m: Mention, s: Surface, weak: bool = False) -> None:
+    def add(self, m: Mention, s: Surface, vote: str, weak: bool = False) -> None:
+        """Take mention ``m`` (its surface ``s``, its type ``vote``); a ``weak`` form is kept out of ``keys``."""
         self.items.append((m, s))
+        self.votes[vote] += 1
         self._surnames = None
         target = self.weak if weak else self.keys
         for k in s.keys:
@@ -72,14 +76,14 @@ def cluster_article(items: list[tuple[Mention, Surface, str | None, str]]) -> li
     for m, s, ref, etype in items:
         if not s.is_name:
             c = LocalCluster(etype, kind="nonname")
-            c.add(m, s)
+            c.add(m, s, etype)
             clusters.append(c)
         elif ref:
             c = by_ref.get((etype, ref))
             if c is None:
                 c = by_ref[(etype, ref)] = LocalCluster(etype, ref=ref)
                 clusters.append(c)
-            c.add(m, s)
+            c.add(m, s, etype)
         elif s.short:
             singles.append((m, s, etype))
         else:
@@ -87,7 +91,7 @@ def cluster_article(items: list[tuple[Mention, Surface, str | None, str]]) -> li
             if c is None:
                 c = LocalCluster(etype)
                 clusters.append(c)
-            c.add(m, s)
+            c.add(m, s, etype)
             index(c, s)
 
     groups: dict[tuple[str, tuple[str, ...]], list[tuple[Mention, Surface]]] = {}
@@ -100,7 +104,7 @@ def cluster_article(items: list[tuple[Mention, Surface, str | None, str]]) -> li
             target, weak = LocalCluster(etype, kind=kind), False
             clusters.append(target)
         for m, s in members:
-            target.add(m, s, weak=weak)
+            target.add(m, s, etype, weak=weak)
             index(target, s)
     return clusters
 

@@ -93,7 +93,6 @@ class Linker:
         self._translit_seen = False
         self._surnames: dict[str, set[str]] = defaultdict(set)
         self._pending: dict[str, set[str]] = defaultdict(set)
-        self._types: dict[int, str] = {}   # id(mention) -> its entity type, while ``add`` runs
 
     def resolve(self, entity_id: str) -> str:
         """The current id of an entity that may since have been merged into another."""
@@ -112,13 +111,10 @@ class Linker:
         assigned: dict[int, str] = {}
         for article, ms in by_article.items():
             items = [(m, *_analyse(m.text, m.type, m.lang)) for m in ms]
-            for m, _, _, etype in items:
-                self._types[id(m)] = etype
             for c in cluster_article(items):
                 eid = self._place(c, article)
                 for m, _ in c.items:
                     assigned[id(m)] = eid
-        self._types.clear()
         return [(m, self.resolve(assigned[id(m)])) for m in mentions_of_one_article]
 
     def _new(self, base: str, c: LocalCluster, kind: str | None = None) -> _Ent:
@@ -227,11 +223,9 @@ class Linker:
 
     def _absorb(self, e: _Ent, c: LocalCluster) -> None:
         full_keys = set(c.keys)
+        e.votes.update({t: n for t, n in c.votes.items() if t != "PER"})
         for m, s in c.items:
             e.mentions.append(m)
-            vote = self._types.get(id(m), m.type)
-            if vote != "PER":
-                e.votes[vote] += 1
             if s.is_name and s.key in full_keys:
                 e.forms[(m.lang or "und", s.core, len(s.key))] += 1
         if c.kind == "name" and e.kind == "name":

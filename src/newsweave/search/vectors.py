@@ -64,13 +64,10 @@ def _scan(rows: list, qvec: np.ndarray, best: _Best, means: LanguageCentring) ->
     for lang in np.unique(langs):
         sel = langs == lang
         key = str(lang)
-        means.sums[key] = means.sums.get(key, np.zeros(means.dim)) + mat[sel].sum(axis=0, dtype=np.float64)
-        means.counts[key] = means.counts.get(key, 0) + int(sel.sum())
+        means.add_sum(key, mat[sel].sum(axis=0, dtype=np.float64), int(sel.sum()))
         keep = np.flatnonzero(sel & ok)
         if keep.size:
             best.offer(key, scores[keep], [rows[i][0] for i in keep], mat[keep])
-    means.total += mat.sum(axis=0, dtype=np.float64)
-    means.n += len(rows)
 
 
 def _final(best: _Best, means: LanguageCentring, qvec: np.ndarray, n: int, centre: bool) -> list[tuple[str, float]]:

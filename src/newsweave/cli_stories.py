@@ -78,7 +78,8 @@ def _decision(d: dict[str, Any]) -> str:
     text = f"{verb} {d['cluster']} ({d['reason']}, p={d['probability']:.2f})"
     if s := d.get("signals"):
         gap = "unknown" if s["gap_days"] is None else f"{s['gap_days']} days"
-        text += (f"; embedding {s['embedding']:.2f}, entities {s['entities']:.2f}, people {s.get('people', 0):.2f}, "
+        text += (f"; embedding {s['embedding']:.2f} (to the centre {s.get('centroid', 0):.2f}), "
+                 f"entities {s['entities']:.2f}, people {s.get('people', 0):.2f}, "
                  f"main entities {s.get('salient', 0):.2f}, new people {s.get('newcomers', 0):.2f}, terms {s['terms']:.2f}, "
                  f"date gap {gap}; shared: {', '.join(s['shared_entities']) or 'none'}")
     if r := d.get("runner_up"):

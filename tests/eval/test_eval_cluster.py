@@ -19,7 +19,7 @@ def _corpus(name: str) -> tuple[Path, Path]:
 
 
 def test_itn_events_across_45_languages(tmp_path: Path) -> None:
-    # Measured 0.874 (P 0.942, R 0.815), 198 clusters for 129 gold events, 9.5% alone.
+    # Measured 0.854 (P 0.928, R 0.791) at the current calibration.
     r = cli_json("eval", "cluster", "--corpus", str(_corpus("itn")[0]), "--gold", str(_corpus("itn")[1]),
                  db=str(tmp_path / "unused.db"))
     assert r["articles"] == 809 and r["not_clustered"] == 0
@@ -28,12 +28,12 @@ def test_itn_events_across_45_languages(tmp_path: Path) -> None:
 
 
 def test_meantime_translations_and_topics(tmp_path: Path) -> None:
-    # Measured: events (parallel_id) 0.974 (P 0.95, R 1.0); storylines against the two topics 1.0.
+    # Measured: events (parallel_id) 0.974 (P 0.95, R 1.0); storylines against the two topics 0.984.
     db = str(tmp_path / "meantime.db")
     events = evaluate_clusters(*_corpus("meantime"), level="event", db=db)
     assert events["bcubed_f1"] >= 0.95, events
     topics = evaluate_clusters(*_corpus("meantime"), level="topic", db=db)  # same store: nothing re-ingested
-    assert topics["bcubed_f1"] >= 0.80 and topics["bcubed_precision"] >= 0.95, topics
+    assert topics["bcubed_f1"] >= 0.95 and topics["bcubed_precision"] >= 0.95, topics
 
 
 def test_bad_gold_is_named(tmp_path: Path) -> None:

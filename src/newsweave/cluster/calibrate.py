@@ -112,10 +112,11 @@ def build_background(streams: list[list[ArticleSignals]], encoder: str, min_arti
 
 # Features a level does not use (their weight is fitted as zero). Events leave out "salient": on events
 # it only echoes the entity overlap (the fit gives it a negative weight) and held-out scores do not gain.
-# They also leave out "centroid" and "size": with them (and an indicator for "no entities to compare")
-# held-out ITN events gain 0.02 (0.889 -> 0.909), but the seeds' 2023 visit splits in two (003 scores
-# p=0.24 < 0.3 against 001). Storylines gain most from them.
-UNUSED = {"event": ("salient", "centroid", "size"), "storyline": ()}
+# They also leave out "centroid": with it (and the cluster's size, and an indicator for "no entities to
+# compare") held-out ITN events gained 0.02 (0.889 -> 0.909), but the seeds' 2023 visit split in two (003
+# scored p=0.24 < 0.3 against 001). A size signal helped held-out storylines further but let a 100k-article
+# replay collapse into 3 open storylines, so it was dropped.
+UNUSED = {"event": ("salient", "centroid"), "storyline": ()}
 
 LEVEL_DATA = {  # corpus -> (event field, topic field); mlcrisis has topics only
     "itn": ("event", None), "ecbplus": ("event", "topic"), "meantime": ("parallel_id", "topic"), "mlcrisis": (None, "topic"),

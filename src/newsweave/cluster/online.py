@@ -66,7 +66,7 @@ class Decision:
         if self.signals is not None:
             s = self.signals
             out["signals"] = {"embedding": round(s.embedding, 4), "centroid": round(s.centroid, 4),
-                              "size": round(s.size, 4), "entities": round(s.entities, 4),
+                              "entities": round(s.entities, 4),
                               "people": round(s.people, 4), "salient": round(s.salient, 4),
                               "newcomers": round(s.newcomers, 4), "terms": round(s.terms, 4),
                               "gap_days": s.gap_days, "shared_entities": s.shared}

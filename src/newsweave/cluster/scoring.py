@@ -21,10 +21,8 @@ from newsweave.cluster.model import DF_BUCKETS, Cluster, DocFreq, entity_bucket
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.link.model import is_article_local
 
-FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people", "salient", "newcomers",
-            "centroid", "size")
+FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people", "salient", "newcomers", "centroid")
 SALIENT = 3  # an article's most-mentioned entities: what it is mainly about
-SIZE_CAP = 20  # the size signal stops growing here: no runaway storyline that absorbs everything
 
 
 @dataclass
@@ -39,14 +37,13 @@ class Signals:
     people: float = 0.0  # the entity cosine over people only: events differ by who acts in them
     salient: float = 0.0  # how common the article's most-mentioned entities are among the cluster's members
     newcomers: float = 0.0  # share of the article's person mentions naming people the cluster never mentions
-    size: float = 0.0  # log(1 + members), capped at SIZE_CAP: a young cluster is easier to join as a storyline
     centroid: float = 0.0  # cosine to the members' mean direction: unlike ``embedding``, not lowered by their spread
 
     def vector(self) -> list[float]:
         dated = 0.0 if self.gap_days is None else 1.0
         gap = 0.0 if self.gap_days is None else math.log1p(self.gap_days)
         return [1.0, self.embedding, self.entities, self.terms, dated, gap, self.people, self.salient, self.newcomers,
-                self.centroid, self.size]
+                self.centroid]
 
 
 @dataclass
@@ -97,7 +94,6 @@ def score_signals(art: ArticleSignals, view: ArticleView, centred: np.ndarray, c
         salient=sum(w * cluster.entities.get(e, 0) for e, w in view.salient.items()) / max(cluster.n, 1),
         newcomers=_newcomers(view, cluster),
         centroid=_centroid_cosine(centred, cluster),
-        size=math.log1p(min(cluster.n, SIZE_CAP)),
     )
 
 

@@ -25,17 +25,14 @@ class LanguageCentring:
         self.n = 0
 
     def update(self, vector: np.ndarray, lang: str | None) -> None:
-        key = lang or "und"
-        self.sums.setdefault(key, np.zeros(self.dim, dtype=np.float64))
-        self.sums[key] += vector
-        self.counts[key] = self.counts.get(key, 0) + 1
-        self.total += vector
-        self.n += 1
+        """Add one raw vector of ``lang``."""
+        self.add_sum(lang, vector, 1)
 
     def add_sum(self, lang: str | None, vector_sum: np.ndarray, count: int) -> None:
         """Add ``count`` vectors of ``lang`` at once, given their sum (a bulk ``update``)."""
         key = lang or "und"
-        self.sums[key] = self.sums.get(key, np.zeros(self.dim, dtype=np.float64)) + vector_sum
+        self.sums.setdefault(key, np.zeros(self.dim, dtype=np.float64))
+        self.sums[key] += vector_sum
         self.counts[key] = self.counts.get(key, 0) + count
         self.total += vector_sum
         self.n += count

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from newsweave.analyse.entities.gazetteer import Gazetteer
 from newsweave.analyse.entities.wordclass import NameLexicon, WordClasses
-from newsweave.analyse.entities.words import fold, script, shape
+from newsweave.analyse.entities.words import fold, majority_script, script, shape
 
 _CACHE_MAX = 50_000
 _CONTEXT_MAX = 20_000  # (token, language) entries: about 1 KB each
@@ -50,15 +50,6 @@ class _InContext(NamedTuple):
 
 
 _OFFSETS = (-2, -1, 1, 2)
-
-
-def _home_script(words: Sequence[_Word]) -> str:
-    """``words.main_script`` over already analysed words."""
-    counts: dict[str, int] = {}
-    for w in words:
-        if w.script != "-":
-            counts[w.script] = counts.get(w.script, 0) + 1
-    return max(counts, key=counts.__getitem__) if counts else "-"
 
 
 class FeatureExtractor:
@@ -171,7 +162,7 @@ class FeatureExtractor:
         words = [t.word for t in toks]
         n = len(words)
         gaz = self.gazetteer.match(tokens) if self.gazetteer is not None else [()] * n
-        home = _home_script(words)
+        home = majority_script(w.script for w in words)  # main_script, from the analysed words
         lang_f = "L=" + (lang or "xx")
         lexical = self.lexical
         out: list[list[str]] = []

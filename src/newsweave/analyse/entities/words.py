@@ -7,7 +7,7 @@ word classes, the gazetteer and the span repairs.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 
 def fold(word: str) -> str:
@@ -40,9 +40,13 @@ def shape(word: str) -> str:
 
 def main_script(tokens: Sequence[str]) -> str:
     """The script most words of a sentence are written in ("la", "gr", "ot", "-" for none)."""
+    return majority_script(script(t) for t in tokens)
+
+
+def majority_script(scripts: Iterable[str]) -> str:
+    """The most frequent of ``scripts`` ignoring "-" (the first seen wins a tie); "-" if none."""
     counts: dict[str, int] = {}
-    for t in tokens:
-        sc = script(t)
+    for sc in scripts:
         if sc != "-":
             counts[sc] = counts.get(sc, 0) + 1
     return max(counts, key=counts.__getitem__) if counts else "-"

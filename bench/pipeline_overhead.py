@@ -85,10 +85,7 @@ def measure(corpus: Path, limit: int | None, max_chars: int | None = None) -> di
                 for stage in STAGES:
                     current[0] = stage.name
                     t0 = time.perf_counter()
-                    pending = stage.pending(store)
-                    step = max(len(pending), 1) if stage.whole_store else settings.batch_size
-                    for i in range(0, len(pending), step):
-                        stage.run(store, pending[i : i + step])
+                    jobs.run_stage(store, stage, settings.batch_size)
                     stage_s[stage.name] = time.perf_counter() - t0
     total = sum(stage_s.values())
     article_encoder = enc_s.get("embed", 0.0)

@@ -14,7 +14,7 @@ from newsweave.core.records import Paragraph
 from newsweave.ingest.meta import load_sidecar
 from newsweave.ingest.pipeline import IngestReport, ingest_items
 from newsweave.ingest.sources import SourceReader
-from newsweave.stages import STAGES
+from newsweave.stages import STAGES, Stage
 from newsweave.store import Store, open_store
 
 Progress = Callable[[str], None]
@@ -54,18 +54,22 @@ def analyse(settings: Settings, progress: Progress | None = None, only: set[str]
     done: dict[str, int] = {}
     with store_for(settings) as store:
         for stage in STAGES:
-            if only is not None and stage.name not in only:
-                continue
-            pending = stage.pending(store)
-            step = max(len(pending), 1) if stage.whole_store else settings.batch_size
-            for i in range(0, len(pending), step):
-                batch = pending[i : i + step]
-                stage.run(store, batch)
-                if progress:
-                    for article_id in batch:
-                        progress(f"{stage.name}: {article_id}")
-            done[stage.name] = len(pending)
+            if only is None or stage.name in only:
+                done[stage.name] = run_stage(store, stage, settings.batch_size, progress)
     return done
+
+
+def run_stage(store: Store, stage: Stage, batch_size: int, progress: Progress | None = None) -> int:
+    """Run one stage over its pending articles, in batches (or all at once for a whole-store stage)."""
+    pending = stage.pending(store)
+    step = max(len(pending), 1) if stage.whole_store else batch_size
+    for i in range(0, len(pending), step):
+        batch = pending[i : i + step]
+        stage.run(store, batch)
+        if progress:
+            for article_id in batch:
+                progress(f"{stage.name}: {article_id}")
+    return len(pending)
 
 
 def run(settings: Settings, inputs: list[str], meta: str | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from newsweave.analyse import text as text_stage
 from newsweave.analyse.time import classify_role, tag_times
@@ -20,6 +21,7 @@ from newsweave.store import entity_repo
 
 TIME_VERSION = "time-cldr@1"
 LINK_VERSION = "link-translit-gazetteer@2"
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,16 @@ def _time_rows(art: dict) -> tuple[list[dict], tuple[str, str] | None]:
 
 def _time_run(store: Store, ids: list[str]) -> None:
     """Tag and resolve time expressions; date an undated article from its dateline first."""
+    for article_id, (rows, dateline) in zip(ids, _map_stored(store, ids, _time_rows)):
+        store.replace_time_exprs(article_id, rows, TIME_VERSION, published=dateline)
+
+
+def _map_stored(store: Store, ids: list[str], fn: Callable[[dict], R]) -> list[R]:
+    """``fn`` over each stored article of ``ids`` (``Store.articles_for_analysis``), in ``ids`` order,
+    in worker processes when the batch is big enough (``core.parallel``)."""
     articles = store.articles_for_analysis(ids)
     batch = [articles[i] for i in ids]
-    found = map_articles(_time_rows, batch, _sizes(batch))
-    for article_id, (rows, dateline) in zip(ids, found):
-        store.replace_time_exprs(article_id, rows, TIME_VERSION, published=dateline)
+    return map_articles(fn, batch, _sizes(batch))
 
 
 def _sizes(articles: list[dict]) -> list[int]:
@@ -91,10 +98,7 @@ def _entities_run(store: Store, ids: list[str]) -> None:
     from newsweave.analyse.entities import get_recogniser
 
     recogniser = get_recogniser()  # loaded here, so forked workers inherit it
-    articles = store.articles_for_analysis(ids)
-    batch = [articles[i] for i in ids]
-    found = map_articles(_entity_rows, batch, _sizes(batch))
-    for article_id, rows in zip(ids, found):
+    for article_id, rows in zip(ids, _map_stored(store, ids, _entity_rows)):
         entity_repo.replace_mentions(store, article_id, rows, recogniser.name)
 
 

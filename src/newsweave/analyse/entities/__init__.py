@@ -1,7 +1,7 @@
 """Named-entity recognition: PER, ORG, LOC and MISC mentions with character offsets.
 
 >>> from newsweave.analyse.entities import get_recogniser
->>> rec = get_recogniser()       # "crf-it-el@2" (+ "spacy-en-sm@3.8.0" when installed)
+>>> rec = get_recogniser()       # "crf-it-el@2[+spacy-en-sm@3.8.0]+places@1"
 >>> rec.recognise("Kim Jong Un ha lasciato Mosca.", "it")
 [EntitySpan(start=0, end=11, text='Kim Jong Un', type='PER'), EntitySpan(start=24, end=29, text='Mosca', type='LOC')]
 
@@ -15,7 +15,9 @@ recogniser hands English to spaCy's small English model, which transfers far
 better than the first CRF did (MEANTIME en, capitalised PER/ORG/LOC gold
 mentions found with exact span and type: 0.62 vs 0.34 for crf-it-el@1; see
 ``eval.ner.evaluate_name_recall`` for the universal model's); its name then says so
-("crf-it-el@2+spacy-en-sm@3.8.0"). ``get_recogniser("crf-it-el@2")`` is always
+("crf-it-el@2+spacy-en-sm@3.8.0"). Text in a script without letter case
+(Arabic, Persian, Chinese, Korean, Thai...) gets the gazetteer's place names
+(``places.py``; "+places@1" in the name). ``get_recogniser("crf-it-el@2")`` is always
 the CRF alone. The trained
 models inherit the data's non-commercial licences (models/LICENSE-DATA.txt).
 """
@@ -45,10 +47,12 @@ def _crf_spacy_en() -> Recogniser:
 
 
 def _default() -> Recogniser:
-    """The CRF, plus spaCy for English when the optional spaCy packages are installed."""
+    """The CRF (plus spaCy for English when the optional spaCy packages are installed), with the
+    gazetteer's place names for text in scripts without letter case."""
+    from newsweave.analyse.entities.places import WithPlaces
     from newsweave.analyse.entities.spacy_en import spacy_available
 
-    return _crf_spacy_en() if spacy_available() else get_recogniser(CRF_NAME)
+    return WithPlaces(_crf_spacy_en() if spacy_available() else get_recogniser(CRF_NAME))
 
 
 _REGISTRY = {

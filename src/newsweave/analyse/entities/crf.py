@@ -14,8 +14,8 @@ script-free (a Greek "Πεσκόφ" teaches "Peskov"), and the place gazetteer. 
 * other languages written in a cased script (Latin, Greek, Cyrillic,
   Armenian...) get the universal model; expect lower accuracy there;
 * scripts without letter case (Arabic, Hebrew, CJK, Indic, Thai...) get no
-  entities: the model's main cue is missing and the gazetteer holds Latin and
-  Greek names only. Such languages need another backend.
+  entities from the CRF: the model's main cue is missing. The default
+  recogniser finds their place names with ``places.WithPlaces`` instead.
 
 Text is split into lines and sentences, tokenised like the training data
 (``tokenize.py``), tagged, the BIO tags are turned back into character spans,
@@ -33,24 +33,13 @@ from newsweave.analyse.entities.base import EntitySpan
 from newsweave.analyse.entities.conll import spans_from_tags
 from newsweave.analyse.entities.features import feature_extractors
 from newsweave.analyse.entities.gazetteer import Gazetteer
+from newsweave.analyse.entities.places import cased_script
 from newsweave.analyse.entities.repair import propagate, repair_spans
 from newsweave.analyse.entities.tokenize import tokenize
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 _SENT_END = {".", "!", "?", "…", "...", "!!", "?!"}
 _MAX_SENT_TOKENS = 250
-
-
-def _cased_script(text: str) -> bool:
-    """True when most letters belong to a script with upper/lower case."""
-    cased = uncased = 0
-    for ch in text[:2000]:
-        if ch.isalpha():
-            if ch.lower() != ch.upper():
-                cased += 1
-            else:
-                uncased += 1
-    return cased >= uncased
 
 
 def _sentences(text: str, spans: list[tuple[int, int]], lang: str | None) -> list[list[tuple[int, int]]]:
@@ -130,7 +119,7 @@ class CrfRecogniser:
 
     def recognise(self, text: str, lang: str | None) -> list[EntitySpan]:
         """Entity spans of ``text`` in order: tagged per sentence, repaired, made consistent."""
-        if not text or not _cased_script(text):
+        if not text or not cased_script(text):
             return []
         fx = self._extractors["lexical"]
         universal = self.universal(lang)

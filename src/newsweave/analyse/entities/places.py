@@ -1,0 +1,142 @@
+"""Place names in text written without letter case (Arabic, Persian, Chinese, Korean, Thai...).
+
+The CRF's main cue, capitals, is missing in these scripts, so it tags nothing
+there (see ``crf.py``). Their place names are still known: the link gazetteer
+holds the CLDR territory names of every locale and the GeoNames alternate
+names of large cities, in their own scripts. ``PlaceSpotter`` finds those
+names by longest match: over words where words are spaced (Arabic, Persian,
+Hebrew), over characters inside a run of Han, Kana or Hangul, where they are
+not (or carry particles: 독일에서). The mentions it finds are LOC; the linker
+maps them to the same canonical places as "Turkey" or "Türkiye" written in
+Latin script. Scripts whose words carry combining vowel signs (Thai, Indic,
+Khmer...) are left out: the gazetteer's folded keys drop those signs, so
+Tamil போர "war" would read as Peru.
+
+Short city names are where false hits come from (Chinese 马尔 "Marl" inside a
+transliterated person's name, Arabic له "to him" = Leh), so a city needs three
+characters in an unspaced script and five letters in a spaced one; country and
+region names need two.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from newsweave.analyse.entities.base import EntitySpan, Recogniser
+from newsweave.analyse.entities.tokenize import tokenize
+
+VERSION = "places@1"
+_UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+_MAX_WORDS = 4  # the longest names matched over spaced words ("پاپوآ گینه نو")
+_MAX_CHARS = 8  # and over unspaced characters ("印度尼西亚")
+_SKIP_REFS = {"T:001"}  # CLDR "world": a common word, not a place
+
+
+@lru_cache(maxsize=4096)
+def _unspaced(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(_UNSPACED)
+
+
+def cased_script(text: str) -> bool:
+    """True when most letters belong to a script with upper and lower case."""
+    cased = uncased = 0
+    for ch in text[:2000]:
+        if ch.isalpha():
+            if ch.lower() != ch.upper():
+                cased += 1
+            else:
+                uncased += 1
+    return cased >= uncased
+
+
+class PlaceSpotter:
+    """Longest-match lookup of place names in the link gazetteer."""
+
+    def __init__(self) -> None:
+        from newsweave.link.gazetteer import load_gazetteer
+        from newsweave.link.keys import primary_key
+
+        self._keys: dict[str, str] = load_gazetteer()["keys"]
+        self._primary_key = lru_cache(maxsize=200_000)(primary_key)
+
+    def ref(self, name: str, unspaced: bool) -> str | None:
+        """The gazetteer ref ``name`` names, if it is long enough to trust."""
+        letters = sum(ch.isalpha() for ch in name)
+        if letters < 2 or any(unicodedata.category(ch).startswith("M") for ch in name):
+            return None
+        ref = self._keys.get(" ".join(self._primary_key(name)))
+        if ref is None or ref in _SKIP_REFS:
+            return None
+        if not ref.startswith("T:") and letters < (3 if unspaced else 5):
+            return None
+        return ref
+
+    def spans(self, text: str) -> list[EntitySpan]:
+        """LOC spans of the place names in ``text``, in order."""
+        words = [(s, e) for s, e in tokenize(text) if any(ch.isalpha() for ch in text[s:e])]
+        out: list[EntitySpan] = []
+        i = 0
+        while i < len(words):
+            n = self._words_match(text, words, i)
+            if n:
+                s, e = _trim(text, words[i][0], words[i + n - 1][1])
+                out.append(EntitySpan(s, e, text[s:e], "LOC"))
+                i += n
+                continue
+            out.extend(self._chars_match(text, *words[i]))
+            i += 1
+        return out
+
+    def _words_match(self, text: str, words: list[tuple[int, int]], i: int) -> int:
+        """How many words from ``i`` on name a place (0: none)."""
+        if _unspaced(text[words[i][0]]):
+            return 0
+        for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+            s, e = _trim(text, words[i][0], words[i + n - 1][1])
+            if self.ref(text[s:e], unspaced=False):
+                return n
+        return 0
+
+    def _chars_match(self, text: str, start: int, end: int) -> list[EntitySpan]:
+        """Place names inside one word of an unspaced script, scanned character by character."""
+        out: list[EntitySpan] = []
+        j = start
+        while j < end:
+            if not _unspaced(text[j]):
+                j += 1
+                continue
+            for k in range(min(end, j + _MAX_CHARS), j + 1, -1):
+                if self.ref(text[j:k], unspaced=True):
+                    out.append(EntitySpan(j, k, text[j:k], "LOC"))
+                    j = k
+                    break
+            else:
+                j += 1
+        return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Narrow a span to its first and last letter (drops "،", "(" and the like)."""
+    while start < end and not text[start].isalpha():
+        start += 1
+    while end > start and not text[end - 1].isalpha():
+        end -= 1
+    return start, end
+
+
+class WithPlaces:
+    """A recogniser that also finds places in caseless scripts, where ``inner`` finds nothing."""
+
+    def __init__(self, inner: Recogniser) -> None:
+        self.inner = inner
+        self.name = f"{inner.name}+{VERSION}"
+        self._spotter: PlaceSpotter | None = None
+
+    def recognise(self, text: str, lang: str | None) -> list[EntitySpan]:
+        """``inner``'s spans for cased text; gazetteer places for caseless text."""
+        if not text or cased_script(text):
+            return self.inner.recognise(text, lang)
+        if self._spotter is None:
+            self._spotter = PlaceSpotter()
+        return self._spotter.spans(text)

@@ -19,21 +19,21 @@ def _corpus(name: str) -> tuple[Path, Path]:
 
 
 def test_itn_events_across_45_languages(tmp_path: Path) -> None:
-    # Measured 0.854 (P 0.928, R 0.791) at the current calibration.
+    # Measured 0.878 (P 0.938, R 0.826) at the current calibration (0.854 before Persian, Chinese... places).
     r = cli_json("eval", "cluster", "--corpus", str(_corpus("itn")[0]), "--gold", str(_corpus("itn")[1]),
                  db=str(tmp_path / "unused.db"))
     assert r["articles"] == 809 and r["not_clustered"] == 0
-    assert r["bcubed_f1"] >= 0.85 and r["bcubed_precision"] >= 0.92, r
+    assert r["bcubed_f1"] >= 0.86 and r["bcubed_precision"] >= 0.92, r
     assert r["singleton_share"] <= 0.15
 
 
 def test_meantime_translations_and_topics(tmp_path: Path) -> None:
-    # Measured: events (parallel_id) 0.974 (P 0.95, R 1.0); storylines against the two topics 0.984.
+    # Measured: events (parallel_id) 0.983 (P 0.967, R 1.0); storylines against the two topics 1.0.
     db = str(tmp_path / "meantime.db")
     events = evaluate_clusters(*_corpus("meantime"), level="event", db=db)
-    assert events["bcubed_f1"] >= 0.95, events
+    assert events["bcubed_f1"] >= 0.96, events
     topics = evaluate_clusters(*_corpus("meantime"), level="topic", db=db)  # same store: nothing re-ingested
-    assert topics["bcubed_f1"] >= 0.95 and topics["bcubed_precision"] >= 0.95, topics
+    assert topics["bcubed_f1"] >= 0.97 and topics["bcubed_precision"] >= 0.97, topics
 
 
 def test_bad_gold_is_named(tmp_path: Path) -> None:

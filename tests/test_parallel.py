@@ -11,6 +11,8 @@ from newsweave.core import parallel
 from newsweave.core.errors import ConfigError
 from newsweave.stages import _entity_rows
 
+from conftest import run_cli
+
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "seeds"
 
 
@@ -40,6 +42,13 @@ def test_bad_worker_count_is_a_config_error(monkeypatch, raw):
     monkeypatch.setenv(parallel.WORKERS_ENV, raw)
     with pytest.raises(ConfigError, match=parallel.WORKERS_ENV):
         parallel.workers()
+
+
+def test_cli_rejects_a_bad_worker_count_at_startup(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv(parallel.WORKERS_ENV, "lots")
+    proc = run_cli("events", db=str(tmp_path / "never-made.db"))
+    assert proc.returncode == 2 and "NEWSWEAVE_WORKERS='lots'" in proc.stderr, proc.stderr
+    assert not (tmp_path / "never-made.db").exists()
 
 
 def test_entities_from_the_pool_equal_inline(monkeypatch):

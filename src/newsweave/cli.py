@@ -54,6 +54,9 @@ def main_options(
     """Multilingual news intelligence. Settings come from newsweave.toml < NEWSWEAVE_* env < flags."""
     _state["db"] = db
     from newsweave.analyse import encoder as slot
+    from newsweave.core.parallel import workers
+
+    workers()  # a bad $NEWSWEAVE_WORKERS fails here (ConfigError, exit 2), not when a stage first forks
 
     try:
         slot.resolve(encoder or "default")  # a bad name (flag or $NEWSWEAVE_ENCODER) fails here, not mid-stage

@@ -9,6 +9,13 @@ batch would persist is serialised every 500 articles, as the real stage does,
 but not written to a database. Then, for the whole stage including the
 database, the real ``cluster`` stage runs over one analysed store.
 
+Quality at scale: the stream's events are scored with BCubed against the gold
+event of each copy (copy k of an event is its own event: 45 days lie between
+copies, beyond the event window), its storylines against the gold topic (ECB+,
+MEANTIME, ML-Crisis; ITN's events stand for its topics), whose copies continue
+one another. A storyline level that lumps unrelated topics together shows here
+long before it shows on one small corpus.
+
     .venv/bin/python bench/cluster_stream.py [--stores DIR] [--n 100000]
 
 ``--stores`` is a folder of analysed SQLite stores named <corpus>.db; missing
@@ -32,6 +39,7 @@ import numpy as np
 from sqlalchemy import select
 
 from newsweave import jobs
+from newsweave.cluster.metrics import bcubed
 from newsweave.cluster.online import OnlineClusterer
 from newsweave.cluster.persist import cluster_to_row, state_to_blobs
 from newsweave.cluster.signals import ArticleSignals
@@ -42,6 +50,20 @@ from newsweave.store import schema as t
 from newsweave.store.cluster_repo import load_signals
 
 CORPORA = ("itn", "ecbplus", "meantime", "mlcrisis")
+GOLD_FIELDS = {"itn": ("event", "event"), "ecbplus": ("event", "topic"), "meantime": ("parallel_id", "topic"),
+               "mlcrisis": (None, "topic")}  # corpus -> (event field, topic field)
+
+
+def gold_labels(data: Path) -> dict[str, tuple[str | None, str]]:
+    """Base article id -> (gold event, gold topic), each prefixed with its corpus."""
+    from newsweave.eval import read_jsonl
+
+    out: dict[str, tuple[str | None, str]] = {}
+    for name, (event_field, topic_field) in GOLD_FIELDS.items():
+        for row in read_jsonl(data / name / "gold.jsonl"):
+            event = f"{name}:{row[event_field]}" if event_field else None
+            out[row["id"]] = (event, f"{name}:{row[topic_field]}")
+    return out
 
 
 def analysed_store(stores: Path, data: Path, name: str) -> Path:
@@ -79,12 +101,13 @@ def replay(base: list[ArticleSignals], n: int, shift_days: int, seed: int = 0) -
         yield dataclasses.replace(art, id=f"{art.id}#{k}", date=day, vector=v / np.linalg.norm(v), duplicate_of=None)
 
 
-def stream_bench(stream: Iterator[ArticleSignals], dim: int) -> None:
+def stream_bench(stream: Iterator[ArticleSignals], dim: int, gold: dict[str, tuple[str | None, str]]) -> None:
     oc = OnlineClusterer(dim, encoder=_embed_id())
     times: list[float] = []
+    placed: dict[str, tuple[str, str]] = {}  # article -> (event, storyline): 100k short strings, a few MiB
     for i, art in enumerate(stream, 1):
         t0 = time.perf_counter()
-        oc.assign(art)
+        ev, st = oc.assign(art)
         if i % 500 == 0:  # what a batch flush serialises
             for level in (oc.events, oc.storylines):
                 for cid in oc.touched & set(level.active.clusters):
@@ -94,6 +117,7 @@ def stream_bench(stream: Iterator[ArticleSignals], dim: int) -> None:
             oc.closed.clear()
             oc.merges.clear()
         times.append(time.perf_counter() - t0)
+        placed[art.id] = (ev.cluster, st.cluster)
         if i % 10000 == 0:
             seg = times[-10000:]
             print(f"  {i:>7} articles: mean {1000 * statistics.fmean(seg):6.2f} ms/article over the last 10k, "
@@ -103,6 +127,23 @@ def stream_bench(stream: Iterator[ArticleSignals], dim: int) -> None:
     print(f"stream of {len(times)}: mean {statistics.fmean(ms):.2f} ms, p50 {ms[len(ms) // 2]:.2f} ms, "
           f"p99 {ms[int(len(ms) * 0.99)]:.2f} ms per article (goal < 200 ms); "
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (goal < 2048)")
+    score_stream(placed, oc, gold)
+
+
+def score_stream(placed: dict[str, tuple[str, str]], oc: OnlineClusterer, gold: dict[str, tuple[str | None, str]]) -> None:
+    """BCubed of the stream's events and storylines against the copies' gold labels."""
+    events, stories, gold_events, gold_topics = {}, {}, {}, {}
+    for aid, (ev, st) in placed.items():
+        base, copy = aid.rsplit("#", 1)
+        event, topic = gold[base]
+        events[aid], stories[aid] = oc.resolve(ev), oc.resolve(st)
+        gold_topics[aid] = topic
+        if event is not None:
+            gold_events[aid] = f"{event}#{copy}"
+    for level, pred, labels in (("events", events, gold_events), ("storylines", stories, gold_topics)):
+        b = bcubed(pred, labels)
+        print(f"{level}: BCubed F1 {b['bcubed_f1']:.3f} (P {b['bcubed_precision']:.3f}, R {b['bcubed_recall']:.3f}); "
+              f"{len(set(pred.values()))} clusters for {len(set(labels.values()))} gold")
 
 
 def stage_bench(db: Path) -> None:
@@ -129,7 +170,7 @@ def main() -> None:
     dbs = [analysed_store(args.stores, args.data, name) for name in CORPORA]
     base = [a for db in dbs for a in base_signals(db)]
     print(f"{len(base)} analysed articles from {', '.join(CORPORA)}; replaying {args.n}", flush=True)
-    stream_bench(replay(base, args.n, args.shift_days), len(base[0].vector))
+    stream_bench(replay(base, args.n, args.shift_days), len(base[0].vector), gold_labels(args.data))
     stage_bench(dbs[0])
 
 

@@ -54,8 +54,7 @@ def test_explain_shows_every_signal(sqlite_url: str) -> None:
     info = cli_json("explain", joined["articles"][-1], db=sqlite_url)
     decision = info["decisions"]["event"]
     assert info["event"] == joined["id"] and not decision["created"]
-    assert set(decision["signals"]) >= {"embedding", "entities", "people", "salient", "newcomers", "missing", "terms",
-                                        "gap_days",
+    assert set(decision["signals"]) >= {"embedding", "entities", "people", "salient", "newcomers", "terms", "gap_days",
                                         "shared_entities"}
     assert "PER:kim-iong-un" in decision["signals"]["shared_entities"] or decision["signals"]["shared_entities"]
     text = run_cli("explain", joined["articles"][-1], db=sqlite_url).stdout

@@ -62,3 +62,16 @@ def test_places_link_to_the_same_entity_across_scripts() -> None:
                 for i, (lang, text) in enumerate(docs) for s in rec.recognise(text, lang)]
     korea = [e for e in link_mentions(mentions) if e.id == "LOC:south-korea"]
     assert korea and sorted(korea[0].languages) == ["fa", "ko", "zh"]
+
+
+def test_cyrillic_names_are_found_and_countries_typed_as_places() -> None:
+    crf = get_recogniser("crf-it-el@2")
+    text = "Международный уголовный суд выдал ордер на арест президента Владимира Путина."
+    assert [(s.text, s.type) for s in crf.recognise(text, "ru")] == [("Владимира Путина", "PER")]
+    rec = get_recogniser()
+    war = "Впервые в современной истории России объявлена мобилизация после поражений на войне с Украиной."
+    assert [(s.text, s.type) for s in rec.recognise(war, "ru")] == [("России", "LOC"), ("Украиной", "LOC")]
+    mentions = [Mention("ru", s.text, s.type, "ru", s.start, s.end) for s in rec.recognise(war, "ru")]
+    mentions += [Mention("en", "Russia", "LOC", "en", 0, 6)]
+    russia = [e for e in link_mentions(mentions) if e.id == "LOC:russia"]
+    assert russia and sorted(russia[0].languages) == ["en", "ru"]

@@ -19,11 +19,12 @@ def _corpus(name: str) -> tuple[Path, Path]:
 
 
 def test_itn_events_across_45_languages(tmp_path: Path) -> None:
-    # Measured 0.878 (P 0.938, R 0.826) at the current calibration (0.854 before Persian, Chinese... places).
+    # Measured 0.895 (P 0.958, R 0.840) at the current calibration (0.854 before places in caseless scripts
+    # and names in Cyrillic).
     r = cli_json("eval", "cluster", "--corpus", str(_corpus("itn")[0]), "--gold", str(_corpus("itn")[1]),
                  db=str(tmp_path / "unused.db"))
     assert r["articles"] == 809 and r["not_clustered"] == 0
-    assert r["bcubed_f1"] >= 0.86 and r["bcubed_precision"] >= 0.92, r
+    assert r["bcubed_f1"] >= 0.88 and r["bcubed_precision"] >= 0.94, r
     assert r["singleton_share"] <= 0.15
 
 

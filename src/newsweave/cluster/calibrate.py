@@ -115,10 +115,11 @@ def build_background(streams: list[list[ArticleSignals]], encoder: str, min_arti
 # They also leave out "centroid": with it (and the cluster's size, and an indicator for "no entities to
 # compare") held-out ITN events gained 0.02 (0.889 -> 0.909), but the seeds' 2023 visit split in two (003
 # scored p=0.24 < 0.3 against 001). A size signal helped held-out storylines further but let a 100k-article
-# replay collapse into 3 open storylines, so it was dropped. "missing" (the cluster's main people the
-# article never names) helps held-out storylines (ML-Crisis 0.845 -> 0.868) but at the event level it
-# split the seeds' 2023 visit when they come without dates (001 scored p=0.25 against 000).
-UNUSED = {"event": ("salient", "centroid", "missing"), "storyline": ()}
+# replay collapse into 3 open storylines, so it was dropped. So was "missing" (the share of the cluster's
+# main people the article never names): it raised held-out ML-Crisis storylines 0.845 -> 0.868, but on
+# events it split the seeds' 2023 visit when undated, and on storylines it lumped topics in a 20k replay
+# (bench/cluster_stream.py: storyline BCubed 0.447 -> 0.412).
+UNUSED = {"event": ("salient", "centroid"), "storyline": ()}
 
 LEVEL_DATA = {  # corpus -> (event field, topic field); mlcrisis has topics only
     "itn": ("event", None), "ecbplus": ("event", "topic"), "meantime": ("parallel_id", "topic"), "mlcrisis": (None, "topic"),

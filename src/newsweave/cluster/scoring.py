@@ -21,8 +21,7 @@ from newsweave.cluster.model import DF_BUCKETS, Cluster, DocFreq, entity_bucket
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.link.model import is_article_local
 
-FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people", "salient", "newcomers", "centroid",
-            "missing")
+FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people", "salient", "newcomers", "centroid")
 SALIENT = 3  # an article's most-mentioned entities: what it is mainly about
 
 
@@ -39,13 +38,12 @@ class Signals:
     salient: float = 0.0  # how common the article's most-mentioned entities are among the cluster's members
     newcomers: float = 0.0  # share of the article's person mentions naming people the cluster never mentions
     centroid: float = 0.0  # cosine to the members' mean direction: unlike ``embedding``, not lowered by their spread
-    missing: float = 0.0  # share of the cluster's main people (named by half its members) the article never names
 
     def vector(self) -> list[float]:
         dated = 0.0 if self.gap_days is None else 1.0
         gap = 0.0 if self.gap_days is None else math.log1p(self.gap_days)
         return [1.0, self.embedding, self.entities, self.terms, dated, gap, self.people, self.salient, self.newcomers,
-                self.centroid, self.missing]
+                self.centroid]
 
 
 @dataclass
@@ -96,23 +94,7 @@ def score_signals(art: ArticleSignals, view: ArticleView, centred: np.ndarray, c
         salient=sum(w * cluster.entities.get(e, 0) for e, w in view.salient.items()) / max(cluster.n, 1),
         newcomers=_newcomers(view, cluster),
         centroid=_centroid_cosine(centred, cluster),
-        missing=_missing(view, cluster),
     )
-
-
-def _missing(view: ArticleView, cluster: Cluster) -> float:
-    # The reverse of ``_newcomers``: an article about Matt Smith's casting names nobody new to an event
-    # about Peter Capaldi replacing him, but it never names Capaldi.
-    if not view.people or not cluster.n:
-        return 0.0
-    main = cluster.cache.get("main_people")
-    if not isinstance(main, dict):  # cached until the cluster changes
-        main = cluster.cache["main_people"] = {e: c / cluster.n for e, c in cluster.entities.items()
-                                               if 2 * c >= cluster.n and _is_person(e) and not is_article_local(e)}
-    total = sum(main.values())
-    if not total:
-        return 0.0
-    return sum(w for e, w in main.items() if e not in view.people) / total
 
 
 def _centroid_cosine(centred: np.ndarray, cluster: Cluster) -> float:

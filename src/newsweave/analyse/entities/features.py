@@ -52,6 +52,20 @@ class _InContext(NamedTuple):
 _OFFSETS = (-2, -1, 1, 2)
 
 
+def _model_script(word: str) -> str:
+    """``script``, with the other cased scripts (Cyrillic, Armenian...) read as Latin.
+
+    The models saw only Latin and Greek words, so "ot" next to a capital was never
+    seen and tagged nothing: "Владимира Путина" came out O. Read as Latin, the
+    word-free universal model finds such names by their capitals as it does in
+    Latin-script languages (types are noisier: "России" can come out PER).
+    """
+    sc = script(word)
+    if sc == "ot" and any(ch.isalpha() and ch.lower() != ch.upper() for ch in word):
+        return "la"
+    return sc
+
+
 class FeatureExtractor:
     """Turns token lists into crfsuite feature lists.
 
@@ -87,7 +101,8 @@ class FeatureExtractor:
         norm = fold(word)
         shp = shape(word)
         n = len(norm)
-        uni = ["sh=" + shp, "len=" + str(min(n, 10)), "sc=" + script(word)]
+        sc = _model_script(word)
+        uni = ["sh=" + shp, "len=" + str(min(n, 10)), "sc=" + sc]
         title = word[:1].isupper()
         if title:
             uni.append("T")
@@ -124,7 +139,7 @@ class FeatureExtractor:
                     lex.append(f"c{j}=" + part)
         # what neighbours see of this word
         ctx = ["s:" + shp] + cls + (["T"] if title else [])
-        out = _Word(uni + lex, low, norm, shp, norm[-3:] if n > 3 else norm, title, script(word), ctx)
+        out = _Word(uni + lex, low, norm, shp, norm[-3:] if n > 3 else norm, title, sc, ctx)
         if len(self._cache) >= _CACHE_MAX:  # bounded memory in long-running pipelines
             self._cache.clear()
         self._cache[word] = out

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from newsweave.analyse.entities.base import EntitySpan, Recogniser
 from newsweave.analyse.entities.tokenize import tokenize
+from newsweave.analyse.entities.words import script
 
 VERSION = "places@1"
 _UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
@@ -115,6 +116,31 @@ class PlaceSpotter:
                 j += 1
         return out
 
+    def territory(self, name: str) -> str | None:
+        """The country or region a capitalised word of a cased script names, in any case form
+        ("России" -> Россия -> "T:RU"), else None."""
+        from newsweave.link.keys import inflection_variants
+
+        for form in (name, *inflection_variants(name)):
+            ref = self._keys.get(" ".join(self._primary_key(form)))
+            if ref is not None and ref.startswith("T:") and ref not in _SKIP_REFS:
+                return ref
+        return None
+
+    def fix_types(self, text: str, spans: list[EntitySpan]) -> list[EntitySpan]:
+        """Spans in a cased script other than Latin and Greek (Cyrillic...) that name a country:
+        typed LOC whatever the CRF said (it reads those scripts by their capitals alone), and
+        capitalised country names it missed added."""
+        out = [EntitySpan(s.start, s.end, s.text, "LOC") if s.type != "LOC" and script(s.text) == "ot"
+               and self.territory(s.text) else s for s in spans]
+        taken = [(s.start, s.end) for s in out]
+        for s, e in tokenize(text):
+            word = text[s:e]
+            if (word[:1].isupper() and script(word) == "ot" and not any(a < e and s < b for a, b in taken)
+                    and self.territory(word)):
+                out.append(EntitySpan(s, e, word, "LOC"))
+        return sorted(out, key=lambda x: x.start)
+
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Narrow a span to its first and last letter (drops "،", "(" and the like)."""
@@ -126,7 +152,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 class WithPlaces:
-    """A recogniser that also finds places in caseless scripts, where ``inner`` finds nothing."""
+    """A recogniser that also finds places in caseless scripts, where ``inner`` finds nothing, and
+    types country names in other non-Latin scripts as places."""
 
     def __init__(self, inner: Recogniser) -> None:
         self.inner = inner
@@ -134,9 +161,12 @@ class WithPlaces:
         self._spotter: PlaceSpotter | None = None
 
     def recognise(self, text: str, lang: str | None) -> list[EntitySpan]:
-        """``inner``'s spans for cased text; gazetteer places for caseless text."""
-        if not text or cased_script(text):
-            return self.inner.recognise(text, lang)
+        """``inner``'s spans for cased text (country names in Cyrillic and other non-Latin, non-Greek
+        cased scripts typed LOC); gazetteer places for caseless text."""
+        if not text:
+            return []
         if self._spotter is None:
             self._spotter = PlaceSpotter()
+        if cased_script(text):
+            return self._spotter.fix_types(text, self.inner.recognise(text, lang))
         return self._spotter.spans(text)

@@ -40,6 +40,14 @@ def test_short_city_names_and_vowel_sign_scripts_are_not_trusted(spotter) -> Non
     assert _texts(spotter, "يصل إلى أقرب مسافة له إلى الأرض") == []
     assert _texts(spotter, "赢得全球总决赛世界冠军") == []
     assert _texts(spotter, "போர நிறுத்தம்") == []  # Tamil: folded keys lose the vowel signs (would read Peru)
+    assert _texts(spotter, "पेरुमाल र स") == []  # nor do one-letter words (Nepali र "and")
+
+
+def test_vowel_sign_scripts_get_their_own_country_names(spotter) -> None:
+    # Thai does not space words: matched anywhere; Tamil does: whole words only
+    assert _texts(spotter, "ฟินแลนด์เข้าร่วมองค์การสนธิสัญญาป้องกันแอตแลนติกเหนือ") == ["ฟินแลนด์"]
+    assert _texts(spotter, "சிரியா மற்றும் இந்தியா நிலநடுக்கம்") == ["சிரியா", "இந்தியா"]
+    assert _texts(spotter, "பெருமளவில் சேதம்") == []  # பெரு (Peru) only as the start of "large scale"
 
 
 def test_default_recogniser_adds_places_only_for_caseless_text() -> None:

@@ -8,14 +8,18 @@ names by longest match: over words where words are spaced (Arabic, Persian,
 Hebrew), over characters inside a run of Han, Kana or Hangul, where they are
 not (or carry particles: 독일에서). The mentions it finds are LOC; the linker
 maps them to the same canonical places as "Turkey" or "Türkiye" written in
-Latin script. Scripts whose words carry combining vowel signs (Thai, Indic,
-Khmer...) are left out: the gazetteer's folded keys drop those signs, so
-Tamil போர "war" would read as Peru.
+Latin script. In scripts whose words carry combining vowel signs (Thai,
+Indic, Khmer...) the gazetteer's folded keys drop those signs (Tamil போர
+"war" would read as Peru), so there only the CLDR country names of the
+script's own locales are matched, character for character: as whole words
+(an inflected form such as Tamil ஈரானில் "in Iran" is missed: its vowel sign
+replaces the name's last mark), or anywhere in Thai, Lao, Khmer and Burmese,
+which do not space words.
 
 Short city names are where false hits come from (Chinese 马尔 "Marl" inside a
 transliterated person's name, Arabic له "to him" = Leh), so a city needs three
 characters in an unspaced script and five letters in a spaced one; country and
-region names need two.
+region names need two characters unspaced (德国) and three letters spaced (مصر).
 """
 
 from __future__ import annotations
@@ -32,6 +36,29 @@ _UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
 _MAX_WORDS = 4  # the longest names matched over spaced words ("پاپوآ گینه نو")
 _MAX_CHARS = 8  # and over unspaced characters ("印度尼西亚")
 _SKIP_REFS = {"T:001"}  # CLDR "world": a common word, not a place
+# Locales written in scripts with combining vowel signs, and those of them that do not space words.
+_MARKED_LOCALES = ("th", "lo", "km", "my", "hi", "mr", "ne", "bn", "as", "pa", "gu", "or", "ta", "te", "kn", "ml", "si")
+_MARKED_UNSPACED = ("THAI", "LAO", "KHMER", "MYANMAR")
+_MIN_MARKED = 3  # characters
+
+
+@lru_cache(maxsize=1)
+def _marked_names() -> dict[str, list[tuple[str, str]]]:
+    """First character -> (CLDR territory name, "T:<code>"), longest first, for ``_MARKED_LOCALES``."""
+    from babel import Locale
+
+    from newsweave.link.gazetteer import load_gazetteer
+
+    known = load_gazetteer()["names"]
+    table: dict[str, list[tuple[str, str]]] = {}
+    for loc in _MARKED_LOCALES:
+        for code, name in Locale.parse(loc).territories.items():
+            ref = f"T:{code}"
+            if ref in known and ref not in _SKIP_REFS and len(name) >= _MIN_MARKED:
+                table.setdefault(name[0], []).append((name, ref))
+    for names in table.values():
+        names.sort(key=lambda nr: -len(nr[0]))
+    return table
 
 
 @lru_cache(maxsize=4096)
@@ -64,7 +91,7 @@ class PlaceSpotter:
     def ref(self, name: str, unspaced: bool) -> str | None:
         """The gazetteer ref ``name`` names, if it is long enough to trust."""
         letters = sum(ch.isalpha() for ch in name)
-        if letters < 2 or any(unicodedata.category(ch).startswith("M") for ch in name):
+        if letters < (2 if unspaced else 3) or any(unicodedata.category(ch).startswith("M") for ch in name):
             return None
         ref = self._keys.get(" ".join(self._primary_key(name)))
         if ref is None or ref in _SKIP_REFS:
@@ -87,6 +114,24 @@ class PlaceSpotter:
                 continue
             out.extend(self._chars_match(text, *words[i]))
             i += 1
+        return out + self._marked_match(text, [(s.start, s.end) for s in out])
+
+    def _marked_match(self, text: str, taken: list[tuple[int, int]]) -> list[EntitySpan]:
+        """Country names in scripts with vowel signs, matched exactly (see the module notes)."""
+        table = _marked_names()
+        out: list[EntitySpan] = []
+        j = 0
+        while j < len(text):
+            names = table.get(text[j])
+            unspaced = unicodedata.name(text[j], "").startswith(_MARKED_UNSPACED)
+            if names and (unspaced or not _in_word(text, j - 1)):
+                hit = next((n for n, _ in names if text.startswith(n, j) and (unspaced or not _in_word(text, j + len(n)))),
+                           None)
+                if hit and not any(a < j + len(hit) and j < b for a, b in taken):
+                    out.append(EntitySpan(j, j + len(hit), hit, "LOC"))
+                    j += len(hit)
+                    continue
+            j += 1
         return out
 
     def _words_match(self, text: str, words: list[tuple[int, int]], i: int) -> int:
@@ -140,6 +185,11 @@ class PlaceSpotter:
                     and self.territory(word)):
                 out.append(EntitySpan(s, e, word, "LOC"))
         return sorted(out, key=lambda x: x.start)
+
+
+def _in_word(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is a letter or a vowel sign (False outside the text)."""
+    return 0 <= i < len(text) and (text[i].isalpha() or unicodedata.category(text[i]).startswith("M"))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -91,3 +91,15 @@ def test_state_round_trips_through_plain_data() -> None:
         back = cluster_from_row(c.id, **cluster_to_row(c))
         assert back.n == c.n and back.entities == c.entities and back.first == c.first
         assert np.allclose(back.vec_sum, c.vec_sum)
+
+
+def test_a_dated_article_far_from_an_open_event_founds_another() -> None:
+    # the arrival window keeps the event open (a slow stream), but 30 days on the same story is another event
+    oc = _clusterer()
+    for i in range(16):  # other stories first, so that the language mean is not the story itself
+        oc.assign(_art(100 + i, i % 4, day=0))
+    first = oc.assign(_art(1, 9, day=0))[0].cluster
+    assert oc.assign(_art(2, 9, day=1))[0].cluster == first
+    later = oc.assign(_art(3, 9, day=31))[0]
+    assert later.created and later.cluster != first
+    assert oc.assign(_art(4, 9))[0].cluster in {first, later.cluster}  # undated: no limit

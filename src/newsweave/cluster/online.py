@@ -29,6 +29,18 @@ CANDIDATES = 12  # nearest clusters by vector scored in full, plus up to as many
 MERGE_PROBABILITY = 0.9  # a runner-up this certain is the same cluster: merge
 # How far back each level looks, in days and in arrivals: events two weeks, storylines about thirteen months.
 WINDOWS = {"event": (14, 5000), "storyline": (400, 10000)}
+# The most days between a dated article and a dated cluster that may still join. An event stays open
+# 5,000 arrivals even when they span months (a slow stream), but a dated article 45 days from its dates
+# reports something else however alike the text: in a replay where each event recurs every 45 days this
+# lifted event BCubed precision from 0.22 to 0.92. Storylines have no such limit: a story resumes after
+# a year (the seeds' visits of 2023 and 2024).
+MAX_GAP = {"event": 14, "storyline": None}
+
+
+def within_gap(sig: Signals, level: str) -> bool:
+    """Whether the dates allow the article to join at all (``MAX_GAP``)."""
+    limit = MAX_GAP.get(level)
+    return limit is None or sig.gap_days is None or sig.gap_days <= limit
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,8 @@ class Level:
         scored = []
         for cid in self.active.candidates(centred, top_entities, CANDIDATES):
             sig = score_signals(art, view, centred, self.active.clusters[cid], df)
+            if not within_gap(sig, self.settings.name):
+                continue
             scored.append((self.settings.calibration.probability(sig), cid, sig))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored

@@ -39,6 +39,7 @@ import numpy as np
 from sqlalchemy import select
 
 from newsweave import jobs
+from newsweave.cluster.calibrate import LEVEL_DATA
 from newsweave.cluster.metrics import bcubed
 from newsweave.cluster.online import OnlineClusterer
 from newsweave.cluster.persist import cluster_to_row, state_to_blobs
@@ -50,8 +51,6 @@ from newsweave.store import schema as t
 from newsweave.store.cluster_repo import load_signals
 
 CORPORA = ("itn", "ecbplus", "meantime", "mlcrisis")
-GOLD_FIELDS = {"itn": ("event", "event"), "ecbplus": ("event", "topic"), "meantime": ("parallel_id", "topic"),
-               "mlcrisis": (None, "topic")}  # corpus -> (event field, topic field)
 
 
 def gold_labels(data: Path) -> dict[str, tuple[str | None, str]]:
@@ -59,10 +58,10 @@ def gold_labels(data: Path) -> dict[str, tuple[str | None, str]]:
     from newsweave.eval import read_jsonl
 
     out: dict[str, tuple[str | None, str]] = {}
-    for name, (event_field, topic_field) in GOLD_FIELDS.items():
+    for name, (event_field, topic_field) in LEVEL_DATA.items():
         for row in read_jsonl(data / name / "gold.jsonl"):
             event = f"{name}:{row[event_field]}" if event_field else None
-            out[row["id"]] = (event, f"{name}:{row[topic_field]}")
+            out[row["id"]] = (event, f"{name}:{row[topic_field or event_field]}")  # ITN: its events are its topics
     return out
 
 

@@ -33,9 +33,9 @@ from newsweave.analyse.entities.base import EntitySpan
 from newsweave.analyse.entities.conll import spans_from_tags
 from newsweave.analyse.entities.features import feature_extractors
 from newsweave.analyse.entities.gazetteer import Gazetteer
-from newsweave.analyse.entities.places import cased_script
 from newsweave.analyse.entities.repair import propagate, repair_spans
 from newsweave.analyse.entities.tokenize import tokenize
+from newsweave.analyse.entities.words import cased_script
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 _SENT_END = {".", "!", "?", "…", "...", "!!", "?!"}

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from newsweave.analyse.entities.gazetteer import Gazetteer
 from newsweave.analyse.entities.wordclass import NameLexicon, WordClasses
-from newsweave.analyse.entities.words import fold, majority_script, script, shape
+from newsweave.analyse.entities.words import cased, fold, majority_script, script, shape
 
 _CACHE_MAX = 50_000
 _CONTEXT_MAX = 20_000  # (token, language) entries: about 1 KB each
@@ -61,7 +61,7 @@ def _model_script(word: str) -> str:
     Latin-script languages (types are noisier: "России" can come out PER).
     """
     sc = script(word)
-    if sc == "ot" and any(ch.isalpha() and ch.lower() != ch.upper() for ch in word):
+    if sc == "ot" and any(ch.isalpha() and cased(ch) for ch in word):
         return "la"
     return sc
 

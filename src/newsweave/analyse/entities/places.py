@@ -29,7 +29,9 @@ from functools import lru_cache
 
 from newsweave.analyse.entities.base import EntitySpan, Recogniser
 from newsweave.analyse.entities.tokenize import tokenize
-from newsweave.analyse.entities.words import script
+from newsweave.analyse.entities.words import cased, cased_script, script
+from newsweave.link.gazetteer import load_gazetteer
+from newsweave.link.keys import inflection_variants, primary_key
 
 VERSION = "places@1"
 _UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
@@ -47,8 +49,6 @@ def _marked_names() -> dict[str, list[tuple[str, str]]]:
     """First character -> (CLDR territory name, "T:<code>"), longest first, for ``_MARKED_LOCALES``."""
     from babel import Locale
 
-    from newsweave.link.gazetteer import load_gazetteer
-
     known = load_gazetteer()["names"]
     table: dict[str, list[tuple[str, str]]] = {}
     for loc in _MARKED_LOCALES:
@@ -61,37 +61,37 @@ def _marked_names() -> dict[str, list[tuple[str, str]]]:
     return table
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
+def _in_scripts(ch: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether ``ch``'s Unicode name starts with one of ``prefixes`` (its script)."""
+    return unicodedata.name(ch, "").startswith(prefixes)
+
+
 def _unspaced(ch: str) -> bool:
-    return unicodedata.name(ch, "").startswith(_UNSPACED)
+    return _in_scripts(ch, _UNSPACED)
 
 
-def cased_script(text: str) -> bool:
-    """True when most letters belong to a script with upper and lower case."""
-    cased = uncased = 0
-    for ch in text[:2000]:
-        if ch.isalpha():
-            if ch.lower() != ch.upper():
-                cased += 1
-            else:
-                uncased += 1
-    return cased >= uncased
+@lru_cache(maxsize=8192)
+def _other_cased(ch: str) -> bool:
+    """A cased letter of a script other than Latin and Greek (Cyrillic, Armenian...)."""
+    return ch.isalpha() and cased(ch) and script(ch) == "ot"
+
+
+def _overlaps(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a < end and start < b for a, b in taken)
 
 
 class PlaceSpotter:
     """Longest-match lookup of place names in the link gazetteer."""
 
     def __init__(self) -> None:
-        from newsweave.link.gazetteer import load_gazetteer
-        from newsweave.link.keys import primary_key
-
         self._keys: dict[str, str] = load_gazetteer()["keys"]
         self._primary_key = lru_cache(maxsize=200_000)(primary_key)
 
     def ref(self, name: str, unspaced: bool) -> str | None:
         """The gazetteer ref ``name`` names, if it is long enough to trust."""
         letters = sum(ch.isalpha() for ch in name)
-        if letters < (2 if unspaced else 3) or any(unicodedata.category(ch).startswith("M") for ch in name):
+        if letters < (2 if unspaced else 3) or any(_is_mark(ch) for ch in name):
             return None
         ref = self._keys.get(" ".join(self._primary_key(name)))
         if ref is None or ref in _SKIP_REFS:
@@ -114,7 +114,8 @@ class PlaceSpotter:
                 continue
             out.extend(self._chars_match(text, *words[i]))
             i += 1
-        return out + self._marked_match(text, [(s.start, s.end) for s in out])
+        out += self._marked_match(text, [(s.start, s.end) for s in out])
+        return sorted(out, key=lambda x: x.start)
 
     def _marked_match(self, text: str, taken: list[tuple[int, int]]) -> list[EntitySpan]:
         """Country names in scripts with vowel signs, matched exactly (see the module notes)."""
@@ -123,11 +124,11 @@ class PlaceSpotter:
         j = 0
         while j < len(text):
             names = table.get(text[j])
-            unspaced = unicodedata.name(text[j], "").startswith(_MARKED_UNSPACED)
+            unspaced = names is not None and _in_scripts(text[j], _MARKED_UNSPACED)
             if names and (unspaced or not _in_word(text, j - 1)):
                 hit = next((n for n, _ in names if text.startswith(n, j) and (unspaced or not _in_word(text, j + len(n)))),
                            None)
-                if hit and not any(a < j + len(hit) and j < b for a, b in taken):
+                if hit and not _overlaps(taken, j, j + len(hit)):
                     out.append(EntitySpan(j, j + len(hit), hit, "LOC"))
                     j += len(hit)
                     continue
@@ -164,8 +165,6 @@ class PlaceSpotter:
     def territory(self, name: str) -> str | None:
         """The country or region a capitalised word of a cased script names, in any case form
         ("России" -> Россия -> "T:RU"), else None."""
-        from newsweave.link.keys import inflection_variants
-
         for form in (name, *inflection_variants(name)):
             ref = self._keys.get(" ".join(self._primary_key(form)))
             if ref is not None and ref.startswith("T:") and ref not in _SKIP_REFS:
@@ -176,20 +175,26 @@ class PlaceSpotter:
         """Spans in a cased script other than Latin and Greek (Cyrillic...) that name a country:
         typed LOC whatever the CRF said (it reads those scripts by their capitals alone), and
         capitalised country names it missed added."""
+        if not any(_other_cased(ch) for ch in set(text)):
+            return spans  # Latin and Greek text, most of it: nothing to look at again
         out = [EntitySpan(s.start, s.end, s.text, "LOC") if s.type != "LOC" and script(s.text) == "ot"
                and self.territory(s.text) else s for s in spans]
         taken = [(s.start, s.end) for s in out]
         for s, e in tokenize(text):
             word = text[s:e]
-            if (word[:1].isupper() and script(word) == "ot" and not any(a < e and s < b for a, b in taken)
-                    and self.territory(word)):
+            if word[:1].isupper() and script(word) == "ot" and not _overlaps(taken, s, e) and self.territory(word):
                 out.append(EntitySpan(s, e, word, "LOC"))
         return sorted(out, key=lambda x: x.start)
 
 
 def _in_word(text: str, i: int) -> bool:
     """Whether ``text[i]`` is a letter or a vowel sign (False outside the text)."""
-    return 0 <= i < len(text) and (text[i].isalpha() or unicodedata.category(text[i]).startswith("M"))
+    return 0 <= i < len(text) and (text[i].isalpha() or _is_mark(text[i]))
+
+
+def _is_mark(ch: str) -> bool:
+    """A combining mark: a vowel sign, a virama, an accent."""
+    return unicodedata.category(ch).startswith("M")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -208,15 +213,13 @@ class WithPlaces:
     def __init__(self, inner: Recogniser) -> None:
         self.inner = inner
         self.name = f"{inner.name}+{VERSION}"
-        self._spotter: PlaceSpotter | None = None
+        self._spotter = PlaceSpotter()  # built now, so that forked workers inherit it
 
     def recognise(self, text: str, lang: str | None) -> list[EntitySpan]:
         """``inner``'s spans for cased text (country names in Cyrillic and other non-Latin, non-Greek
         cased scripts typed LOC); gazetteer places for caseless text."""
         if not text:
             return []
-        if self._spotter is None:
-            self._spotter = PlaceSpotter()
         if cased_script(text):
             return self._spotter.fix_types(text, self.inner.recognise(text, lang))
         return self._spotter.spans(text)

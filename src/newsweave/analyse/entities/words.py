@@ -38,6 +38,23 @@ def shape(word: str) -> str:
     return "".join(out[:6])
 
 
+def cased(ch: str) -> bool:
+    """Whether ``ch`` belongs to a script with upper and lower case."""
+    return ch.lower() != ch.upper()
+
+
+def cased_script(text: str) -> bool:
+    """True when most letters (of the first 2,000 characters) belong to a script with letter case."""
+    cased_n = uncased_n = 0
+    for ch in text[:2000]:
+        if ch.isalpha():
+            if cased(ch):
+                cased_n += 1
+            else:
+                uncased_n += 1
+    return cased_n >= uncased_n
+
+
 def main_script(tokens: Sequence[str]) -> str:
     """The script most words of a sentence are written in ("la", "gr", "ot", "-" for none)."""
     return majority_script(script(t) for t in tokens)

@@ -10,9 +10,9 @@ shipped gazetteer: bump ``FOLD_VERSION`` and run ``build_gazetteer``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
+from newsweave.core.marks import strip_marks
 from newsweave.link.translit import latin_variants, script_of
 
 FOLD_VERSION = 3
@@ -39,8 +39,7 @@ _RULES = [
 
 def strip_accents(text: str) -> str:
     """Lowercase ``text`` with diacritics removed (ß -> ss, š -> sh, é -> e)."""
-    s = unicodedata.normalize("NFKD", text.lower().translate(_SPECIAL))
-    return "".join(c for c in s if not unicodedata.combining(c))
+    return strip_marks(text.lower().translate(_SPECIAL), "NFKD")
 
 
 @lru_cache(maxsize=200_000)

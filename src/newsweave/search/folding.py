@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from newsweave.core.marks import strip_marks
+
 
 def fold(s: str) -> str:
     """Lowercase without diacritics (Greek tonos, Latin accents), as SQLite's ``remove_diacritics 2`` folds.
@@ -11,5 +13,4 @@ def fold(s: str) -> str:
     ``str.lower`` rather than ``casefold``: the FTS5 tokenizer keeps a final ς
     and ß as they are, and the query must fold as the index did.
     """
-    decomposed = unicodedata.normalize("NFKD", s.lower())
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return unicodedata.normalize("NFC", strip_marks(s.lower(), "NFKD"))

@@ -6,8 +6,9 @@ word classes, the gazetteer and the span repairs.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
+
+from newsweave.core.marks import strip_marks
 
 
 def fold(word: str) -> str:
@@ -18,9 +19,7 @@ def fold(word: str) -> str:
     low = word.lower()
     if low.isascii():
         return low
-    decomposed = unicodedata.normalize("NFD", low)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("ς", "σ").replace("’", "'")
+    return strip_marks(low).replace("ς", "σ").replace("’", "'")
 
 
 def shape(word: str) -> str:

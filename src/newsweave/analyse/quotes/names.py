@@ -8,13 +8,13 @@ when the linker left the short form local to the article.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from newsweave.analyse.quotes.lexicon import HONORIFICS, ORG_WORDS, TIME_WORDS, TITLES
 from newsweave.analyse.quotes.model import SpeakerMention
+from newsweave.core.marks import strip_marks
 from newsweave.link.model import is_article_local
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -41,8 +41,7 @@ class Speaker:
 @lru_cache(maxsize=1 << 16)  # a few thousand distinct words per article, compared millions of times
 def fold(word: str) -> str:
     """Lowercase without accents, so "Πεσκόφ" matches "ΠΕΣΚΟΦ" and "Peskov" matches "peskov"."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip(".'’")
+    return strip_marks(word.lower()).strip(".'’")
 
 
 def name_tokens(text: str, offset: int = 0) -> list[tuple[int, int, str]]:

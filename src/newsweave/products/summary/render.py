@@ -21,6 +21,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from newsweave.core.marks import strip_marks
 from newsweave.products.summary.candidates import Candidate
 from newsweave.translate import Translator
 
@@ -54,8 +55,7 @@ def _latin(text: str) -> str:
 
 
 def _fold(text: str) -> set[str]:
-    plain = unicodedata.normalize("NFKD", text.casefold())
-    return set(_TOKEN.findall("".join(ch for ch in plain if not unicodedata.combining(ch))))
+    return set(_TOKEN.findall(strip_marks(text.casefold(), "NFKD")))
 
 
 def render_name(surface: str, canonical: str, reader_lang: str, context: str = "") -> str:

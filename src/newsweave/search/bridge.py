@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import Column, Connection, LargeBinary, MetaData, String, Table, func, select
+from sqlalchemy import Connection, func, select
 
 from newsweave.search.folding import fold
 from newsweave.store import schema as t
@@ -29,18 +29,9 @@ from newsweave.store import schema as t
 BRIDGE_CHARS = 800  # the opening the words come from: the lead, as the vector sees it (2000 cost 2x, no recall)
 Z_MIN = 4.5  # a word this many standard deviations above the vocabulary's mean counts as a match
 MAX_QUERY_WORDS = 16
-MAX_WORD_CHARS = 40  # longer "words" are unsegmented scripts or junk
+MAX_WORD_CHARS = t.SEARCH_TERM_CHARS
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _CHUNK = 2000  # terms per IN (...) lookup
-
-terms_metadata = MetaData()
-search_terms = Table(
-    "search_terms",
-    terms_metadata,
-    Column("term", String(MAX_WORD_CHARS * 4), primary_key=True),
-    Column("encoder", String(80), primary_key=True),
-    Column("data", LargeBinary, nullable=False),  # float16, unit norm
-)
 
 
 def words(text: str) -> set[str]:
@@ -62,7 +53,7 @@ def missing_terms(conn: Connection, terms: Iterable[str], encoder_id: str) -> li
     """The terms with no stored vector yet, sorted."""
     todo = sorted(set(terms))
     have: set[str] = set()
-    c = search_terms.c
+    c = t.search_terms.c
     for chunk in t.chunks(todo, _CHUNK):
         have |= set(conn.execute(select(c.term).where((c.encoder == encoder_id) & c.term.in_(chunk))).scalars())
     return [w for w in todo if w not in have]
@@ -87,11 +78,11 @@ def store_terms(conn: Connection, rows: list[dict[str, object]]) -> None:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(search_terms).on_conflict_do_nothing(), rows)
+    conn.execute(insert(t.search_terms).on_conflict_do_nothing(), rows)
 
 
 def term_vectors(conn: Connection, terms: list[str], encoder_id: str) -> dict[str, np.ndarray]:
-    c = search_terms.c
+    c = t.search_terms.c
     out: dict[str, np.ndarray] = {}
     for chunk in t.chunks(terms, _CHUNK):
         q = select(c.term, c.data).where((c.encoder == encoder_id) & c.term.in_(chunk))

@@ -60,7 +60,7 @@ def create_search_tables(conn: Connection) -> None:
     """Create the search tables for the connection's dialect; safe to run again."""
     for ddl in _PG_DDL if conn.dialect.name == "postgresql" else _SQLITE_DDL:
         conn.execute(text(ddl))
-    bridge.terms_metadata.create_all(conn, checkfirst=True)
+    t.search_terms.create(conn, checkfirst=True)  # in the metadata: new stores have it already
 
 
 def has_search_tables(conn: Connection) -> bool:

@@ -260,3 +260,15 @@ summaries = Table(
     Column("body", Text, nullable=False),  # JSON of the summary
     Column("made_at", DateTime(timezone=True), nullable=False),
 )
+
+
+# v6: the search index. Its full-text tables are dialect-specific DDL (newsweave.search.index); the word
+# bridge's vectors are a plain table: one float16 unit vector per (word, encoder), embedded once.
+SEARCH_TERM_CHARS = 40  # longer "words" are unsegmented scripts or junk
+search_terms = Table(
+    "search_terms",
+    metadata,
+    Column("term", String(SEARCH_TERM_CHARS * 4), primary_key=True),
+    Column("encoder", String(80), primary_key=True),
+    Column("data", LargeBinary, nullable=False),  # float16, unit norm
+)

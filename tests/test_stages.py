@@ -40,3 +40,28 @@ def test_run_embeds_each_content_once(sqlite_url: str) -> None:
     assert info["counts"]["vectors"] == 5 and info["pending"]["embed"] == 0
     assert run_cli("run", str(SEEDS), db=sqlite_url).returncode == 0  # nothing re-embedded
     assert cli_json("status", db=sqlite_url)["counts"]["vectors"] == 5
+
+
+def test_a_web_page_dump_is_analysed_up_to_the_analysis_limit(sqlite_url: str, tmp_path) -> None:
+    from newsweave.stages import ANALYSE_CHARS
+    from newsweave.store import open_store
+    from newsweave.store.entity_repo import all_mentions
+
+    head = next(SEEDS.glob("003_*.txt")).read_text(encoding="utf-8")
+    filler = "The weather stayed mild and the market was quiet. " * (ANALYSE_CHARS // 50 + 10)
+    tail = "Angela Merkel met Emmanuel Macron in Berlin on 3 March 2021."
+    page = tmp_path / "page.jsonl"
+    page.write_text(json.dumps({"id": "dump", "lang": "en", "text": f"{head}\n\n{filler}\n\n{tail}",
+                                "published": "2023-09-17"}) + "\n", encoding="utf-8")
+    assert run_cli("run", str(page), db=sqlite_url).returncode == 0
+    assert set(cli_json("status", db=sqlite_url)["pending"].values()) == {0}
+    store = open_store(sqlite_url)
+    try:
+        mentions = all_mentions(store)
+    finally:
+        store.close()
+    assert any(m["text"] == "Kim Jong-un" for m in mentions)  # the article at the top is read
+    assert max(m["end_char"] for m in mentions) <= ANALYSE_CHARS  # the dump's tail is not
+    dates = cli_json("dates", db=sqlite_url)
+    assert dates and all(r["end"] <= ANALYSE_CHARS for r in dates)
+    assert "2021-03-03" not in {r["value"] for r in dates}

@@ -20,6 +20,10 @@ from newsweave.store import Store
 from newsweave.store import entity_repo
 
 TIME_VERSION = "time-cldr@1"
+# Dates, entities and quotes are read from an article's first ANALYSE_CHARS characters (cut after the last whole
+# sentence), the prefix the search index holds (search.index.MAX_INDEX_CHARS). Longer texts are web-page dumps:
+# ML-Crisis holds a 2 MB comment thread, over a third of the text of the first 300 articles of the set.
+ANALYSE_CHARS = 200_000
 LINK_VERSION = "link-translit-gazetteer@2"
 R = TypeVar("R")
 
@@ -76,8 +80,17 @@ def _map_stored(store: Store, ids: list[str], fn: Callable[[dict], R]) -> list[R
     """``fn`` over each stored article of ``ids`` (``Store.articles_for_analysis``), in ``ids`` order,
     in worker processes when the batch is big enough (``core.parallel``)."""
     articles = store.articles_for_analysis(ids)
-    batch = [articles[i] for i in ids]
+    batch = [analysed_part(articles[i]) for i in ids]
     return map_articles(fn, batch, _sizes(batch))
+
+
+def analysed_part(art: dict) -> dict:
+    """``art`` (as ``Store.articles_for_analysis`` gives it) cut to ``ANALYSE_CHARS``, at a sentence end."""
+    if len(art["text"]) <= ANALYSE_CHARS:
+        return art
+    sentences = [s for s in art["sentences"] if s[1] <= ANALYSE_CHARS]
+    end = sentences[-1][1] if sentences else ANALYSE_CHARS
+    return {**art, "text": art["text"][:end], "sentences": sentences}
 
 
 def _sizes(articles: list[dict]) -> list[int]:
@@ -166,7 +179,8 @@ def _quotes_run(store: Store, ids: list[str]) -> None:
 
     mentions = reader_repo.linked_mentions(store, ids)
     articles = store.articles_for_analysis(ids)
-    jobs = [(articles[i], [SpeakerMention(*m) for m in mentions[i]]) for i in ids]
+    parts = [analysed_part(articles[i]) for i in ids]
+    jobs = [(art, [SpeakerMention(*m) for m in mentions[i] if m[1] <= len(art["text"])]) for i, art in zip(ids, parts)]
     for article_id, rows in zip(ids, map_articles(_quote_rows, jobs, _sizes([art for art, _ in jobs]))):
         reader_repo.replace_quotes(store, article_id, rows, QUOTES_VERSION)
 

@@ -33,7 +33,7 @@ from newsweave.store import schema as t
 
 STAGE = "search"
 INDEX_VERSION = "fts-title-text-names@1"
-MAX_INDEX_CHARS = 200_000  # PostgreSQL caps a tsvector at 1 MB; both backends index the same prefix
+MAX_INDEX_CHARS = 200_000  # PostgreSQL caps a tsvector at 1 MB; both backends index the same prefix (= stages.ANALYSE_CHARS)
 BATCH = 200
 
 FTS_TABLE = "search_fts"

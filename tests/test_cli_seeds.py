@@ -83,6 +83,12 @@ def test_unusable_store_is_one_clear_error(tmp_path: Path) -> None:
     proc = run_cli("status", db="postgresql://nobody@127.0.0.1:1/none")
     assert proc.returncode == 2
     assert "cannot open store" in proc.stderr and "Traceback" not in proc.stderr
+    foreign = tmp_path / "notes.db"
+    foreign.write_bytes(b"not a database, just some bytes\n" * 200)
+    proc = run_cli("events", db=str(foreign))
+    assert proc.returncode == 2
+    assert "file is not a database" in proc.stderr and "Traceback" not in proc.stderr
+    assert foreign.read_bytes() == b"not a database, just some bytes\n" * 200  # left as it was
 
 
 def test_help_explains_commands() -> None:

@@ -100,6 +100,20 @@ def test_jsonl_corpus_with_a_malformed_line(settings: Settings, tmp_path: Path) 
     assert rows["x1"]["source"] == "ansa" and rows["x4"]["published"] is None
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_jsonl_saved_as_utf16_or_utf32_reads_like_utf8(encoding: str, settings: Settings, tmp_path: Path) -> None:
+    lines = [json.dumps({"id": "g1", "lang": "el", "text": GREEK}, ensure_ascii=False),
+             '{"id": "g2", "text": "broken',
+             json.dumps({"id": "i1", "lang": "it", "text": ITALIAN}, ensure_ascii=False)]
+    body = "\r\n".join(lines) + "\r\n"
+    corpus = tmp_path / "wide.jsonl"
+    corpus.write_bytes(("\ufeff" + body).encode(encoding))  # with its byte-order mark, as editors save it
+    report = jobs.ingest(settings, [str(corpus)])
+    assert report.added == ["g1", "i1"]
+    assert [(e.source, e.line) for e in report.errors] == [(str(corpus), 2)]
+    assert _ids(settings)["g1"]["n_chars"] > 100
+
+
 def test_oversized_and_undecodable_files(settings: Settings, tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text(ENGLISH * 3, encoding="utf-8")
     (tmp_path / "ok.txt").write_text(ITALIAN, encoding="utf-8")

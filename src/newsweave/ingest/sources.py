@@ -6,10 +6,13 @@ naming the file (and line); one bad input never stops the others.
 
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from newsweave.core.config import Settings
 from newsweave.core.errors import InputError
@@ -102,7 +105,7 @@ class SourceReader:
         limit = self.settings.max_bytes
         with path.open("rb") as fh:
             n = 0
-            for n, raw in enumerate(fh, start=1):
+            for n, raw in enumerate(_utf8_lines(fh), start=1):
                 if len(raw) > limit:
                     yield InputError(origin, f"line is over the {limit:,}-byte limit (--max-bytes)", line=n)
                     continue
@@ -171,6 +174,22 @@ def _document(doc_id: str, text: str, origin: str, *, path: str | None = None, u
     return RawDocument(id=doc_id, text=clean, origin=origin, path=path, url=url, title=title, source=source,
                        published=published, published_source="html-meta" if published else None,
                        lang_declared=lang)
+
+
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _utf8_lines(fh: BinaryIO) -> Iterator[bytes]:
+    """The lines of a JSONL file as UTF-8 bytes; a file saved as UTF-16 or UTF-32 (with its byte-order
+    mark, as Windows editors write it) is re-encoded line by line rather than read as garbage."""
+    head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
+    wide = next((enc for bom, enc in _WIDE_BOMS if head.startswith(bom)), None)
+    if wide is None:
+        yield from fh
+        return
+    for line in io.TextIOWrapper(fh, encoding=wide, errors="replace", newline=None):
+        yield line.encode("utf-8")
 
 
 def _jsonl_record(raw: bytes, origin: str, line: int, path: str) -> Item:

@@ -33,6 +33,31 @@ def test_seeds_form_the_gold_events_and_one_storyline(db_url: str, with_meta: bo
     assert cli_json("status", db=db_url)["pending"]["cluster"] == 0
 
 
+UNRELATED = [  # inside the seeds' dates, sharing no one and nothing with them
+    {"id": "tennis", "lang": "en", "published": "2023-09-14",
+     "text": "Carlos Alcaraz beat Daniil Medvedev in straight sets to win the Madrid Open final on Thursday, "
+             "lifting the trophy in front of a home crowd at the Caja Magica. The Spaniard broke serve twice in "
+             "the first set and never faced a break point in the second. 'It is a dream to win here again,' "
+             "Alcaraz told reporters, thanking his coach Juan Carlos Ferrero and the fans."},
+    {"id": "bakery", "lang": "fr", "published": "2024-03-02",
+     "text": "Une boulangerie de Lyon a remporté samedi le concours de la meilleure baguette de la région "
+             "Auvergne-Rhône-Alpes. Le jury a salué une croûte dorée et une mie alvéolée. Le boulanger, installé "
+             "dans le quartier de la Croix-Rousse depuis quinze ans, fournira l'Élysée pendant un an."},
+]
+
+
+def test_an_unrelated_story_in_the_seeds_dates_founds_its_own_storyline(sqlite_url: str, tmp_path: Path) -> None:
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    extra = tmp_path / "unrelated.jsonl"
+    extra.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in UNRELATED), encoding="utf-8")
+    assert run_cli("run", str(extra), db=sqlite_url).returncode == 0
+    stories = {s["id"]: s for s in cli_json("storylines", db=sqlite_url)}
+    assert len(stories) == 3 and sorted(s["n_articles"] for s in stories.values()) == [1, 1, 5]
+    for row in UNRELATED:
+        decision = cli_json("explain", row["id"], db=sqlite_url)["decisions"]["storyline"]
+        assert decision["created"] and decision["probability"] < 0.3, decision
+
+
 def test_adding_articles_never_renames_events(sqlite_url: str, tmp_path: Path) -> None:
     first = tmp_path / "first"
     first.mkdir()

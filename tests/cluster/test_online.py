@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 
@@ -103,3 +104,23 @@ def test_a_dated_article_far_from_an_open_event_founds_another() -> None:
     later = oc.assign(_art(3, 9, day=31))[0]
     assert later.created and later.cluster != first
     assert oc.assign(_art(4, 9))[0].cluster in {first, later.cluster}  # undated: no limit
+
+
+def test_a_story_sharing_nothing_with_open_storylines_founds_its_own() -> None:
+    # Fitted corpus by corpus, the storyline level once let an article with every signal at zero join
+    # (p = 0.36 > 0.3): a tennis final joined the seeds' Kim-Putin storyline for falling in its dates.
+    basis = np.linalg.qr(RNG.randn(DIM, DIM))[0].T  # orthogonal stories: nothing in common but the dates
+
+    def art(i: int, story: int, day: int, ents: tuple[str, ...] = ()) -> ArticleSignals:
+        a = _art(i, story, day, ents)
+        v = basis[story] + RNG.randn(DIM) * 0.05
+        return dataclasses.replace(a, vector=(v / np.linalg.norm(v)).astype(np.float32))
+
+    oc = _clusterer()
+    stream = [art(i, i % 4, day=i, ents=(f"PER:actor-{i % 4}", f"LOC:place-{i % 4}")) for i in range(24)]
+    stories = {oc.assign(a)[1].cluster for a in stream}
+    assert len(stories) <= 4
+    for k, story in enumerate(range(20, 26)):  # six unrelated stories, 15 days apart: each its own event
+        event, storyline = oc.assign(art(1000 + k, story, day=12 + 15 * k))
+        assert event.created and storyline.created, storyline.explain()
+        assert storyline.probability < 0.3 and storyline.cluster not in stories

@@ -91,6 +91,21 @@ def test_unusable_store_is_one_clear_error(tmp_path: Path) -> None:
     assert foreign.read_bytes() == b"not a database, just some bytes\n" * 200  # left as it was
 
 
+def test_run_without_inputs_finishes_what_ingest_stored(sqlite_url: str) -> None:
+    assert run_cli("ingest", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    assert cli_json("status", db=sqlite_url)["pending"]["embed"] == 5
+    proc = run_cli("run", db=sqlite_url)
+    assert proc.returncode == 0, proc.stderr
+    assert set(cli_json("status", db=sqlite_url)["pending"].values()) == {0}
+    assert len(cli_json("events", db=sqlite_url)) == 3
+
+
+def test_an_unreadable_sidecar_stops_before_anything_is_stored(sqlite_url: str, tmp_path: Path) -> None:
+    proc = run_cli("ingest", str(SEEDS), "--meta", str(tmp_path / "missing.jsonl"), db=sqlite_url)
+    assert proc.returncode == 2 and "missing.jsonl: cannot read metadata file" in proc.stderr
+    assert "Traceback" not in proc.stderr and cli_json("articles", db=sqlite_url) == []
+
+
 def test_help_explains_commands() -> None:
     proc = run_cli("--help")
     assert proc.returncode == 0

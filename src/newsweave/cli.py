@@ -35,6 +35,9 @@ _state: dict[str, Any] = {}
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON to stdout.")]
 Inputs = Annotated[list[str], typer.Argument(help="Files, folders (recursive), .jsonl corpora, .html pages, RSS/Atom feeds or http(s) URLs.", show_default=False)]
+RunInputs = Annotated[Optional[list[str]], typer.Argument(
+    help="Files, folders, .jsonl, .html, feeds or URLs to ingest first; none: analyse what 'ingest' stored.",
+    show_default=False)]
 MetaOpt = Annotated[Optional[str], typer.Option("--meta", help="JSONL sidecar keyed by 'file' or 'id' giving published, source, url, title, lang.")]
 MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest file, page or JSONL line accepted, in bytes (default 20,000,000).")]
 
@@ -107,11 +110,13 @@ def ingest(inputs: Inputs, meta: MetaOpt = None, max_bytes: MaxBytes = None, as_
 
 
 @app.command()
-def run(inputs: Inputs, meta: MetaOpt = None, max_bytes: MaxBytes = None, as_json: JsonFlag = False) -> None:
-    """Ingest, then run every analysis stage, then list what the store holds."""
+def run(inputs: RunInputs = None, meta: MetaOpt = None, max_bytes: MaxBytes = None, as_json: JsonFlag = False) -> None:
+    """Ingest the inputs, run every analysis stage (dates, entities, vectors, links, search, quotes, events and
+    storylines) on whatever is pending, then list the stored articles. Without inputs it finishes the analysis
+    of articles stored by 'ingest'."""
     settings = _settings(max_bytes=max_bytes)
     with _progress("ingesting and analysing", as_json) as tick:
-        report, stages = jobs.run(settings, inputs, meta, tick)
+        report, stages = jobs.run(settings, inputs or [], meta, tick)
     _report(report, as_json, {"stages": stages})
     if not as_json:
         _articles_table(jobs.articles(settings))

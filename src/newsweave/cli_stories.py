@@ -24,7 +24,7 @@ def cluster(recluster: Annotated[bool, typer.Option("--recluster", help="Forget 
         return
     out.print(f"{result['assigned']} articles assigned; {result['events']} events, {result['storylines']} storylines")
     if result["pending_vectors"]:
-        out.print(f"[yellow]{result['pending_vectors']} articles have no vector yet: run 'newsweave run' or the embed stage[/yellow]")
+        out.print(f"[yellow]{result['pending_vectors']} articles have no vector yet: run 'newsweave run' (without inputs it analyses what is stored)[/yellow]")
 
 
 @app.command()

@@ -47,14 +47,19 @@ class Sidecar:
 
 
 def load_sidecar(path: str | Path) -> Sidecar:
-    """Read a sidecar; a bad line is an error naming file and line, the rest still load."""
+    """Read a sidecar; a bad line is an error naming file and line, the rest still load.
+
+    A sidecar that cannot be read at all raises ``InputError``: the articles it
+    describes must not be stored without their dates (re-ingesting unchanged
+    content would not add them later).
+    """
     side = Sidecar()
     origin = str(path)
     try:
         lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        side.errors.append(InputError(origin, f"cannot read metadata file: {exc}"))
-        return side
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(origin, f"cannot read metadata file: {reason}; nothing was ingested") from exc
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue

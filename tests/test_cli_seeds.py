@@ -106,6 +106,20 @@ def test_an_unreadable_sidecar_stops_before_anything_is_stored(sqlite_url: str, 
     assert "Traceback" not in proc.stderr and cli_json("articles", db=sqlite_url) == []
 
 
+def test_unknown_ids_and_types_are_errors_not_empty_lists(sqlite_url: str) -> None:
+    assert run_cli("run", str(SEEDS), db=sqlite_url).returncode == 0
+    for args, said in ((("dates", "--article", "nosuch"), "no article 'nosuch'"),
+                       (("entities", "--article", "nosuch"), "no article 'nosuch'"),
+                       (("entities", "--type", "FOO"), "no entity type 'FOO'"),
+                       (("events", "--storyline", "st-nosuch"), "no storyline 'st-nosuch'")):
+        proc = run_cli(*args, db=sqlite_url)
+        assert proc.returncode == 2 and said in proc.stderr, (args, proc.stderr)
+    people = cli_json("entities", "--type", "per", db=sqlite_url)
+    assert people and {e["type"] for e in people} == {"PER"}
+    story = cli_json("storylines", db=sqlite_url)[0]["id"]
+    assert len(cli_json("events", "--storyline", story, db=sqlite_url)) == 3
+
+
 def test_help_explains_commands() -> None:
     proc = run_cli("--help")
     assert proc.returncode == 0

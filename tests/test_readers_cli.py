@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import SEEDS, SEEDS_META, cli_json, run_cli
 
 
@@ -50,3 +52,12 @@ def test_quotes_and_summaries_on_the_seeds(db_url: str) -> None:
     assert only_el and all(h["lang"] == "el" for h in only_el)
     in_event = cli_json("search", "Kim", "--event", visit["id"], db=db_url)
     assert in_event and {h["article_id"] for h in in_event} <= set(visit["articles"])
+
+
+@pytest.mark.parametrize("args, option", [
+    (("search", "Kim", "--from", "yesterday"), "--from"), (("search", "Kim", "--to", "2023-13-45"), "--to"),
+    (("search", "Kim", "--limit", "0"), "--limit"), (("timeline", "--limit", "-1"), "--limit"),
+    (("summary", "--event", "ev-x", "--sentences", "0"), "--sentences")])
+def test_bad_option_values_are_named(sqlite_url: str, args: tuple[str, ...], option: str) -> None:
+    proc = run_cli(*args, db=sqlite_url)
+    assert proc.returncode == 2 and option in proc.stderr and "Traceback" not in proc.stderr

@@ -178,7 +178,7 @@ def dates(article: Annotated[Optional[str], typer.Option("--article", help="Only
 
 @app.command()
 def timeline(lang: Annotated[str, typer.Option("--lang", help="Reader's language: its sources are preferred.")] = "en",
-             limit: Annotated[Optional[int], typer.Option("--limit", help="Keep only the N best-supported dates.")] = None,
+             limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Keep only the N best-supported dates.")] = None,
              event: Annotated[Optional[str], typer.Option("--event", help="Only this event's articles.")] = None,
              storyline: Annotated[Optional[str], typer.Option("--storyline", help="Only this storyline's articles.")] = None,
              as_json: JsonFlag = False) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -33,7 +34,7 @@ def summary(event: Annotated[Optional[str], typer.Option("--event", help="Event 
             storyline: Annotated[Optional[str], typer.Option("--storyline", help="Storyline id.")] = None,
             lang: Annotated[str, typer.Option("--lang", help="Reader's language (ISO 639-1).")] = "en",
             translator: Annotated[Optional[str], typer.Option("--translator", help="none (default) or apertium where installed.")] = None,
-            sentences: Annotated[int, typer.Option("--sentences", help="Most sentences to keep.")] = 5,
+            sentences: Annotated[int, typer.Option("--sentences", min=1, help="Most sentences to keep.")] = 5,
             as_json: JsonFlag = False) -> None:
     """A few sentences covering who, what, where and when, each citing its source articles."""
     result = jobs.summary(_settings(), event, storyline, lang, translator, sentences)
@@ -46,14 +47,24 @@ def summary(event: Annotated[Optional[str], typer.Option("--event", help="Event 
     out.print(f"[dim]{result['method']}, encoder {result['encoder']}, translator {result['translator']}[/dim]")
 
 
+def _iso_day(value: Optional[str]) -> Optional[str]:
+    """A ``--from``/``--to`` value checked as a calendar day, so a typo is named with its option."""
+    if value is not None:
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise typer.BadParameter(f"{value!r} is not a day in the form YYYY-MM-DD") from exc
+    return value
+
+
 @app.command()
 def search(query: Annotated[str, typer.Argument(help="Words in any language; matches across languages too.")],
            lang: Annotated[Optional[str], typer.Option("--lang", help="Only articles in this language.")] = None,
            entity: Annotated[Optional[str], typer.Option("--entity", help="Only articles mentioning this entity (name in any script, or id).")] = None,
-           date_from: Annotated[Optional[str], typer.Option("--from", help="Published on or after this day (YYYY-MM-DD).")] = None,
-           date_to: Annotated[Optional[str], typer.Option("--to", help="Published on or before this day (YYYY-MM-DD).")] = None,
+           date_from: Annotated[Optional[str], typer.Option("--from", callback=_iso_day, help="Published on or after this day (YYYY-MM-DD).")] = None,
+           date_to: Annotated[Optional[str], typer.Option("--to", callback=_iso_day, help="Published on or before this day (YYYY-MM-DD).")] = None,
            event: Annotated[Optional[str], typer.Option("--event", help="Only this event's articles.")] = None,
-           limit: Annotated[int, typer.Option("--limit", help="Most results.")] = 10,
+           limit: Annotated[int, typer.Option("--limit", min=1, help="Most results.")] = 10,
            as_json: JsonFlag = False) -> None:
     """Hybrid full-text and vector search, fused by rank: article, language, best passage, event."""
     hits = jobs.search(_settings(), query, lang, entity, date_from, date_to, event, limit)

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Iterator
 
+from newsweave.analyse.entities.base import ENTITY_TYPES
 from newsweave.analyse.text import languages_by_share
 from newsweave.core.config import Settings
+from newsweave.core.errors import NewsweaveError
 from newsweave.core.records import Paragraph
 from newsweave.ingest.meta import load_sidecar
 from newsweave.ingest.pipeline import IngestReport, ingest_items
@@ -124,7 +126,14 @@ def status(settings: Settings) -> dict[str, Any]:
 def dates(settings: Settings, article: str | None = None) -> list[dict[str, Any]]:
     """Time expressions with their resolved value and role, per article."""
     with store_for(settings) as store:
+        _known_article(store, article)
         return store.time_exprs(article)
+
+
+def _known_article(store: Store, article: str | None) -> None:
+    """Raise for an ``--article`` that names no stored article (an empty list would look like 'none found')."""
+    if article is not None and not store.articles([article]):
+        raise NewsweaveError(f"no article {article!r} (see 'newsweave articles')")
 
 
 def eval_time(data: Path) -> dict[str, Any]:
@@ -171,8 +180,11 @@ def entities(settings: Settings, etype: str | None = None, article: str | None =
 
     from newsweave.store import entity_repo
 
+    if etype is not None and etype.upper() not in ENTITY_TYPES:
+        raise NewsweaveError(f"no entity type {etype!r}: use one of {', '.join(ENTITY_TYPES)}")
     with store_for(settings) as store:
-        rows = entity_repo.list_entities(store, etype, article)
+        _known_article(store, article)
+        rows = entity_repo.list_entities(store, etype and etype.upper(), article)
     for row in rows:
         row["name_en"] = row["name"]
         if lang != "en":
@@ -229,7 +241,9 @@ def events(settings: Settings, storyline: str | None = None) -> list[dict[str, A
 
     with store_for(settings) as store:
         sid = event_repo.resolve(store, schema.storylines, storyline) if storyline else None
-        return event_repo.list_events(store, storyline=sid) if storyline is None or sid else []
+        if storyline and not sid:
+            raise NewsweaveError(f"no storyline {storyline!r} (see 'newsweave storylines')")
+        return event_repo.list_events(store, storyline=sid)
 
 
 def storylines(settings: Settings) -> list[dict[str, Any]]:
@@ -242,7 +256,6 @@ def storylines(settings: Settings) -> list[dict[str, Any]]:
 
 def explain(settings: Settings, article: str) -> dict[str, Any]:
     """Why an article is in its event and storyline (signals recorded at assignment)."""
-    from newsweave.core.errors import NewsweaveError
     from newsweave.store import event_repo
 
     with store_for(settings) as store:
@@ -260,7 +273,6 @@ def articles_of(settings: Settings, event: str | None = None, storyline: str | N
 
 def cluster_members(store: Store, event: str | None = None, storyline: str | None = None) -> tuple[str, list[str]]:
     """The live id of an event or storyline (a merged-away id resolves) and its article ids."""
-    from newsweave.core.errors import NewsweaveError
     from newsweave.store import event_repo, schema
 
     table, cid = (schema.events, event) if event else (schema.storylines, storyline)

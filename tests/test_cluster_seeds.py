@@ -58,6 +58,22 @@ def test_an_unrelated_story_in_the_seeds_dates_founds_its_own_storyline(sqlite_u
         assert decision["created"] and decision["probability"] < 0.3, decision
 
 
+def test_an_older_article_ingested_later_renames_no_entity(sqlite_url: str, tmp_path: Path) -> None:
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    before = {e["id"] for e in cli_json("entities", db=sqlite_url)}
+    assert "PER:vladimir-putin" in before
+    older = tmp_path / "older.jsonl"
+    older.write_text(json.dumps({
+        "id": "icc", "lang": "ru", "published": "2023-03-18", "title": "Ордер на арест Владимира Путина",
+        "text": "Международный уголовный суд выдал ордер на арест российского президента Владимира Путина по "
+                "подозрению в незаконной депортации детей с оккупированных территорий Украины в Россию."},
+        ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run_cli("run", str(older), db=sqlite_url).returncode == 0  # published before every seed
+    after = {e["id"]: e for e in cli_json("entities", db=sqlite_url)}
+    assert before <= set(after)
+    assert "icc" in {m["article"] for m in after["PER:vladimir-putin"]["mentions"]}
+
+
 def test_adding_articles_never_renames_events(sqlite_url: str, tmp_path: Path) -> None:
     first = tmp_path / "first"
     first.mkdir()

@@ -25,11 +25,16 @@ def replace_mentions(store: Store, article_id: str, rows: list[dict[str, Any]], 
 
 
 def all_mentions(store: Store) -> list[dict[str, Any]]:
-    """Every stored mention in arrival order of its article, then position."""
+    """Every stored mention in ingest order of its article, then position.
+
+    Ingest order, not publication order: an entity's id comes from the mention
+    that founds it, and an older article ingested later must not found it
+    anew (one Russian "Владимира Путина" from 2014 renamed Putin's entity).
+    """
     m, a = t.mentions.c, t.articles.c
     q = (select(m.article_id, m.idx, m.start_char, m.end_char, m.text, m.type, m.lang, m.entity_id)
          .join(t.articles, a.id == m.article_id)
-         .order_by(*t.arrival_order(), m.article_id, m.idx))
+         .order_by(a.ingested_at, m.article_id, m.idx))
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(q)]
 

@@ -117,6 +117,23 @@ def test_recluster_keeps_ids_and_timeline_by_event(sqlite_url: str) -> None:
     assert any(x["date"].startswith("2023-09") for x in entries)
 
 
+def test_after_a_recluster_an_old_storyline_id_still_resolves(sqlite_url: str, tmp_path: Path) -> None:
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    old = cli_json("storylines", db=sqlite_url)[0]["id"]
+    # ITN reports on Putin and Korea, published before every seed: a re-cluster founds the storyline anew
+    rows = [json.loads(line) for line in (SHARED / "data" / "itn" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    picked = [r for r in rows if any(k in r["text"] for k in ("Korea", "Corea", "Κορέα", "Корея", "Путин", "Putin"))][:8]
+    extra = tmp_path / "older.jsonl"
+    extra.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in picked), encoding="utf-8")
+    assert run_cli("run", str(extra), db=sqlite_url).returncode == 0
+    assert cli_json("cluster", "--recluster", db=sqlite_url)["assigned"] == 13
+    live = {s["id"]: s for s in cli_json("storylines", db=sqlite_url)}
+    assert old not in live  # the precondition: the storyline's founder changed
+    events = cli_json("events", "--storyline", old, db=sqlite_url)
+    assert events and len({e["storyline"] for e in events}) == 1 and events[0]["storyline"] in live
+    assert run_cli("timeline", "--storyline", old, db=sqlite_url).returncode == 0
+
+
 def test_switching_the_encoder_reclusters_with_the_new_vectors(sqlite_url: str) -> None:
     from newsweave.analyse.encoder import DEFAULT
     from newsweave.store import event_repo, open_store

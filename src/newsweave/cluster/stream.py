@@ -126,6 +126,5 @@ def recluster(store: Store, encoder: str, progress: Callable[[str], None] | None
     event_repo.clear(store)
     assigned = cluster_pending(store, encoder, progress)
     after = event_repo.memberships(store)
-    moved = event_repo.record_recluster(store, {a: e for a, (e, _) in before.items()},
-                                        {a: e for a, (e, _) in after.items()})
+    moved = event_repo.record_recluster(store, before, after)
     return {"assigned": assigned, **moved}

@@ -223,29 +223,43 @@ def memberships(store: Store, article_ids: list[str] | None = None) -> dict[str,
                 for aid, eid, sid in conn.execute(q.where(ea.article_id.in_(chunk)))}
 
 
-def record_recluster(store: Store, before: dict[str, str], after: dict[str, str]) -> dict[str, int]:
-    """Keep old event ids resolving after a re-cluster; log splits. Returns counts."""
+def record_recluster(store: Store, before: dict[str, tuple[str, str | None]],
+                     after: dict[str, tuple[str, str | None]]) -> dict[str, int]:
+    """Keep old event and storyline ids (``memberships`` before and after) resolving after a re-cluster;
+    log splits. Returns counts of both levels."""
+    now = datetime.now(UTC)
+    counts = {"redirected": 0, "splits": 0}
+    with store.engine.begin() as conn:
+        for k, (level, table) in enumerate((("event", t.events), ("storyline", t.storylines))):
+            old = {a: ids[k] for a, ids in before.items() if ids[k]}
+            new = {a: ids[k] for a, ids in after.items() if ids[k]}
+            for key, n in _redirect(conn, level, table, old, new, now).items():
+                counts[key] += n
+    return counts
+
+
+def _redirect(conn: Any, level: str, table: Table, before: dict[str, str], after: dict[str, str],
+              now: datetime) -> dict[str, int]:
+    """One level of ``record_recluster``: an id gone resolves to where most of its articles went."""
     from collections import Counter
 
-    now = datetime.now(UTC)
     old_groups: dict[str, Counter[str]] = {}
     for aid, old in before.items():
         if aid in after:
             old_groups.setdefault(old, Counter())[after[aid]] += 1
     live = set(after.values())
     redirected = splits = 0
-    with store.engine.begin() as conn:
-        for old, targets in sorted(old_groups.items()):
-            main = targets.most_common(1)[0][0]
-            if old not in live:
-                if conn.execute(select(t.events.c.id).where(t.events.c.id == old)).first() is None:
-                    _insert_stub(conn, t.events, old, None, now)
-                conn.execute(t.events.update().where(t.events.c.id == old).values(merged_into=main))
-                conn.execute(t.cluster_log.insert().values(level="event", kind="recluster", source=old, target=main, at=now))
-                redirected += 1
-            for other in sorted(set(targets) - {main}):
-                conn.execute(t.cluster_log.insert().values(level="event", kind="split", source=old, target=other, at=now))
-                splits += 1
+    for old, targets in sorted(old_groups.items()):
+        main = targets.most_common(1)[0][0]
+        if old not in live:
+            if conn.execute(select(table.c.id).where(table.c.id == old)).first() is None:
+                _insert_stub(conn, table, old, None, now)
+            conn.execute(table.update().where(table.c.id == old).values(merged_into=main))
+            conn.execute(t.cluster_log.insert().values(level=level, kind="recluster", source=old, target=main, at=now))
+            redirected += 1
+        for other in sorted(set(targets) - {main}):
+            conn.execute(t.cluster_log.insert().values(level=level, kind="split", source=old, target=other, at=now))
+            splits += 1
     return {"redirected": redirected, "splits": splits}
 
 

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from newsweave import jobs
+from newsweave.cluster.online import MAX_GAP
 from newsweave.cli import JsonFlag, _progress, _settings, app, eval_app, out
 
 
@@ -73,9 +74,18 @@ def explain(article: Annotated[str, typer.Argument(help="Article id.")], as_json
         out.print(f"  {level}: {_decision(info['decisions'][level])}", highlight=False)
 
 
+_REASONS = {"first": "nothing was open yet",
+            "too-far": f"every open candidate lies over {MAX_GAP['event']} days from its date",
+            "no-candidate": "no open one is near by vector or shares an entity",
+            "event": "with its event", "duplicate": "as a near-duplicate of an article in it"}
+
+
 def _decision(d: dict[str, Any]) -> str:
     verb = "founded" if d["created"] else "joined"
-    text = f"{verb} {d['cluster']} ({d['reason']}, p={d['probability']:.2f})"
+    why = _REASONS.get(d["reason"], d["reason"])
+    if d["reason"] == "scored":
+        why = "no candidate likely enough" if d["created"] else "the most likely"
+    text = f"{verb} {d['cluster']} ({why}, p={d['probability']:.2f})"
     if s := d.get("signals"):
         gap = "unknown" if s["gap_days"] is None else f"{s['gap_days']} days"
         text += (f"; embedding {s['embedding']:.2f} (to the centre {s.get('centroid', 0):.2f}), "
@@ -83,7 +93,7 @@ def _decision(d: dict[str, Any]) -> str:
                  f"main entities {s.get('salient', 0):.2f}, new people {s.get('newcomers', 0):.2f}, terms {s['terms']:.2f}, "
                  f"date gap {gap}; shared: {', '.join(s['shared_entities']) or 'none'}")
     if r := d.get("runner_up"):
-        text += f"; runner-up {r['cluster']} p={r['probability']:.2f}"
+        text += f"; {'best candidate' if d['created'] else 'runner-up'} {r['cluster']} p={r['probability']:.2f}"
     return text
 
 

@@ -70,7 +70,9 @@ class Decision:
     signals: Signals | None
     runner_up: tuple[str, float] | None = None
     merged: list[str] = field(default_factory=list)
-    reason: str = "scored"  # scored | duplicate | first
+    # scored | duplicate | event (joined with its event) | first (nothing open) | too-far (every candidate
+    # past MAX_GAP) | no-candidate (nothing open shares a vector neighbourhood or an entity)
+    reason: str = "scored"
 
     def explain(self) -> dict[str, Any]:
         out: dict[str, Any] = {"cluster": self.cluster, "created": self.created, "reason": self.reason,
@@ -96,15 +98,18 @@ class Level:
         self.settings = settings
         self.active = ActiveSet(dim, settings.window_days, settings.seq_window)
         self.dim = dim
+        self.too_far = 0  # candidates the last ``best`` call left out for their dates
 
     def best(self, art: ArticleSignals, view: ArticleView, centred: np.ndarray,
              df: DocFreq) -> list[tuple[float, str, Signals]]:
         """Candidates scored in full, most probable first."""
         top_entities = sorted(view.ent_idf, key=lambda e: -view.ent_idf[e])[:8]
         scored = []
+        self.too_far = 0
         for cid in self.active.candidates(centred, top_entities, CANDIDATES):
             sig = score_signals(art, view, centred, self.active.clusters[cid], df)
             if not within_gap(sig, self.settings.name):
+                self.too_far += 1
                 continue
             scored.append((self.settings.calibration.probability(sig), cid, sig))
         scored.sort(key=lambda x: (-x[0], x[1]))
@@ -167,6 +172,7 @@ class OnlineClusterer:
         return self._place(self.events, art, view, centred)
 
     def _place(self, level: Level, art: ArticleSignals, view: ArticleView, centred: np.ndarray) -> Decision:
+        was_empty = not level.active.clusters
         scored = level.best(art, view, centred, self.df)
         threshold = level.settings.calibration.threshold
         if not scored or scored[0][0] < threshold:
@@ -174,8 +180,9 @@ class OnlineClusterer:
             cluster.add(art, centred, self.seq)
             level.active.put(cluster)
             runner = (scored[0][1], scored[0][0]) if scored else None
+            reason = "scored" if scored else "first" if was_empty else "too-far" if level.too_far else "no-candidate"
             return Decision(cluster.id, True, scored[0][0] if scored else 0.0,
-                            scored[0][2] if scored else None, runner, reason="scored" if scored else "first")
+                            scored[0][2] if scored else None, runner, reason=reason)
         p, cid, sig = scored[0]
         cluster = level.active.clusters[cid]
         cluster.add(art, centred, self.seq)

@@ -100,6 +100,11 @@ def test_explain_shows_every_signal(sqlite_url: str) -> None:
     assert "PER:kim-iong-un" in decision["signals"]["shared_entities"] or decision["signals"]["shared_entities"]
     text = run_cli("explain", joined["articles"][-1], db=sqlite_url).stdout
     assert "embedding" in text and "date gap" in text
+    reasons = {a["id"][:3]: cli_json("explain", a["id"], db=sqlite_url)["decisions"]["event"]["reason"]
+               for a in cli_json("articles", db=sqlite_url)}
+    assert reasons["004"] == "first" and reasons["002"] == "too-far"  # 15 months after the last seed
+    assert "over 14 days" in run_cli("explain", next(a["id"] for a in cli_json("articles", db=sqlite_url)
+                                                     if a["id"].startswith("002")), db=sqlite_url).stdout
     bad = run_cli("explain", "no-such-article", db=sqlite_url)
     assert bad.returncode == 2 and "no-such-article" in bad.stderr
 

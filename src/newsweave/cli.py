@@ -163,7 +163,7 @@ def status(as_json: JsonFlag = False) -> None:
 @app.command()
 def dates(article: Annotated[Optional[str], typer.Option("--article", help="Only this article id.")] = None,
           as_json: JsonFlag = False) -> None:
-    """List time expressions: text, span, resolved value, granularity and role."""
+    """List time expressions: text, resolved value, granularity and role (--json adds the span and kind)."""
     rows = jobs.dates(_settings(), article)
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))

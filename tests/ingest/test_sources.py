@@ -114,6 +114,22 @@ def test_jsonl_saved_as_utf16_or_utf32_reads_like_utf8(encoding: str, settings: 
     assert _ids(settings)["g1"]["n_chars"] > 100
 
 
+def test_a_date_that_is_not_one_is_named_in_jsonl_and_sidecar(settings: Settings, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (
+        {"id": "ok", "lang": "it", "text": ITALIAN, "published": "2023-09-17T08:30:00Z"},
+        {"id": "bad", "lang": "en", "text": ENGLISH, "published": "2023-13-45"})) + "\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(GREEK, encoding="utf-8")
+    meta = tmp_path / "meta.jsonl"
+    meta.write_text('{"file": "a.txt", "published": "yesterday", "source": "x"}\n', encoding="utf-8")
+    report = jobs.ingest(settings, [str(corpus), str(tmp_path / "a.txt")], str(meta))
+    assert sorted(report.added) == ["a", "ok"]
+    assert sorted((e.source, e.line) for e in report.errors) == [(str(corpus), 2), (str(meta), 1)]
+    assert all("not a date" in str(e) for e in report.errors)
+    rows = _ids(settings)
+    assert rows["ok"]["published"].startswith("2023-09-17") and rows["a"]["published"] is None
+
+
 def test_oversized_and_undecodable_files(settings: Settings, tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text(ENGLISH * 3, encoding="utf-8")
     (tmp_path / "ok.txt").write_text(ITALIAN, encoding="utf-8")

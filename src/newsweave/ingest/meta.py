@@ -9,12 +9,30 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from newsweave.core.errors import InputError
 from newsweave.core.records import RawDocument
 
 FIELDS = ("published", "source", "url", "title", "lang")
+
+
+def check_published(value: object) -> str:
+    """``value`` as a publication date string, if it is one: an ISO 8601 day, or a date-time starting with one.
+
+    Raises ``ValueError`` naming the value otherwise: a date that cannot be read would be stored and then
+    silently ignored by every stage that needs it.
+    """
+    text = str(value).strip()
+    try:
+        if len(text) > 10:
+            datetime.fromisoformat(text.replace("Z", "+00:00"))
+        else:
+            date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'published' is {text!r}, not a date (YYYY-MM-DD or an ISO 8601 date-time)") from None
+    return text
 
 
 @dataclass
@@ -72,5 +90,12 @@ def load_sidecar(path: str | Path) -> Sidecar:
         if not key:
             side.errors.append(InputError(origin, "metadata line needs a 'file' or 'id' field", line=n))
             continue
-        side.by_key[str(key)] = {k: str(obj[k]) for k in FIELDS if obj.get(k) not in (None, "")}
+        entry = {k: str(obj[k]) for k in FIELDS if obj.get(k) not in (None, "")}
+        if "published" in entry:
+            try:
+                entry["published"] = check_published(entry["published"])
+            except ValueError as exc:
+                side.errors.append(InputError(origin, str(exc), line=n))
+                continue
+        side.by_key[str(key)] = entry
     return side

@@ -20,6 +20,7 @@ from newsweave.core.records import RawDocument
 from newsweave.ingest.feeds import looks_like_feed, parse_feed
 from newsweave.ingest.fetch import Fetcher
 from newsweave.ingest.html import extract_html
+from newsweave.ingest.meta import check_published
 from newsweave.ingest.normalise import decode, normalise
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -210,5 +211,8 @@ def _jsonl_record(raw: bytes, origin: str, line: int, path: str) -> Item:
     except InputError as err:
         return InputError(origin, err.message, line=line)
     if obj.get("published"):
-        doc.published, doc.published_source = str(obj["published"]), "jsonl"
+        try:
+            doc.published, doc.published_source = check_published(obj["published"]), "jsonl"
+        except ValueError as exc:
+            return InputError(origin, str(exc), line=line)
     return doc

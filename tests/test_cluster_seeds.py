@@ -74,6 +74,22 @@ def test_an_older_article_ingested_later_renames_no_entity(sqlite_url: str, tmp_
     assert "icc" in {m["article"] for m in after["PER:vladimir-putin"]["mentions"]}
 
 
+def test_an_article_whose_text_changed_is_clustered_again(sqlite_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    assert run_cli("run", str(folder), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    visit = next(e for e in cli_json("events", db=sqlite_url) if len(e["articles"]) == 3)
+    changed = next(a for a in visit["articles"] if a.startswith("000"))
+    (folder / f"{changed}.txt").write_text(UNRELATED[1]["text"], encoding="utf-8")  # the page now tells another story
+    proc = run_cli("run", str(folder), "--meta", str(SEEDS_META), db=sqlite_url)
+    assert proc.returncode == 0 and "1 updated" in proc.stdout
+    assert set(cli_json("status", db=sqlite_url)["pending"].values()) == {0}
+    events = {e["id"]: e for e in cli_json("events", db=sqlite_url)}
+    assert changed not in events[visit["id"]]["articles"] and len(events[visit["id"]]["articles"]) == 2
+    placed = cli_json("explain", changed, db=sqlite_url)
+    assert placed["event"] != visit["id"] and "LOC:pyongyang" not in str(placed["decisions"])
+
+
 def test_adding_articles_never_renames_events(sqlite_url: str, tmp_path: Path) -> None:
     first = tmp_path / "first"
     first.mkdir()

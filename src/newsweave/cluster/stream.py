@@ -18,6 +18,7 @@ from newsweave.store.cluster_repo import load_signals
 
 CLUSTERER = "online-avglink-logit@1"
 BATCH = 500
+STALE = "stale"  # cluster_state key set by Store.save_article when a clustered article's text changes
 # States saved before the encoder was recorded were all made with the then only encoder.
 LEGACY_ENCODER = "e5-small-q4-numpy@1+lead800"
 
@@ -44,10 +45,12 @@ def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] 
 
     A saved state made from another encoder's vectors (the encoder was switched)
     is not resumed: everything is clustered again with the current vectors
-    (:func:`recluster`; ids mostly stay, moves are logged).
+    (:func:`recluster`; ids mostly stay, moves are logged). So is a state marked
+    ``STALE`` because a clustered article's text changed: its events' running
+    sums still hold the old text, and only a re-cluster takes them out.
     """
     made_with = _state_encoder(store)
-    if made_with is not None and made_with != encoder:
+    if made_with is not None and made_with != encoder or event_repo.state_values(store, (STALE,)):
         return recluster(store, encoder, progress)["assigned"]
     pending = event_repo.pending_articles(store, encoder)
     clusterer = None

@@ -116,6 +116,10 @@ class Store:
             if exists:
                 for table in (t.paragraphs, t.sentences, t.minhashes, t.minhash_bands, t.article_stages):
                     conn.execute(delete(table).where(table.c.article_id == doc.id))
+                placed = conn.execute(delete(t.event_articles).where(t.event_articles.c.article_id == doc.id))
+                if placed.rowcount:  # its event still holds the old text's signals: re-cluster (cluster.stream.STALE)
+                    conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key == "stale"))
+                    conn.execute(t.cluster_state.insert().values(key="stale", value=b"1"))
                 conn.execute(t.articles.update().where(t.articles.c.id == doc.id).values(**row))
             else:
                 conn.execute(t.articles.insert().values(**row))

@@ -223,7 +223,7 @@ cluster_log = Table(
 cluster_state = Table(
     "cluster_state",
     metadata,
-    Column("key", String(20), primary_key=True),  # meta | sums | df
+    Column("key", String(20), primary_key=True),  # meta | sums | df | stale (cluster.stream.STALE)
     Column("value", LargeBinary, nullable=False),
 )
 

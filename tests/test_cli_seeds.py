@@ -100,6 +100,22 @@ def test_run_without_inputs_finishes_what_ingest_stored(sqlite_url: str) -> None
     assert len(cli_json("events", db=sqlite_url)) == 3
 
 
+def test_a_sidecar_given_later_dates_the_stored_articles(sqlite_url: str) -> None:
+    assert run_cli("run", str(SEEDS), db=sqlite_url).returncode == 0
+    assert {a["published"] for a in cli_json("articles", db=sqlite_url)} >= {None}
+    proc = run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url)
+    assert proc.returncode == 0 and "updated" in proc.stdout
+    arts = {a["id"][:3]: a for a in cli_json("articles", db=sqlite_url)}
+    assert arts["000"]["published"] == "2023-09-17" and arts["000"]["published_source"] == "sidecar"
+    assert set(cli_json("status", db=sqlite_url)["pending"].values()) == {0}
+    dates = {(r["text"], r["value"]) for r in cli_json("dates", "--article", arts["000"]["id"], db=sqlite_url)}
+    assert ("domenica", "2023-09-17") in dates  # resolved against the new publication date
+    events = cli_json("events", db=sqlite_url)
+    assert len(events) == 3 and all(e["first_date"] for e in events)
+    again = run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url)
+    assert "0 updated, 5 unchanged" in again.stdout
+
+
 def test_an_unreadable_sidecar_stops_before_anything_is_stored(sqlite_url: str, tmp_path: Path) -> None:
     proc = run_cli("ingest", str(SEEDS), "--meta", str(tmp_path / "missing.jsonl"), db=sqlite_url)
     assert proc.returncode == 2 and "missing.jsonl: cannot read metadata file" in proc.stderr

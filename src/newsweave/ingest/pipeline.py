@@ -51,8 +51,8 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
     """Analyse and store one document, recording the outcome in ``report``."""
     digest = content_hash(doc.text)
     holder = store.id_for_hash(digest)
-    if holder == doc.id:
-        report.unchanged.append(doc.id)
+    if holder == doc.id:  # same text; a sidecar may still bring the date or title it lacked
+        (report.updated if store.update_metadata(doc.id, doc) else report.unchanged).append(doc.id)
         return
     if holder is not None:
         report.duplicates[doc.id] = holder

@@ -116,10 +116,7 @@ class Store:
             if exists:
                 for table in (t.paragraphs, t.sentences, t.minhashes, t.minhash_bands, t.article_stages):
                     conn.execute(delete(table).where(table.c.article_id == doc.id))
-                placed = conn.execute(delete(t.event_articles).where(t.event_articles.c.article_id == doc.id))
-                if placed.rowcount:  # its event still holds the old text's signals: re-cluster (cluster.stream.STALE)
-                    conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key == "stale"))
-                    conn.execute(t.cluster_state.insert().values(key="stale", value=b"1"))
+                self._unplace(conn, doc.id)
                 conn.execute(t.articles.update().where(t.articles.c.id == doc.id).values(**row))
             else:
                 conn.execute(t.articles.insert().values(**row))
@@ -129,6 +126,34 @@ class Store:
                 conn.execute(t.minhash_bands.insert(), [
                     {"band": b, "key": k, "article_id": doc.id} for b, k in enumerate(fp.bands)
                 ])
+
+    def update_metadata(self, article_id: str, doc: RawDocument) -> bool:
+        """Give a stored article whose text is unchanged the publication date, title, source and URL of
+        ``doc`` where it states one that differs; True if any did. Its dates and search entry are redone
+        and, if clustered, it is clustered again (its date and title weigh in its placement)."""
+        a = t.articles.c
+        given = {"published": doc.published, "title": doc.title, "source": doc.source, "url": doc.url}
+        with self.engine.begin() as conn:
+            row = conn.execute(select(a.published, a.title, a.source, a.url).where(a.id == article_id)).mappings().one()
+            changes = {k: v for k, v in given.items() if v is not None and v != row[k]}
+            if not changes:
+                return False
+            if "published" in changes:
+                changes["published_source"] = doc.published_source
+            conn.execute(t.articles.update().where(a.id == article_id).values(**changes))
+            s = t.article_stages.c
+            conn.execute(delete(t.article_stages).where((s.article_id == article_id) & s.stage.in_(("time", "search"))))
+            self._unplace(conn, article_id)
+        return True
+
+    @staticmethod
+    def _unplace(conn: Any, article_id: str) -> None:
+        """Drop a changed article's event placement: its event's running sums still hold what it was, so the
+        next cluster stage re-clusters the store (``cluster.stream.STALE``)."""
+        placed = conn.execute(delete(t.event_articles).where(t.event_articles.c.article_id == article_id))
+        if placed.rowcount:
+            conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key == "stale"))
+            conn.execute(t.cluster_state.insert().values(key="stale", value=b"1"))
 
     def replace_text_analysis(self, article_id: str, analysed: AnalysedText, stage_version: str) -> None:
         """Swap one article's language, paragraphs and sentences for a newer analysis."""

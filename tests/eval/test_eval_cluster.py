@@ -37,6 +37,22 @@ def test_meantime_translations_and_topics(tmp_path: Path) -> None:
     assert topics["bcubed_f1"] >= 0.97 and topics["bcubed_precision"] >= 0.97, topics
 
 
+def test_ecbplus_events_and_topics(tmp_path: Path) -> None:
+    # Measured: events 0.878 (P 0.889, R 0.868); storylines against the 21 topics 0.921 (P 0.933, R 0.909;
+    # 0.907 when storylines were calibrated corpus by corpus).
+    db = str(tmp_path / "ecbplus.db")
+    events = evaluate_clusters(*_corpus("ecbplus"), level="event", db=db)
+    assert events["bcubed_f1"] >= 0.86 and events["bcubed_precision"] >= 0.87, events
+    topics = evaluate_clusters(*_corpus("ecbplus"), level="topic", db=db)
+    assert topics["bcubed_f1"] >= 0.90 and topics["bcubed_precision"] >= 0.91, topics
+
+
+def test_mlcrisis_storylines(tmp_path: Path) -> None:
+    # Measured 0.906 (P 0.919, R 0.894; 10 storylines for the 2 topics); 0.888 before the mixed-stream fit.
+    r = evaluate_clusters(*_corpus("mlcrisis"), level="topic", db=str(tmp_path / "mlcrisis.db"))
+    assert r["bcubed_f1"] >= 0.88 and r["bcubed_precision"] >= 0.90, r
+
+
 def test_bad_gold_is_named(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"id": "a", "event": "x"}\nnot json\n', encoding="utf-8")

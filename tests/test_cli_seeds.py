@@ -100,19 +100,19 @@ def test_run_without_inputs_finishes_what_ingest_stored(sqlite_url: str) -> None
     assert len(cli_json("events", db=sqlite_url)) == 3
 
 
-def test_a_sidecar_given_later_dates_the_stored_articles(sqlite_url: str) -> None:
-    assert run_cli("run", str(SEEDS), db=sqlite_url).returncode == 0
-    assert {a["published"] for a in cli_json("articles", db=sqlite_url)} >= {None}
-    proc = run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url)
+def test_a_sidecar_given_later_dates_the_stored_articles(db_url: str) -> None:
+    assert run_cli("run", str(SEEDS), db=db_url).returncode == 0
+    assert {a["published"] for a in cli_json("articles", db=db_url)} >= {None}
+    proc = run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=db_url)
     assert proc.returncode == 0 and "updated" in proc.stdout
-    arts = {a["id"][:3]: a for a in cli_json("articles", db=sqlite_url)}
+    arts = {a["id"][:3]: a for a in cli_json("articles", db=db_url)}
     assert arts["000"]["published"] == "2023-09-17" and arts["000"]["published_source"] == "sidecar"
-    assert set(cli_json("status", db=sqlite_url)["pending"].values()) == {0}
-    dates = {(r["text"], r["value"]) for r in cli_json("dates", "--article", arts["000"]["id"], db=sqlite_url)}
+    assert set(cli_json("status", db=db_url)["pending"].values()) == {0}
+    dates = {(r["text"], r["value"]) for r in cli_json("dates", "--article", arts["000"]["id"], db=db_url)}
     assert ("domenica", "2023-09-17") in dates  # resolved against the new publication date
-    events = cli_json("events", db=sqlite_url)
+    events = cli_json("events", db=db_url)
     assert len(events) == 3 and all(e["first_date"] for e in events)
-    again = run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url)
+    again = run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=db_url)
     assert "0 updated, 5 unchanged" in again.stdout
 
 

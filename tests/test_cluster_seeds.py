@@ -74,19 +74,19 @@ def test_an_older_article_ingested_later_renames_no_entity(sqlite_url: str, tmp_
     assert "icc" in {m["article"] for m in after["PER:vladimir-putin"]["mentions"]}
 
 
-def test_an_article_whose_text_changed_is_clustered_again(sqlite_url: str, tmp_path: Path) -> None:
+def test_an_article_whose_text_changed_is_clustered_again(db_url: str, tmp_path: Path) -> None:
     folder = tmp_path / "seeds"
     shutil.copytree(SEEDS, folder)
-    assert run_cli("run", str(folder), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
-    visit = next(e for e in cli_json("events", db=sqlite_url) if len(e["articles"]) == 3)
+    assert run_cli("run", str(folder), "--meta", str(SEEDS_META), db=db_url).returncode == 0
+    visit = next(e for e in cli_json("events", db=db_url) if len(e["articles"]) == 3)
     changed = next(a for a in visit["articles"] if a.startswith("000"))
     (folder / f"{changed}.txt").write_text(UNRELATED[1]["text"], encoding="utf-8")  # the page now tells another story
-    proc = run_cli("run", str(folder), "--meta", str(SEEDS_META), db=sqlite_url)
+    proc = run_cli("run", str(folder), "--meta", str(SEEDS_META), db=db_url)
     assert proc.returncode == 0 and "1 updated" in proc.stdout
-    assert set(cli_json("status", db=sqlite_url)["pending"].values()) == {0}
-    events = {e["id"]: e for e in cli_json("events", db=sqlite_url)}
+    assert set(cli_json("status", db=db_url)["pending"].values()) == {0}
+    events = {e["id"]: e for e in cli_json("events", db=db_url)}
     assert changed not in events[visit["id"]]["articles"] and len(events[visit["id"]]["articles"]) == 2
-    placed = cli_json("explain", changed, db=sqlite_url)
+    placed = cli_json("explain", changed, db=db_url)
     assert placed["event"] != visit["id"] and "LOC:pyongyang" not in str(placed["decisions"])
 
 
@@ -138,21 +138,21 @@ def test_recluster_keeps_ids_and_timeline_by_event(sqlite_url: str) -> None:
     assert any(x["date"].startswith("2023-09") for x in entries)
 
 
-def test_after_a_recluster_an_old_storyline_id_still_resolves(sqlite_url: str, tmp_path: Path) -> None:
-    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
-    old = cli_json("storylines", db=sqlite_url)[0]["id"]
+def test_after_a_recluster_an_old_storyline_id_still_resolves(db_url: str, tmp_path: Path) -> None:
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=db_url).returncode == 0
+    old = cli_json("storylines", db=db_url)[0]["id"]
     # ITN reports on Putin and Korea, published before every seed: a re-cluster founds the storyline anew
     rows = [json.loads(line) for line in (SHARED / "data" / "itn" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     picked = [r for r in rows if any(k in r["text"] for k in ("Korea", "Corea", "Κορέα", "Корея", "Путин", "Putin"))][:8]
     extra = tmp_path / "older.jsonl"
     extra.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in picked), encoding="utf-8")
-    assert run_cli("run", str(extra), db=sqlite_url).returncode == 0
-    assert cli_json("cluster", "--recluster", db=sqlite_url)["assigned"] == 13
-    live = {s["id"]: s for s in cli_json("storylines", db=sqlite_url)}
+    assert run_cli("run", str(extra), db=db_url).returncode == 0
+    assert cli_json("cluster", "--recluster", db=db_url)["assigned"] == 13
+    live = {s["id"]: s for s in cli_json("storylines", db=db_url)}
     assert old not in live  # the precondition: the storyline's founder changed
-    events = cli_json("events", "--storyline", old, db=sqlite_url)
+    events = cli_json("events", "--storyline", old, db=db_url)
     assert events and len({e["storyline"] for e in events}) == 1 and events[0]["storyline"] in live
-    assert run_cli("timeline", "--storyline", old, db=sqlite_url).returncode == 0
+    assert run_cli("timeline", "--storyline", old, db=db_url).returncode == 0
 
 
 def test_switching_the_encoder_reclusters_with_the_new_vectors(sqlite_url: str) -> None:

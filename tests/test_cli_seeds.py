@@ -114,6 +114,9 @@ def test_a_sidecar_given_later_dates_the_stored_articles(db_url: str) -> None:
     assert len(events) == 3 and all(e["first_date"] for e in events)
     again = run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=db_url)
     assert "0 updated, 5 unchanged" in again.stdout
+    plain = run_cli("run", str(SEEDS), db=db_url)  # without the sidecar: what it set stays
+    assert "0 updated, 5 unchanged" in plain.stdout
+    assert {a["id"][:3]: a["published_source"] for a in cli_json("articles", db=db_url)}["000"] == "sidecar"
 
 
 def test_an_unreadable_sidecar_stops_before_anything_is_stored(sqlite_url: str, tmp_path: Path) -> None:

@@ -86,6 +86,9 @@ def test_an_article_whose_text_changed_is_clustered_again(db_url: str, tmp_path:
     assert set(cli_json("status", db=db_url)["pending"].values()) == {0}
     events = {e["id"]: e for e in cli_json("events", db=db_url)}
     assert changed not in events[visit["id"]]["articles"] and len(events[visit["id"]]["articles"]) == 2
+    # re-clustered, not just unlisted: the event's running counts no longer include the old text
+    assert max(e["articles"] for e in events[visit["id"]]["top_entities"]) == 2
+    assert set(events[visit["id"]]["languages"]) == {"el", "en"}
     placed = cli_json("explain", changed, db=db_url)
     assert placed["event"] != visit["id"] and "LOC:pyongyang" not in str(placed["decisions"])
 

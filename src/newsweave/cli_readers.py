@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -48,12 +47,13 @@ def summary(event: Annotated[Optional[str], typer.Option("--event", help="Event 
 
 
 def _iso_day(value: Optional[str]) -> Optional[str]:
-    """A ``--from``/``--to`` value checked as a calendar day, so a typo is named with its option."""
-    if value is not None:
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError as exc:
-            raise typer.BadParameter(f"{value!r} is not a day in the form YYYY-MM-DD") from exc
+    """A ``--from``/``--to`` value checked as the search filters read it, so a typo is named with its option."""
+    from newsweave.search.filters import as_day
+
+    try:
+        as_day(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a day in the form YYYY-MM-DD") from exc
     return value
 
 

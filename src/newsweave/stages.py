@@ -89,7 +89,7 @@ def analysed_part(art: dict) -> dict:
     if len(art["text"]) <= ANALYSE_CHARS:
         return art
     sentences = [s for s in art["sentences"] if s[1] <= ANALYSE_CHARS]
-    end = sentences[-1][1] if sentences else ANALYSE_CHARS
+    end = sentences[-1][1] if sentences else art["text"].rfind(" ", 0, ANALYSE_CHARS) + 1 or ANALYSE_CHARS
     return {**art, "text": art["text"][:end], "sentences": sentences}
 
 

@@ -98,22 +98,20 @@ class Level:
         self.settings = settings
         self.active = ActiveSet(dim, settings.window_days, settings.seq_window)
         self.dim = dim
-        self.too_far = 0  # candidates the last ``best`` call left out for their dates
 
     def best(self, art: ArticleSignals, view: ArticleView, centred: np.ndarray,
-             df: DocFreq) -> list[tuple[float, str, Signals]]:
-        """Candidates scored in full, most probable first."""
+             df: DocFreq) -> tuple[list[tuple[float, str, Signals]], int]:
+        """Candidates scored in full, most probable first, and how many ``MAX_GAP`` left out."""
         top_entities = sorted(view.ent_idf, key=lambda e: -view.ent_idf[e])[:8]
-        scored = []
-        self.too_far = 0
+        scored, too_far = [], 0
         for cid in self.active.candidates(centred, top_entities, CANDIDATES):
             sig = score_signals(art, view, centred, self.active.clusters[cid], df)
             if not within_gap(sig, self.settings.name):
-                self.too_far += 1
+                too_far += 1
                 continue
             scored.append((self.settings.calibration.probability(sig), cid, sig))
         scored.sort(key=lambda x: (-x[0], x[1]))
-        return scored
+        return scored, too_far
 
     def found(self, art: ArticleSignals) -> Cluster:
         cid = f"{self.settings.prefix}-{hashlib.sha1(art.id.encode('utf-8')).hexdigest()[:12]}"
@@ -173,14 +171,14 @@ class OnlineClusterer:
 
     def _place(self, level: Level, art: ArticleSignals, view: ArticleView, centred: np.ndarray) -> Decision:
         was_empty = not level.active.clusters
-        scored = level.best(art, view, centred, self.df)
+        scored, too_far = level.best(art, view, centred, self.df)
         threshold = level.settings.calibration.threshold
         if not scored or scored[0][0] < threshold:
             cluster = level.found(art)
             cluster.add(art, centred, self.seq)
             level.active.put(cluster)
             runner = (scored[0][1], scored[0][0]) if scored else None
-            reason = "scored" if scored else "first" if was_empty else "too-far" if level.too_far else "no-candidate"
+            reason = "scored" if scored else "first" if was_empty else "too-far" if too_far else "no-candidate"
             return Decision(cluster.id, True, scored[0][0] if scored else 0.0,
                             scored[0][2] if scored else None, runner, reason=reason)
         p, cid, sig = scored[0]

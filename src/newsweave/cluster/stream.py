@@ -14,11 +14,11 @@ from newsweave.cluster.online import Decision, OnlineClusterer
 from newsweave.cluster.persist import state_from_blobs, state_to_blobs
 from newsweave.store import Store
 from newsweave.store import event_repo
+from newsweave.store import schema as t
 from newsweave.store.cluster_repo import load_signals
 
 CLUSTERER = "online-avglink-logit@1"
 BATCH = 500
-STALE = "stale"  # cluster_state key set by Store.save_article when a clustered article's text changes
 # States saved before the encoder was recorded were all made with the then only encoder.
 LEGACY_ENCODER = "e5-small-q4-numpy@1+lead800"
 
@@ -46,11 +46,11 @@ def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] 
     A saved state made from another encoder's vectors (the encoder was switched)
     is not resumed: everything is clustered again with the current vectors
     (:func:`recluster`; ids mostly stay, moves are logged). So is a state marked
-    ``STALE`` because a clustered article's text changed: its events' running
-    sums still hold the old text, and only a re-cluster takes them out.
+    ``schema.STALE_KEY`` because a clustered article's text, date or title
+    changed: its events' running sums still hold what it was, and only a
+    re-cluster takes it out.
     """
-    made_with = _state_encoder(store)
-    if made_with is not None and made_with != encoder or event_repo.state_values(store, (STALE,)):
+    if _needs_recluster(store, encoder):
         return recluster(store, encoder, progress)["assigned"]
     pending = event_repo.pending_articles(store, encoder)
     clusterer = None
@@ -74,12 +74,18 @@ def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] 
 
 
 def pending(store: Store, encoder: str) -> list[str]:
-    """What the cluster stage must place: unassigned articles, or every one when the saved
-    state holds another encoder's vectors (see :func:`cluster_pending`)."""
+    """What the cluster stage must place: unassigned articles, or every one when the store
+    must be re-clustered (see :func:`cluster_pending`)."""
     unassigned = event_repo.pending_articles(store, encoder)
-    if _state_encoder(store) in (None, encoder):
+    if not _needs_recluster(store, encoder):
         return unassigned
     return sorted(event_repo.memberships(store)) + unassigned
+
+
+def _needs_recluster(store: Store, encoder: str) -> bool:
+    """The saved state holds another encoder's vectors, or a clustered article changed (``STALE_KEY``)."""
+    made_with = _state_encoder(store)
+    return made_with is not None and made_with != encoder or bool(event_repo.state_values(store, (t.STALE_KEY,)))
 
 
 def _state_encoder(store: Store) -> str | None:

@@ -8,6 +8,7 @@ extraction found.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from newsweave.core.errors import InputError
 from newsweave.core.records import RawDocument
 
 FIELDS = ("published", "source", "url", "title", "lang")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
 
 
 def check_published(value: object) -> str:
@@ -26,6 +28,8 @@ def check_published(value: object) -> str:
     """
     text = str(value).strip()
     try:
+        if not _ISO_DAY.match(text):  # fromisoformat also takes 20230917 and 2023W371, which no stage reads
+            raise ValueError(text)
         if len(text) > 10:
             datetime.fromisoformat(text.replace("Z", "+00:00"))
         else:
@@ -67,9 +71,11 @@ class Sidecar:
 def load_sidecar(path: str | Path) -> Sidecar:
     """Read a sidecar; a bad line is an error naming file and line, the rest still load.
 
-    A sidecar that cannot be read at all raises ``InputError``: the articles it
-    describes must not be stored without their dates (re-ingesting unchanged
-    content would not add them later).
+    A sidecar that cannot be read at all raises ``InputError`` before anything
+    is stored: the user asked for those dates, and events clustered without
+    them would all be re-clustered once the sidecar is fixed. A bad line only
+    loses its own entry (its article is stored undated, and a corrected
+    sidecar dates it later).
     """
     side = Sidecar()
     origin = str(path)

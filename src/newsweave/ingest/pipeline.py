@@ -47,12 +47,13 @@ def _near_duplicate(store: Store, doc_id: str, fp: Fingerprint, threshold: float
     return (original, round(score, 3)) if score >= threshold else None
 
 
-def store_document(store: Store, doc: RawDocument, settings: Settings, report: IngestReport) -> None:
-    """Analyse and store one document, recording the outcome in ``report``."""
+def store_document(store: Store, doc: RawDocument, settings: Settings, report: IngestReport,
+                   meta: dict[str, str] | None = None) -> None:
+    """Analyse and store one document (``meta``: its sidecar entry), recording the outcome in ``report``."""
     digest = content_hash(doc.text)
     holder = store.id_for_hash(digest)
-    if holder == doc.id:  # same text; a sidecar may still bring the date or title it lacked
-        (report.updated if store.update_metadata(doc.id, doc) else report.unchanged).append(doc.id)
+    if holder == doc.id:  # same text; its sidecar entry may still bring the date or title it lacked
+        (report.updated if meta and store.update_metadata(doc.id, meta) else report.unchanged).append(doc.id)
         return
     if holder is not None:
         report.duplicates[doc.id] = holder
@@ -88,7 +89,8 @@ def ingest_items(
             report.errors.append(item)
         else:
             try:
-                store_document(store, sidecar.apply(item) if sidecar else item, settings, report)
+                meta = sidecar.lookup(item) if sidecar else None
+                store_document(store, sidecar.apply(item) if sidecar else item, settings, report, meta)
             except InputError as err:
                 report.errors.append(err)
         if on_item:

@@ -78,7 +78,8 @@ def save_batch(store: Store, blobs: dict[str, bytes], events: list[Cluster], sto
                 conn.execute(t.event_articles.update().where(t.event_articles.c.event_id == source).values(event_id=target))
             else:
                 conn.execute(t.events.update().where(t.events.c.storyline_id == source).values(storyline_id=target))
-        conn.execute(delete(t.cluster_state))
+        # only the keys written: a STALE_KEY an ingest set meanwhile must survive to trigger its re-cluster
+        conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key.in_(list(blobs))))
         conn.execute(t.cluster_state.insert(), [{"key": k, "value": v} for k, v in blobs.items()])
 
 

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine, create_engine, delete, event, func, select, tuple_
 from sqlalchemy.engine import make_url
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 
 from newsweave.core.errors import StoreError
@@ -117,7 +119,9 @@ class Store:
                 for table in (t.paragraphs, t.sentences, t.minhashes, t.minhash_bands, t.article_stages):
                     conn.execute(delete(table).where(table.c.article_id == doc.id))
                 self._unplace(conn, doc.id)
-                conn.execute(t.articles.update().where(t.articles.c.id == doc.id).values(**row))
+                # the first ingest time stays: it orders linking and arrival, and ids must not move with edits
+                conn.execute(t.articles.update().where(t.articles.c.id == doc.id).values(
+                    **{k: v for k, v in row.items() if k != "ingested_at"}))
             else:
                 conn.execute(t.articles.insert().values(**row))
             self._insert_text_analysis(conn, doc.id, analysed, stage_version, now)
@@ -127,33 +131,34 @@ class Store:
                     {"band": b, "key": k, "article_id": doc.id} for b, k in enumerate(fp.bands)
                 ])
 
-    def update_metadata(self, article_id: str, doc: RawDocument) -> bool:
-        """Give a stored article whose text is unchanged the publication date, title, source and URL of
-        ``doc`` where it states one that differs; True if any did. Its dates and search entry are redone
-        and, if clustered, it is clustered again (its date and title weigh in its placement)."""
+    def update_metadata(self, article_id: str, given: dict[str, str]) -> bool:
+        """Give a stored article whose text is unchanged the sidecar's ``published``, ``title``, ``source``
+        and ``url`` where they differ; True if any did. Only a sidecar's values are applied: they win over
+        extracted ones, which a plain re-ingest must not bring back. A new date redoes its dates; a new
+        date or title its search entry and, if it was clustered, its placement (both weigh in it)."""
         a = t.articles.c
-        given = {"published": doc.published, "title": doc.title, "source": doc.source, "url": doc.url}
         with self.engine.begin() as conn:
             row = conn.execute(select(a.published, a.title, a.source, a.url).where(a.id == article_id)).mappings().one()
-            changes = {k: v for k, v in given.items() if v is not None and v != row[k]}
+            changes = {k: v for k in ("published", "title", "source", "url") if (v := given.get(k)) and v != row[k]}
             if not changes:
                 return False
             if "published" in changes:
-                changes["published_source"] = doc.published_source
+                changes["published_source"] = "sidecar"
             conn.execute(t.articles.update().where(a.id == article_id).values(**changes))
+            redo = ("time", "search") if "published" in changes else ("search",) if "title" in changes else ()
             s = t.article_stages.c
-            conn.execute(delete(t.article_stages).where((s.article_id == article_id) & s.stage.in_(("time", "search"))))
-            self._unplace(conn, article_id)
+            conn.execute(delete(t.article_stages).where((s.article_id == article_id) & s.stage.in_(redo)))
+            if redo:
+                self._unplace(conn, article_id)
         return True
 
     @staticmethod
     def _unplace(conn: Any, article_id: str) -> None:
-        """Drop a changed article's event placement: its event's running sums still hold what it was, so the
-        next cluster stage re-clusters the store (``cluster.stream.STALE``)."""
+        """Drop a changed article's event placement and flag the stream state ``STALE_KEY``."""
         placed = conn.execute(delete(t.event_articles).where(t.event_articles.c.article_id == article_id))
         if placed.rowcount:
-            conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key == "stale"))
-            conn.execute(t.cluster_state.insert().values(key="stale", value=b"1"))
+            insert = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(t.cluster_state)
+            conn.execute(insert.values(key=t.STALE_KEY, value=b"1").on_conflict_do_nothing())
 
     def replace_text_analysis(self, article_id: str, analysed: AnalysedText, stage_version: str) -> None:
         """Swap one article's language, paragraphs and sentences for a newer analysis."""

@@ -220,10 +220,13 @@ cluster_log = Table(
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
+# Set when a clustered article's text, date or title changed: its events' running sums still hold what it was,
+# so the next cluster stage re-clusters the store (cluster.stream.cluster_pending).
+STALE_KEY = "stale"
 cluster_state = Table(
     "cluster_state",
     metadata,
-    Column("key", String(20), primary_key=True),  # meta | sums | df | stale (cluster.stream.STALE)
+    Column("key", String(20), primary_key=True),  # meta | sums | df | STALE_KEY
     Column("value", LargeBinary, nullable=False),
 )
 

@@ -141,15 +141,36 @@ def test_recluster_keeps_ids_and_timeline_by_event(sqlite_url: str) -> None:
     assert any(x["date"].startswith("2023-09") for x in entries)
 
 
-def test_after_a_recluster_an_old_storyline_id_still_resolves(db_url: str, tmp_path: Path) -> None:
-    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=db_url).returncode == 0
-    old = cli_json("storylines", db=db_url)[0]["id"]
-    # ITN reports on Putin and Korea, published before every seed: a re-cluster founds the storyline anew
+def _seeds_then_older_reports(db: str, tmp_path: Path) -> str:
+    """The seeds, then ITN reports on Putin and Korea published before every seed (a re-cluster founds
+    the seeds' storyline anew from one of them); the storyline's id before."""
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=db).returncode == 0
+    old = cli_json("storylines", db=db)[0]["id"]
     rows = [json.loads(line) for line in (SHARED / "data" / "itn" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     picked = [r for r in rows if any(k in r["text"] for k in ("Korea", "Corea", "Κορέα", "Корея", "Путин", "Putin"))][:8]
     extra = tmp_path / "older.jsonl"
     extra.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in picked), encoding="utf-8")
-    assert run_cli("run", str(extra), db=db_url).returncode == 0
+    assert run_cli("run", str(extra), db=db).returncode == 0
+    return old
+
+
+def test_a_recluster_cut_short_still_redirects_old_ids(sqlite_url: str, tmp_path: Path) -> None:
+    from newsweave.store import event_repo, open_store
+
+    old = _seeds_then_older_reports(sqlite_url, tmp_path)
+    store = open_store(sqlite_url)
+    try:
+        event_repo.clear(store, keep_memberships=True)  # what a re-cluster does first; then the process dies
+    finally:
+        store.close()
+    assert cli_json("status", db=sqlite_url)["pending"]["cluster"] == 13
+    assert cli_json("cluster", db=sqlite_url)["assigned"] == 13  # the next run finishes it
+    assert old not in {s["id"] for s in cli_json("storylines", db=sqlite_url)}
+    assert cli_json("events", "--storyline", old, db=sqlite_url)
+
+
+def test_after_a_recluster_an_old_storyline_id_still_resolves(db_url: str, tmp_path: Path) -> None:
+    old = _seeds_then_older_reports(db_url, tmp_path)
     assert cli_json("cluster", "--recluster", db=db_url)["assigned"] == 13
     live = {s["id"]: s for s in cli_json("storylines", db=db_url)}
     assert old not in live  # the precondition: the storyline's founder changed

@@ -52,6 +52,13 @@ def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] 
     """
     if _needs_recluster(store, encoder):
         return recluster(store, encoder, progress)["assigned"]
+    return _place_pending(store, encoder, progress)[0]
+
+
+def _place_pending(store: Store, encoder: str, progress: Callable[[str], None] | None
+                   ) -> tuple[int, dict[str, int] | None]:
+    """The online pass over unassigned articles, flushed batch by batch: how many, and the redirects of a
+    re-cluster (this one, or one a crash interrupted) recorded once nothing is left to place."""
     pending = event_repo.pending_articles(store, encoder)
     clusterer = None
     for i in range(0, len(pending), BATCH):
@@ -70,7 +77,7 @@ def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] 
             if progress:
                 progress(f"cluster: {art.id} -> {event.cluster}")
         _flush(store, clusterer, assignments, founders, encoder)
-    return len(pending)
+    return len(pending), event_repo.finish_recluster(store)
 
 
 def pending(store: Store, encoder: str) -> list[str]:
@@ -131,9 +138,6 @@ def recluster(store: Store, encoder: str, progress: Callable[[str], None] | None
     articles (logged as ``recluster``); one whose articles now sit in several
     events is logged as a ``split`` towards each.
     """
-    before = event_repo.memberships(store)
-    event_repo.clear(store)
-    assigned = cluster_pending(store, encoder, progress)
-    after = event_repo.memberships(store)
-    moved = event_repo.record_recluster(store, before, after)
-    return {"assigned": assigned, **moved}
+    event_repo.clear(store, keep_memberships=True)  # kept until the redirects are recorded, even across a crash
+    assigned, moved = _place_pending(store, encoder, progress)
+    return {"assigned": assigned, **(moved or {"redirected": 0, "splits": 0})}

@@ -35,7 +35,7 @@ def load_state(store: Store) -> tuple[dict[str, bytes], list[Cluster], list[Clus
     """Saved stream state and the open events and storylines; None for a store never clustered."""
     with store.engine.connect() as conn:
         blobs = {k: bytes(v) for k, v in conn.execute(select(t.cluster_state.c.key, t.cluster_state.c.value))}
-        if not blobs:
+        if "meta" not in blobs:  # nothing placed yet (a re-cluster may have left only its BEFORE_KEY)
             return None
         opened = []
         for table in (t.events, t.storylines):
@@ -116,13 +116,31 @@ def _label(conn: Any, founder: str | None) -> str:
     return text if len(text) <= 120 else text[:119].rstrip() + "…"
 
 
-def clear(store: Store) -> None:
-    """Forget every assignment and the stream state (for a full re-cluster); keeps the log."""
+BEFORE_KEY = "before"  # cluster_state: the memberships a re-cluster started from, until its redirects are recorded
+
+
+def clear(store: Store, keep_memberships: bool = False) -> None:
+    """Forget every assignment and the stream state (for a full re-cluster); keeps the log. With
+    ``keep_memberships``, today's memberships are saved in the same transaction for ``finish_recluster``."""
     with store.engine.begin() as conn:
+        before = _memberships(conn) if keep_memberships else None
         for table in (t.event_articles, t.cluster_state):
             conn.execute(delete(table))
         for table in (t.events, t.storylines):  # merged-away rows stay: their ids must keep resolving
             conn.execute(delete(table).where(table.c.merged_into.is_(None)))
+        if before is not None:
+            blob = json.dumps({a: list(ids) for a, ids in before.items()}).encode("utf-8")
+            conn.execute(t.cluster_state.insert().values(key=BEFORE_KEY, value=blob))
+
+
+def finish_recluster(store: Store) -> dict[str, int] | None:
+    """Record the redirects and splits of a re-cluster whose articles are all placed again; their counts,
+    or None when no re-cluster was under way."""
+    saved = state_values(store, (BEFORE_KEY,))
+    if not saved:
+        return None
+    before = {a: (e, s) for a, (e, s) in json.loads(saved[BEFORE_KEY].decode("utf-8")).items()}
+    return record_recluster(store, before, memberships(store))
 
 
 def resolve(store: Store, table: Table, cluster_id: str) -> str | None:
@@ -215,13 +233,17 @@ def explanation(store: Store, article_id: str) -> dict[str, Any] | None:
 
 def memberships(store: Store, article_ids: list[str] | None = None) -> dict[str, tuple[str, str | None]]:
     """Every assigned article's live event and storyline (only ``article_ids``' when given)."""
+    with store.engine.connect() as conn:
+        return _memberships(conn, article_ids)
+
+
+def _memberships(conn: Any, article_ids: list[str] | None = None) -> dict[str, tuple[str, str | None]]:
     ea, e = t.event_articles.c, t.events.c
     q = select(ea.article_id, ea.event_id, e.storyline_id).join(t.events, e.id == ea.event_id)
-    with store.engine.connect() as conn:
-        if article_ids is None:
-            return {aid: (eid, sid) for aid, eid, sid in conn.execute(q)}
-        return {aid: (eid, sid) for chunk in t.chunks(article_ids)
-                for aid, eid, sid in conn.execute(q.where(ea.article_id.in_(chunk)))}
+    if article_ids is None:
+        return {aid: (eid, sid) for aid, eid, sid in conn.execute(q)}
+    return {aid: (eid, sid) for chunk in t.chunks(article_ids)
+            for aid, eid, sid in conn.execute(q.where(ea.article_id.in_(chunk)))}
 
 
 def record_recluster(store: Store, before: dict[str, tuple[str, str | None]],
@@ -231,6 +253,7 @@ def record_recluster(store: Store, before: dict[str, tuple[str, str | None]],
     now = datetime.now(UTC)
     counts = {"redirected": 0, "splits": 0}
     with store.engine.begin() as conn:
+        conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key == BEFORE_KEY))  # done with it
         for k, (level, table) in enumerate((("event", t.events), ("storyline", t.storylines))):
             old = {a: ids[k] for a, ids in before.items() if ids[k]}
             new = {a: ids[k] for a, ids in after.items() if ids[k]}

@@ -44,7 +44,7 @@ _HERE = Path(__file__).resolve()
 def timed_encoder(spent: dict[str, float], current: list[str]) -> Iterator[None]:
     """Accumulate the default encoder's wall time per running stage (``current[0]``)."""
     enc = get_encoder()
-    originals = {m: getattr(enc, m) for m in ("encode_passages", "encode_queries")}
+    originals = {m: getattr(enc, m) for m in ("encode_passages", "encode_queries", "encode_words")}
 
     def wrap(fn):
         def inner(texts):

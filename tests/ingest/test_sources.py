@@ -130,6 +130,19 @@ def test_a_date_that_is_not_one_is_named_in_jsonl_and_sidecar(settings: Settings
     assert rows["ok"]["published"].startswith("2023-09-17") and rows["a"]["published"] is None
 
 
+def test_sidecar_values_win_over_the_record_and_stay_on_a_plain_re_ingest(settings: Settings, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "x", "lang": "it", "text": ITALIAN, "published": "2023-01-01",
+                                  "title": "Feed title"}) + "\n", encoding="utf-8")
+    meta = tmp_path / "meta.jsonl"
+    meta.write_text('{"id": "x", "published": "2023-09-17", "title": "Editor title"}\n', encoding="utf-8")
+    assert jobs.ingest(settings, [str(corpus)]).added == ["x"]
+    assert jobs.ingest(settings, [str(corpus)], str(meta)).updated == ["x"]  # a late sidecar applies
+    assert jobs.ingest(settings, [str(corpus)]).unchanged == ["x"]  # without it, nothing reverts
+    row = _ids(settings)["x"]
+    assert (row["published"], row["published_source"], row["title"]) == ("2023-09-17", "sidecar", "Editor title")
+
+
 def test_oversized_and_undecodable_files(settings: Settings, tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text(ENGLISH * 3, encoding="utf-8")
     (tmp_path / "ok.txt").write_text(ITALIAN, encoding="utf-8")

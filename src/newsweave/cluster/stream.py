@@ -84,9 +84,10 @@ def pending(store: Store, encoder: str) -> list[str]:
     """What the cluster stage must place: unassigned articles, or every one when the store
     must be re-clustered (see :func:`cluster_pending`)."""
     unassigned = event_repo.pending_articles(store, encoder)
-    if not _needs_recluster(store, encoder):
-        return unassigned
-    return sorted(event_repo.memberships(store)) + unassigned
+    if _needs_recluster(store, encoder) or (not unassigned and event_repo.recluster_under_way(store)):
+        # everything, so that the stage runs: a re-cluster to do, or one whose redirects a crash left unrecorded
+        return sorted(event_repo.memberships(store)) + unassigned
+    return unassigned
 
 
 def _needs_recluster(store: Store, encoder: str) -> bool:

@@ -46,11 +46,12 @@ def doc_words(title: str | None, body: str) -> set[str]:
 
 
 def term_encoder_id() -> str:
-    from newsweave.analyse.encoder import resolve
+    from newsweave.analyse.encoder import PREFIXED_WORDS, resolve
 
     # "+bare": words embedded without the passage/query prefix (encode_words); stores holding the
     # prefixed "+word" vectors re-embed their words once, through the search index version
-    return f"{resolve()}+bare"
+    name = resolve()
+    return f"{name}+word" if name in PREFIXED_WORDS else f"{name}+bare"
 
 
 def missing_terms(conn: Connection, terms: Iterable[str], encoder_id: str) -> list[str]:

@@ -34,7 +34,8 @@ def state_values(store: Store, keys: tuple[str, ...]) -> dict[str, bytes]:
 def load_state(store: Store) -> tuple[dict[str, bytes], list[Cluster], list[Cluster]] | None:
     """Saved stream state and the open events and storylines; None for a store never clustered."""
     with store.engine.connect() as conn:
-        blobs = {k: bytes(v) for k, v in conn.execute(select(t.cluster_state.c.key, t.cluster_state.c.value))}
+        c = t.cluster_state.c
+        blobs = {k: bytes(v) for k, v in conn.execute(select(c.key, c.value).where(c.key.in_(_STREAM_KEYS)))}
         if "meta" not in blobs:  # nothing placed yet (a re-cluster may have left only its BEFORE_KEY)
             return None
         opened = []
@@ -117,30 +118,46 @@ def _label(conn: Any, founder: str | None) -> str:
 
 
 BEFORE_KEY = "before"  # cluster_state: the memberships a re-cluster started from, until its redirects are recorded
+_STREAM_KEYS = ("meta", "sums", "df", "encoder")  # what resuming the stream reads (not BEFORE_KEY, which can be big)
 
 
 def clear(store: Store, keep_memberships: bool = False) -> None:
     """Forget every assignment and the stream state (for a full re-cluster); keeps the log. With
-    ``keep_memberships``, today's memberships are saved in the same transaction for ``finish_recluster``."""
+    ``keep_memberships``, today's memberships are saved in the same transaction for ``finish_recluster``;
+    when an unfinished re-cluster already saved some, those are kept: today's are only its partial work."""
     with store.engine.begin() as conn:
-        before = _memberships(conn) if keep_memberships else None
+        c = t.cluster_state.c
+        saved = conn.execute(select(c.value).where(c.key == BEFORE_KEY)).scalar_one_or_none()
+        if keep_memberships and saved is None:
+            saved = json.dumps({a: list(ids) for a, ids in _memberships(conn).items()}).encode("utf-8")
         for table in (t.event_articles, t.cluster_state):
             conn.execute(delete(table))
         for table in (t.events, t.storylines):  # merged-away rows stay: their ids must keep resolving
             conn.execute(delete(table).where(table.c.merged_into.is_(None)))
-        if before is not None:
-            blob = json.dumps({a: list(ids) for a, ids in before.items()}).encode("utf-8")
-            conn.execute(t.cluster_state.insert().values(key=BEFORE_KEY, value=blob))
+        if keep_memberships:
+            conn.execute(t.cluster_state.insert().values(key=BEFORE_KEY, value=bytes(saved)))
+
+
+def recluster_under_way(store: Store) -> bool:
+    """Whether a re-cluster's saved memberships await ``finish_recluster``."""
+    return bool(state_values(store, (BEFORE_KEY,)))
 
 
 def finish_recluster(store: Store) -> dict[str, int] | None:
-    """Record the redirects and splits of a re-cluster whose articles are all placed again; their counts,
-    or None when no re-cluster was under way."""
+    """Record the redirects and splits of a re-cluster once every article it started from that still
+    exists is placed again; their counts, or None when none was under way or it is not done (an
+    article still waits, e.g. for a vector from the new encoder)."""
     saved = state_values(store, (BEFORE_KEY,))
     if not saved:
         return None
     before = {a: (e, s) for a, (e, s) in json.loads(saved[BEFORE_KEY].decode("utf-8")).items()}
-    return record_recluster(store, before, memberships(store))
+    after = memberships(store)
+    waiting = [a for a in before if a not in after]
+    with store.engine.connect() as conn:
+        if any(conn.execute(select(t.articles.c.id).where(t.articles.c.id.in_(chunk)).limit(1)).first()
+               for chunk in t.chunks(waiting)):
+            return None
+    return record_recluster(store, before, after)
 
 
 def resolve(store: Store, table: Table, cluster_id: str) -> str | None:

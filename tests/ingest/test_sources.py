@@ -141,6 +141,10 @@ def test_sidecar_values_win_over_the_record_and_stay_on_a_plain_re_ingest(settin
     assert jobs.ingest(settings, [str(corpus)]).unchanged == ["x"]  # without it, nothing reverts
     row = _ids(settings)["x"]
     assert (row["published"], row["published_source"], row["title"]) == ("2023-09-17", "sidecar", "Editor title")
+    corpus.write_text(json.dumps({"id": "x", "lang": "it", "text": ITALIAN + "\nAggiornamento.",
+                                  "published": "2023-01-01"}) + "\n", encoding="utf-8")
+    assert jobs.ingest(settings, [str(corpus)]).updated == ["x"]  # new text, no sidecar: its date stays
+    assert _ids(settings)["x"]["published"] == "2023-09-17"
 
 
 def test_oversized_and_undecodable_files(settings: Settings, tmp_path: Path) -> None:

@@ -114,7 +114,11 @@ class Store:
             "duplicate_score": duplicate[1] if duplicate else None, "ingested_at": now,
         }
         with self.engine.begin() as conn:
-            exists = conn.execute(select(t.articles.c.id).where(t.articles.c.id == doc.id)).first()
+            a = t.articles.c
+            exists = conn.execute(select(a.published, a.published_source).where(a.id == doc.id)).first()
+            if exists and exists.published_source == "sidecar" and doc.published_source != "sidecar":
+                # new text, but no sidecar this time: the date the user gave still holds
+                row["published"], row["published_source"] = exists.published, exists.published_source
             if exists:
                 for table in (t.paragraphs, t.sentences, t.minhashes, t.minhash_bands, t.article_stages):
                     conn.execute(delete(table).where(table.c.article_id == doc.id))

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
 
+from newsweave.analyse.entities.base import ENTITY_TYPES
 from newsweave.search.folding import fold
 from newsweave.store import Store
 from newsweave.store import schema as t
 
-ENTITY_TYPES = ("PER", "ORG", "LOC", "MISC")
 _MAX_ALIAS_CANDIDATES = 2000
 
 

@@ -132,7 +132,7 @@ def dates(settings: Settings, article: str | None = None) -> list[dict[str, Any]
 
 def _known_article(store: Store, article: str | None) -> None:
     """Raise for an ``--article`` that names no stored article (an empty list would look like 'none found')."""
-    if article is not None and not store.articles([article]):
+    if article is not None and store.origin_of(article) is None:
         raise NewsweaveError(f"no article {article!r} (see 'newsweave articles')")
 
 

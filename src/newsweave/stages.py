@@ -21,8 +21,9 @@ from newsweave.store import entity_repo
 
 TIME_VERSION = "time-cldr@1"
 # Dates, entities and quotes are read from an article's first ANALYSE_CHARS characters (cut after the last whole
-# sentence), the prefix the search index holds (search.index.MAX_INDEX_CHARS). Longer texts are web-page dumps:
-# ML-Crisis holds a 2 MB comment thread, over a third of the text of the first 300 articles of the set.
+# sentence); the search index holds that prefix too (search.index.MAX_INDEX_CHARS, which PostgreSQL's 1 MB
+# tsvector cap bounds). Longer texts are web-page dumps: ML-Crisis holds a 2 MB comment thread, over a third
+# of the text of the first 300 articles of the set.
 ANALYSE_CHARS = 200_000
 LINK_VERSION = "link-translit-gazetteer@2"
 R = TypeVar("R")
@@ -79,9 +80,14 @@ def _time_run(store: Store, ids: list[str]) -> None:
 def _map_stored(store: Store, ids: list[str], fn: Callable[[dict], R]) -> list[R]:
     """``fn`` over each stored article of ``ids`` (``Store.articles_for_analysis``), in ``ids`` order,
     in worker processes when the batch is big enough (``core.parallel``)."""
-    articles = store.articles_for_analysis(ids)
-    batch = [analysed_part(articles[i]) for i in ids]
+    batch = _analysed_parts(store, ids)
     return map_articles(fn, batch, _sizes(batch))
+
+
+def _analysed_parts(store: Store, ids: list[str]) -> list[dict]:
+    """The stored articles of ``ids``, in order, each cut to what the stages read (``analysed_part``)."""
+    articles = store.articles_for_analysis(ids)
+    return [analysed_part(articles[i]) for i in ids]
 
 
 def analysed_part(art: dict) -> dict:
@@ -178,10 +184,9 @@ def _quotes_run(store: Store, ids: list[str]) -> None:
     from newsweave.store import reader_repo
 
     mentions = reader_repo.linked_mentions(store, ids)
-    articles = store.articles_for_analysis(ids)
-    parts = [analysed_part(articles[i]) for i in ids]
+    parts = _analysed_parts(store, ids)
     jobs = [(art, [SpeakerMention(*m) for m in mentions[i] if m[1] <= len(art["text"])]) for i, art in zip(ids, parts)]
-    for article_id, rows in zip(ids, map_articles(_quote_rows, jobs, _sizes([art for art, _ in jobs]))):
+    for article_id, rows in zip(ids, map_articles(_quote_rows, jobs, _sizes(parts))):
         reader_repo.replace_quotes(store, article_id, rows, QUOTES_VERSION)
 
 

@@ -91,17 +91,13 @@ def pending(store: Store, encoder: str) -> list[str]:
 
 
 def _needs_recluster(store: Store, encoder: str) -> bool:
-    """The saved state holds another encoder's vectors, or a clustered article changed (``STALE_KEY``)."""
-    made_with = _state_encoder(store)
-    return made_with is not None and made_with != encoder or bool(event_repo.state_values(store, (t.STALE_KEY,)))
-
-
-def _state_encoder(store: Store) -> str | None:
-    """The encoder whose vectors the saved state holds; None when nothing was clustered yet."""
-    blobs = event_repo.state_values(store, ("meta", "encoder"))
-    if "meta" not in blobs:
-        return None
-    return blobs["encoder"].decode("utf-8") if "encoder" in blobs else LEGACY_ENCODER
+    """A clustered article changed (``STALE_KEY``), or the saved state holds another encoder's vectors."""
+    blobs = event_repo.state_values(store, ("meta", "encoder", t.STALE_KEY))
+    if t.STALE_KEY in blobs:
+        return True
+    if "meta" not in blobs:  # nothing clustered yet
+        return False
+    return (blobs["encoder"].decode("utf-8") if "encoder" in blobs else LEGACY_ENCODER) != encoder
 
 
 def _assignment(article_id: str, seq: int, event: Decision, story: Decision) -> dict[str, object]:

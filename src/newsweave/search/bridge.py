@@ -79,11 +79,7 @@ def store_terms(conn: Connection, rows: list[dict[str, object]]) -> None:
     """Insert term vectors, skipping any a concurrent indexer stored first."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(t.search_terms).on_conflict_do_nothing(), rows)
+    conn.execute(t.insert_or_skip(conn, t.search_terms), rows)
 
 
 def term_vectors(conn: Connection, terms: list[str], encoder_id: str) -> dict[str, np.ndarray]:

@@ -28,12 +28,13 @@ from sqlalchemy import Connection, bindparam, delete, inspect, select, text
 
 from newsweave.search import bridge
 from newsweave.search.folding import fold
+from newsweave.stages import ANALYSE_CHARS
 from newsweave.store import Store
 from newsweave.store import schema as t
 
 STAGE = "search"
 INDEX_VERSION = "fts-title-text-names@1"
-MAX_INDEX_CHARS = 200_000  # PostgreSQL caps a tsvector at 1 MB; both backends index the same prefix (= stages.ANALYSE_CHARS)
+MAX_INDEX_CHARS = ANALYSE_CHARS  # PostgreSQL caps a tsvector at 1 MB; both backends index the same prefix
 BATCH = 200
 
 FTS_TABLE = "search_fts"

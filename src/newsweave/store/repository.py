@@ -10,8 +10,6 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine, create_engine, delete, event, func, select, tuple_
 from sqlalchemy.engine import make_url
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 
 from newsweave.core.errors import StoreError
@@ -161,8 +159,7 @@ class Store:
         """Drop a changed article's event placement and flag the stream state ``STALE_KEY``."""
         placed = conn.execute(delete(t.event_articles).where(t.event_articles.c.article_id == article_id))
         if placed.rowcount:
-            insert = (pg_insert if conn.dialect.name == "postgresql" else sqlite_insert)(t.cluster_state)
-            conn.execute(insert.values(key=t.STALE_KEY, value=b"1").on_conflict_do_nothing())
+            conn.execute(t.insert_or_skip(conn, t.cluster_state), [{"key": t.STALE_KEY, "value": b"1"}])
 
     def replace_text_analysis(self, article_id: str, analysed: AnalysedText, stage_version: str) -> None:
         """Swap one article's language, paragraphs and sentences for a newer analysis."""

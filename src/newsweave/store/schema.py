@@ -64,6 +64,15 @@ def chunks(ids: list[str], size: int = 500) -> list[list[str]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
 
 
+def insert_or_skip(conn: Any, table: Table) -> Any:
+    """An INSERT on ``table`` that skips rows whose key is taken (ON CONFLICT DO NOTHING, per dialect)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing()
+
+
 def arrival_order() -> tuple[Any, ...]:
     """ORDER BY terms for arrival order: publication date (undated last), then ingest time."""
     return articles.c.published.is_(None), articles.c.published, articles.c.ingested_at

@@ -15,16 +15,12 @@ from typing import TypeVar
 from newsweave.analyse import text as text_stage
 from newsweave.analyse.time import classify_role, tag_times
 from newsweave.analyse.time.dateline import dateline_date
+from newsweave.core.config import ANALYSE_CHARS  # dates, entities and quotes read that prefix
 from newsweave.core.parallel import map_articles
 from newsweave.store import Store
 from newsweave.store import entity_repo
 
 TIME_VERSION = "time-cldr@1"
-# Dates, entities and quotes are read from an article's first ANALYSE_CHARS characters (cut after the last whole
-# sentence); the search index holds that prefix too (search.index.MAX_INDEX_CHARS, which PostgreSQL's 1 MB
-# tsvector cap bounds). Longer texts are web-page dumps: ML-Crisis holds a 2 MB comment thread, over a third
-# of the text of the first 300 articles of the set.
-ANALYSE_CHARS = 200_000
 LINK_VERSION = "link-translit-gazetteer@2"
 R = TypeVar("R")
 

@@ -54,3 +54,14 @@ def test_mixed_language_article_is_visible() -> None:
 def test_captions_and_datelines_inherit_the_article_language() -> None:
     text = SNIPPETS["it"] * 3 + "\n© AP Photo/Alexander Zemlianichenko, Pool\n16.08.2023 20:24\n" + SNIPPETS["it"] * 2
     assert {p.lang for p in analyse_text(text).paragraphs} == {"it"}
+
+
+def test_paragraphs_past_the_analysed_prefix_take_the_article_language() -> None:
+    from newsweave.core.config import ANALYSE_CHARS
+
+    filler = "\n".join([SNIPPETS["en"] * 3] * (ANALYSE_CHARS // len(SNIPPETS["en"] * 3) // 2 + 1))
+    analysed = analyse_text("\n".join([filler, SNIPPETS["el"] * 3, filler, SNIPPETS["el"] * 3]))
+    inside, last = analysed.paragraphs[len(filler.splitlines())], analysed.paragraphs[-1]
+    assert analysed.lang == "en" and inside.lang == "el" and inside.lang_confidence > 0.6
+    assert last.start > ANALYSE_CHARS and (last.lang, last.lang_confidence) == ("en", 0.0)  # web-page tails go unexamined
+    assert analysed.sentences[-1].end == last.end  # but are still split into sentences

@@ -36,3 +36,30 @@ def test_hash_and_minhash() -> None:
     assert fa is not None and fb is not None
     assert similarity(fa.signature, fb.signature) > 0.7
     assert fingerprint("too short to compare") is None
+
+
+def test_minhash_signatures_equal_datasketch_ones() -> None:
+    """Stores hold signatures datasketch 2.0 made: the chunked MinHash must give the same values."""
+    import zlib
+
+    from datasketch import MinHash
+
+    from conftest import SEEDS
+    from newsweave.ingest.dedup import NUM_PERM, minhash, shingles
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    # CJK text takes character 5-grams; 10,000 distinct ones span several chunks
+    texts.append("".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(10_000)))
+    for text in texts:
+        grams = shingles(text)
+        assert len(grams) > 8
+        reference = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)
+        reference.update_batch(list(grams))
+        assert minhash(grams).tolist() == reference.hashvalues.tolist()
+
+
+def test_near_duplicates_are_judged_on_the_analysed_prefix() -> None:
+    from newsweave.core.config import ANALYSE_CHARS
+
+    page = " ".join(f"word{i}" for i in range(ANALYSE_CHARS // 5))
+    assert fingerprint(page + " a different tail " * 1000) == fingerprint(page)

@@ -6,6 +6,7 @@ import re
 
 from newsweave.analyse.langid import LanguageIdentifier, get_identifier
 from newsweave.analyse.sentences import split_sentences
+from newsweave.core.config import ANALYSE_CHARS
 from newsweave.core.records import AnalysedText, Paragraph, Span
 
 STAGE = "text"
@@ -39,8 +40,9 @@ def analyse_text(text: str, identifier: LanguageIdentifier | None = None) -> Ana
     sentences: list[Span] = []
     for span in paragraph_spans(text):
         chunk = text[span.start : span.end]
-        letters = len(_LETTER.findall(chunk, 0, 4 * _MIN_LETTERS))
-        p_lang, p_conf = ident.identify(chunk) if letters >= _MIN_LETTERS else (lang, 0.0)
+        # Past the analysed prefix (web-page dumps) paragraphs take the article's language unexamined.
+        examined = span.start < ANALYSE_CHARS and len(_LETTER.findall(chunk, 0, 4 * _MIN_LETTERS)) >= _MIN_LETTERS
+        p_lang, p_conf = ident.identify(chunk) if examined else (lang, 0.0)
         if p_lang != lang and p_conf < _MIN_SWITCH_CONFIDENCE:
             p_lang, p_conf = lang, 0.0
         paragraphs.append(Paragraph(span.start, span.end, p_lang, p_conf))

@@ -147,6 +147,21 @@ def test_tokenizer_matches_training_conventions() -> None:
     assert tokens("Ο κ. Μητσοτάκης απ' όλα «Ε.Ε.»") == ["Ο", "κ.", "Μητσοτάκης", "απ'", "όλα", "«", "Ε.Ε.", "»"]
 
 
+@needs_seeds
+def test_tokenizer_fast_path_changes_no_token() -> None:
+    import re
+
+    from newsweave.analyse.entities import tokenize as tok
+
+    without = re.compile(tok._TOKEN.pattern.split("\n  | ", 1)[1], re.VERBOSE)  # the rules alone
+    assert without.pattern.lstrip().startswith("(?:https?://")
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts.append("See https://zougla.gr/x, www.ansa.it or a.b@c.com: dell'Italia, po' (S.p.A.) l’ONU» "
+                 "COVID-19 Emilia-Romagna Ε.Ε. dr. B. Καλημέρα τα λέμε; «Ναι» e\u0301te 44enne end")
+    for text in texts:
+        assert [m.span() for m in tok._TOKEN.finditer(text)] == [m.span() for m in without.finditer(text)]
+
+
 def test_empty_and_uncased_text(rec) -> None:
     assert rec.recognise("", "it") == []
     assert rec.recognise("金正恩访问了俄罗斯。", "zh") == []

@@ -181,6 +181,7 @@ def propagate(sentences: Sequence[Sequence[str]], spans: list[list[Span]], class
     spans = [[(a, b, _majority(votes.get(tuple(toks[a:b])), typ)) for a, b, typ in ss]
              for toks, ss in zip(sentences, spans)]
     lengths = sorted({len(k) for k in votes}, reverse=True)
+    firsts = {k[0] for k in votes}  # most tokens start no name: skip them without building keys
     out: list[list[Span]] = []
     for toks, ss in zip(sentences, spans):
         taken = [False] * len(toks)
@@ -190,6 +191,9 @@ def propagate(sentences: Sequence[Sequence[str]], spans: list[list[Span]], class
         added = list(ss)
         i = 0
         while i < len(toks):
+            if toks[i] not in firsts:
+                i += 1
+                continue
             hit = 0
             for n in lengths:
                 key = tuple(toks[i:i + n])

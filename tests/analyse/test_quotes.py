@@ -345,3 +345,26 @@ def test_seed_scare_quotes_and_titles_are_not_quotes(seed_quotes) -> None:
     texts = {q.text for quotes, _ in seed_quotes.values() for q in quotes}
     for title in ("Addio della Slavianka", "storia d'amore", "sconsiderata", "Grad", "absolute priority"):
         assert title not in texts
+
+
+@pytest.mark.parametrize("lang", ["en", "it", "el", None])
+def test_word_list_tries_match_as_the_longest_first_lists_did(lang, monkeypatch) -> None:
+    """The lexicon regexes are tries for speed; they must find what the flat longest-first lists found."""
+    from newsweave.analyse.quotes import lexicon as lx
+
+    def flat(words: set[str]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+    lx.lexicon.cache_clear()
+    tries = lx.lexicon(lang)
+    monkeypatch.setattr(lx, "_alternation", flat)
+    lx.lexicon.cache_clear()
+    lists = lx.lexicon(lang)
+    lx.lexicon.cache_clear()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    texts.append("Lo ha detto, a detta di Kim; a  detta del Cremlino. He said: «yes», adding, says, SAID, "
+                 "ανέφερε ο Πεσκόφ, σύμφωνα με, selon lui, laut Scholz, according to the agency")
+    for field in ("verbs", "preps", "complementizers", "breaks"):
+        a, b = getattr(lists, field), getattr(tries, field)
+        for text in texts:
+            assert [m.span() for m in a.finditer(text)] == [m.span() for m in b.finditer(text)], field

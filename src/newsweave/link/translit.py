@@ -43,8 +43,10 @@ _MAX_VARIANTS = 16
 
 def script_of(text: str) -> str:
     """The first non-Latin script among the letters of ``text``, or "latin"."""
+    if text.isascii():  # ASCII letters are all Latin; most names and words take this path
+        return "latin"
     for ch in text:
-        if not ch.isalpha():
+        if ch.isascii() or not ch.isalpha():
             continue
         name = unicodedata.name(ch, "")
         for script in ("GREEK", "CYRILLIC", "ARMENIAN", "GEORGIAN"):

@@ -172,7 +172,7 @@ def test_repair_rules() -> None:
     from newsweave.analyse.entities.repair import repair_spans
     from newsweave.analyse.entities.wordclass import WordClasses
 
-    classes = WordClasses(["saturday"])
+    classes = WordClasses(["saturday"], ["russ"])  # "Russia", "Russian": probable demonyms
     gaz = Gazetteer({("los", "angeles"): "LOC", ("βορεια", "κορεα"): "LOC"})
 
     def fix(text: str, spans: list, universal: bool = False, casing: dict | None = None) -> list[str]:
@@ -198,6 +198,8 @@ def test_repair_rules() -> None:
     assert fix("These aircraft", [(0, 2, "MISC")], True, {"these": "lo"}) == []
     assert fix("Later Saturday", [(0, 2, "PER")], True, {"later": "lo"}) == []
     assert fix("Russia on Saturday", [(0, 3, "LOC")]) == ["Russia/LOC"]
+    assert fix("Mr. Putin on Russian", [(0, 4, "PER")]) == ["Putin/PER"]  # "... on Russian television"
+    assert fix("Bank of Russia", [(0, 3, "ORG")]) == ["Bank of Russia/ORG"]  # only after a person
     assert fix("Boeing 's", [(0, 2, "ORG")], True) == ["Boeing/ORG"]
 
 
@@ -217,6 +219,26 @@ def test_propagate_within_a_document() -> None:
     assert out[3] == [(3, 4, "LOC")]            # "North Korea" is no "Korea"
     spans = [[(0, 3, "PER"), (4, 5, "LOC")], [(1, 2, "PER")], [(0, 1, "PER")], []]
     assert propagate(sents, spans, WordClasses())[0] == [(0, 3, "PER"), (4, 5, "PER")]  # the document's vote
+
+
+def test_propagate_mends_names_from_the_rest_of_the_document() -> None:
+    from newsweave.analyse.entities.repair import propagate
+    from newsweave.analyse.entities.wordclass import WordClasses
+
+    classes = WordClasses(["domenica", "april"], ["russ"])
+    # Italian seed: "Kim Jong Un un set" was cut to "Kim Jong"; "Domenica Kim" is "on Sunday, Kim"
+    sents = [["Il", "leader", "Kim", "Jong", "Un", "ha", "lasciato"], ["ha", "offerto", "a", "Kim", "Jong", "Un", "un", "set"],
+             ["Domenica", "Kim", "ha", "incontrato"], ["Kim", "ha", "detto"]]
+    spans = [[(2, 5, "PER")], [(3, 5, "PER")], [(0, 2, "PER")], [(0, 1, "PER")]]
+    out = propagate(sents, spans, classes)
+    assert out[1] == [(3, 6, "PER")] and out[2] == [(1, 2, "PER")]
+    # "April Ryan" keeps her first name: no other name of the document holds "Ryan"
+    sents = [["April", "Ryan", "asked"], ["Then", "Ryan", "left"]]
+    assert propagate(sents, [[(0, 2, "PER")], [(1, 2, "PER")]], classes)[0] == [(0, 2, "PER")]
+    # a class word ("Russia", a probable demonym) is never spread, but takes the document's type
+    sents = [["in", "Russia", "."], ["to", "Russia", "."], ["Arriving", "in", "Russia"], ["Russia", "said"]]
+    spans = [[(1, 2, "ORG")], [(1, 2, "ORG")], [(2, 3, "PER")], []]
+    assert propagate(sents, spans, classes) == [[(1, 2, "ORG")], [(1, 2, "ORG")], [(2, 3, "ORG")], []]
 
 
 def test_spans_from_tags_conlleval() -> None:

@@ -8,7 +8,8 @@ a tagger gets wrong most often, by rule:
   the span starts with a whole gazetteer place);
 * a person's name starts after the last title or role word in it:
   "Russian President Vladimir Putin" -> "Vladimir Putin", "Mr. Kim" -> "Kim";
-* a trailing "on Tuesday" is no part of a name;
+* a trailing "on Tuesday" is no part of a name, nor, after a person's name, "on
+  Russian" or "of Russia";
 * for the universal model (languages without training data), a leading
   determiner ("The Kremlin", unless the whole span is a gazetteer place: "Los
   Angeles") or trailing possessive "'s" is no part of a name, lowercase words
@@ -110,8 +111,10 @@ def _trim(tokens: Sequence[str], a: int, b: int, typ: str, classes: WordClasses,
             if "ti" in classes.features(tokens[i]) and low not in NAME_LIKE_TITLES:
                 a = i + 1
                 break
-    if b - a > 2 and "dt" in classes.features(tokens[b - 1]) and "adp" in classes.features(tokens[b - 2]):
-        b -= 2  # "Russia on Tuesday"
+    if b - a > 2 and "adp" in classes.features(tokens[b - 2]):
+        tail = classes.features(tokens[b - 1])
+        if "dt" in tail or (typ == "PER" and "dm" in tail):
+            b -= 2  # "Russia on Tuesday", "Putin on Russian (television)", "Vladimir Putin of Russia"
     if universal and b - a > 1 and _POSSESSIVE.match(tokens[b - 1]):
         b -= 1  # "Boeing's"
     while b - a > 1 and not tokens[b - 1][:1].isupper() and (
@@ -162,24 +165,74 @@ def _majority(votes: Counter[str] | None, typ: str) -> str:
     return best if n > votes[typ] and n > rest[0][1] else typ
 
 
-def propagate(sentences: Sequence[Sequence[str]], spans: list[list[Span]], classes: WordClasses) -> list[list[Span]]:
-    """Add spans for further occurrences (whole tokens, not overlapping any span) of a name
-    found elsewhere in the document, with its most frequent type. Names that are single
-    words at the start of a sentence, or made of class words (titles, calendar words), are
-    not spread."""
+def _votes(sentences: Sequence[Sequence[str]], spans: list[list[Span]], classes: WordClasses,
+           spreadable: bool) -> dict[tuple[str, ...], Counter[str]]:
+    """Types each name carries in the document. ``spreadable``: only names worth spreading, not
+    single words at a sentence start or made of class words (demonyms, calendar words, titles)."""
     votes: dict[tuple[str, ...], Counter[str]] = {}
     for toks, ss in zip(sentences, spans):
         for a, b, typ in ss:
             key = tuple(toks[a:b])
             if b - a > _MAX_PROPAGATE or not key[0][:1].isupper():
                 continue
-            if b - a == 1 and (len(key[0]) < 2 or classes.features(key[0])):
+            if spreadable and b - a == 1 and (len(key[0]) < 2 or classes.features(key[0])):
                 continue
             votes.setdefault(key, Counter())[typ] += 1
+    return votes
+
+
+def _complete(sentences: Sequence[Sequence[str]], spans: list[list[Span]], classes: WordClasses,
+              names: dict[tuple[str, ...], Counter[str]]) -> list[list[Span]]:
+    """Names cut or run on, mended from the names of the same document:
+
+    * a person's name cut short completes to a longer one found elsewhere: "Kim Jong" before
+      "Un un set" (Italian "a", which the tagger read as no name) is "Kim Jong Un";
+    * a calendar word run into a person's name is dropped when the rest is part of another
+      name of the document: "Domenica Kim" ("On Sunday Kim ...") beside "Kim Jong Un", while
+      "April Ryan", whose "Ryan" belongs to no other name, stays whole.
+    """
+    longer = [k for k in names if len(k) > 1]
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for k in longer:
+        if names[k]["PER"]:
+            by_first.setdefault(k[0], []).append(k)
+    out: list[list[Span]] = []
+    for toks, ss in zip(sentences, spans):
+        mended: list[Span] = []
+        for j, (a, b, typ) in enumerate(ss):
+            if typ == "PER":
+                limit = ss[j + 1][0] if j + 1 < len(ss) else len(toks)  # never into the next span
+                full = [k for k in by_first.get(toks[a], ()) if len(k) > b - a and a + len(k) <= limit
+                        and tuple(toks[a:a + len(k)]) == k]
+                if full:
+                    b = a + max(map(len, full))
+                elif b - a > 1 and "dt" in classes.features(toks[a]):
+                    rest = tuple(toks[a + 1:b])
+                    if any(k != tuple(toks[a:b]) and k[0] != toks[a] and _contains(k, rest) for k in longer):
+                        a += 1
+            mended.append((a, b, typ))
+        out.append(mended)
+    return out
+
+
+def _contains(name: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(name[i:i + len(part)] == part for i in range(len(name) - len(part) + 1))
+
+
+def propagate(sentences: Sequence[Sequence[str]], spans: list[list[Span]], classes: WordClasses) -> list[list[Span]]:
+    """Make a document's names consistent: mend names cut short or run into a calendar word
+    (``_complete``), give every name the type it carries most often there (single class words
+    too: "Russia" tagged ORG six times and PER once), and add spans for further occurrences
+    (whole tokens, not overlapping any span) of a name found elsewhere in the document, with
+    that type. Names that are single words at the start of a sentence, or made of class words
+    (titles, calendar words, demonyms), are not spread."""
+    spans = _complete(sentences, spans, classes, _votes(sentences, spans, classes, spreadable=False))
+    typed = _votes(sentences, spans, classes, spreadable=False)
+    spans = [[(a, b, _majority(typed.get(tuple(toks[a:b])), typ)) for a, b, typ in ss]
+             for toks, ss in zip(sentences, spans)]
+    votes = _votes(sentences, spans, classes, spreadable=True)
     if not votes:
         return spans
-    spans = [[(a, b, _majority(votes.get(tuple(toks[a:b])), typ)) for a, b, typ in ss]
-             for toks, ss in zip(sentences, spans)]
     lengths = sorted({len(k) for k in votes}, reverse=True)
     firsts = {k[0] for k in votes}  # most tokens start no name: skip them without building keys
     out: list[list[Span]] = []

@@ -11,10 +11,15 @@ that is, how much the work around the article encoder adds to its own time.
 All numbers come from one run; the machine's cores are shared, so compare
 ratios, not seconds across runs.
 
+``--warm N`` first ingests and analyses the N articles that follow the timed
+ones (untimed): a store that already holds articles has already embedded most
+words of the search bridge and entities to link against, as a running
+installation has, while a fresh store pays for its whole vocabulary at once.
+
 Usage:
 
     .venv/bin/python bench/pipeline_overhead.py [--corpus ../shared/data/mlcrisis/corpus.jsonl] [--limit 300]
-        [--max-chars N] [--json]
+        [--max-chars N] [--warm N] [--json]
 
 ``NEWSWEAVE_WORKERS=1`` runs the per-article stages in one process, for a
 comparison with the default worker pool (``core/parallel.py``).
@@ -64,16 +69,24 @@ def timed_encoder(spent: dict[str, float], current: list[str]) -> Iterator[None]
             delattr(enc, m)  # back to the class's methods
 
 
-def measure(corpus: Path, limit: int | None, max_chars: int | None = None) -> dict:
-    """Stage and encoder times for one corpus (its first ``limit`` articles of at most ``max_chars``)."""
+def measure(corpus: Path, limit: int | None, max_chars: int | None = None, warm: int = 0) -> dict:
+    """Stage and encoder times for one corpus (its first ``limit`` articles of at most ``max_chars``),
+    into a store already holding the ``warm`` articles after them."""
     with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "corpus.jsonl"
+        src, before = Path(tmp) / "corpus.jsonl", Path(tmp) / "warm.jsonl"
         lines = corpus.read_text(encoding="utf-8").splitlines()
         if max_chars:
             lines = [ln for ln in lines if len(json.loads(ln).get("text") or "") <= max_chars]
-        src.write_text("\n".join(lines[:limit] if limit else lines) + "\n", encoding="utf-8")
+        timed = lines[:limit] if limit else lines
+        src.write_text("\n".join(timed) + "\n", encoding="utf-8")
         settings = Settings(db=str(Path(tmp) / "bench.db"))
         get_encoder()  # load outside the timings
+        if warm:
+            before.write_text("\n".join(lines[len(timed):len(timed) + warm]) + "\n", encoding="utf-8")
+            jobs.ingest(settings, [str(before)])
+            with store_for(settings) as store:
+                for stage in STAGES:
+                    jobs.run_stage(store, stage, settings.batch_size)
         stage_s: dict[str, float] = {}
         enc_s: dict[str, float] = defaultdict(float)
         current = ["ingest"]
@@ -90,7 +103,7 @@ def measure(corpus: Path, limit: int | None, max_chars: int | None = None) -> di
     total = sum(stage_s.values())
     article_encoder = enc_s.get("embed", 0.0)
     return {
-        "corpus": str(corpus), "articles": len(report.added),
+        "corpus": str(corpus), "articles": len(report.added), "warm_articles": warm,
         "stage_s": {k: round(v, 2) for k, v in stage_s.items()},
         "encoder_s": {k: round(v, 2) for k, v in enc_s.items()},
         "total_s": round(total, 2),
@@ -108,13 +121,16 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=300, help="first N articles (0: all)")
     ap.add_argument("--max-chars", type=int, default=0,
                     help="leave out articles longer than this (0: keep all; ML-Crisis holds web-page dumps of up to 2 MB)")
+    ap.add_argument("--warm", type=int, default=0,
+                    help="first analyse this many further articles of the corpus, untimed (a store in use)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    r = measure(args.corpus, args.limit or None, args.max_chars or None)
+    r = measure(args.corpus, args.limit or None, args.max_chars or None, args.warm)
     if args.json:
         print(json.dumps(r, indent=2))
         return
-    print(f"{r['articles']} articles of {r['corpus']}, encoder {r['encoder']}")
+    print(f"{r['articles']} articles of {r['corpus']}, encoder {r['encoder']}"
+          + (f", into a store holding {r['warm_articles']} others" if r["warm_articles"] else ""))
     for name, s in r["stage_s"].items():
         enc = r["encoder_s"].get(name, 0.0)
         print(f"  {name:9s} {s:8.2f} s" + (f"   (encoder {enc:.2f} s)" if enc else ""))

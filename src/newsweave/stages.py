@@ -124,20 +124,11 @@ def _entities_version() -> str:
 
 
 def _link_run(store: Store, ids: list[str]) -> None:
-    """Relink every stored mention: entity ids derive from canonical keys, so they stay put."""
-    from newsweave.link import Mention, link_mentions
+    """Link the new articles' mentions on from the last run (newsweave.link.incremental); entity ids
+    derive from canonical keys, so they stay put."""
+    from newsweave.link.incremental import link_store
 
-    rows = entity_repo.all_mentions(store)
-    where = {(r["article_id"], r["start_char"], r["end_char"], r["type"]): r["idx"] for r in rows}
-    mentions = [Mention(r["article_id"], r["text"], r["type"], r["lang"], r["start_char"], r["end_char"]) for r in rows]
-    entities, links = [], []
-    for ent in link_mentions(mentions):
-        entities.append({"id": ent.id, "name": ent.name, "type": ent.type, "languages": ent.languages,
-                         "aliases": ent.aliases, "n_mentions": len(ent.mentions),
-                         "n_articles": len({m.article for m in ent.mentions})})
-        links.extend((m.article, where[(m.article, m.start, m.end, m.type)], ent.id) for m in ent.mentions)
-    # the search index holds entity names and quotes hold speaker ids: redo them where links changed
-    entity_repo.replace_entities(store, entities, links, LINK_VERSION, invalidate=("search", "quotes"))
+    link_store(store, ids, LINK_VERSION)
 
 
 EMBED_CHARS = 800  # the lead: 3x cheaper than the full text and as good for events (bench/encoder_throughput.py)

@@ -93,6 +93,7 @@ class Linker:
         self._translit_seen = False
         self._surnames: dict[str, set[str]] = defaultdict(set)
         self._pending: dict[str, set[str]] = defaultdict(set)
+        self._touched: set[str] = set()  # ids created, grown, merged or retyped since take_touched()
 
     def resolve(self, entity_id: str) -> str:
         """The current id of an entity that may since have been merged into another."""
@@ -102,6 +103,16 @@ class Linker:
 
     def _live(self, ids: set[str]) -> set[str]:
         return {self.resolve(i) for i in ids}
+
+    def take_touched(self) -> set[str]:
+        """The entity ids created, grown, merged away or retyped since the last call (some may
+        no longer exist: ``resolve`` them); an incremental run writes only those."""
+        touched, self._touched = self._touched, set()
+        return touched
+
+    def has(self, entity_id: str) -> bool:
+        """Whether ``entity_id`` is a current entity (not merged away or retyped)."""
+        return entity_id in self._ents
 
     def add(self, mentions_of_one_article: list[Mention]) -> list[tuple[Mention, str]]:
         """Link one article's mentions; returns (mention, entity id) in input order."""
@@ -127,6 +138,7 @@ class Linker:
             n += 1
         e = _Ent(eid, c.type, len(self._ents) + len(self._parent), ref=c.ref, kind=kind or c.kind)
         self._ents[eid] = e
+        self._touched.add(eid)
         return e
 
     def _place(self, c: LocalCluster, article: str) -> str:
@@ -219,10 +231,12 @@ class Linker:
         winner.order = min(winner.order, loser.order)
         self._parent[loser.id] = winner.id
         del self._ents[loser.id]
+        self._touched |= {loser.id, winner.id}
         self._index(winner)
 
     def _absorb(self, e: _Ent, c: LocalCluster) -> None:
         full_keys = set(c.keys)
+        self._touched.add(e.id)
         e.votes.update({t: n for t, n in c.votes.items() if t != "PER"})
         for m, s in c.items:
             e.mentions.append(m)
@@ -252,6 +266,7 @@ class Linker:
             new_id, k = f"{base}~{k}", k + 1
         del self._ents[e.id]
         self._parent[e.id] = new_id
+        self._touched |= {e.id, new_id}
         e.id, e.type = new_id, best
         self._ents[new_id] = e
         self._index(e)
@@ -278,16 +293,20 @@ class Linker:
 
     def entities(self) -> list[Entity]:
         """Every entity so far, in order of first appearance, named for ``reader_lang``."""
-        out = []
-        for e in sorted(self._ents.values(), key=lambda x: x.order):
-            aliases: dict[str, list[str]] = defaultdict(list)
-            for m in e.mentions:
-                lang = m.lang or "und"
-                if m.text not in aliases[lang]:
-                    aliases[lang].append(m.text)
-            out.append(Entity(id=e.id, name=self._display(e), type=e.type, languages=sorted(aliases),
-                              aliases=dict(aliases), mentions=list(e.mentions)))
-        return out
+        return [self._entity(e) for e in sorted(self._ents.values(), key=lambda x: x.order)]
+
+    def entity(self, entity_id: str) -> Entity:
+        """One current entity (see ``has``), named for ``reader_lang``."""
+        return self._entity(self._ents[entity_id])
+
+    def _entity(self, e: _Ent) -> Entity:
+        aliases: dict[str, list[str]] = defaultdict(list)
+        for m in e.mentions:
+            lang = m.lang or "und"
+            if m.text not in aliases[lang]:
+                aliases[lang].append(m.text)
+        return Entity(id=e.id, name=self._display(e), type=e.type, languages=sorted(aliases),
+                      aliases=dict(aliases), mentions=list(e.mentions))
 
     def _display(self, e: _Ent) -> str:
         lang = self.reader_lang

@@ -10,11 +10,18 @@ from sqlalchemy import bindparam, delete, func, select
 from newsweave.store import schema as t
 from newsweave.store.repository import Store
 
+_CHECKPOINT = "checkpoint"
+
 
 def replace_mentions(store: Store, article_id: str, rows: list[dict[str, Any]], version: str) -> None:
     """Swap one article's recognised mentions (unlinked until the link stage runs)."""
+    m = t.mentions.c
     with store.engine.begin() as conn:
-        conn.execute(delete(t.mentions).where(t.mentions.c.article_id == article_id))
+        linked = conn.execute(select(m.idx).where((m.article_id == article_id) & m.entity_id.is_not(None))
+                              .limit(1)).first()
+        if linked:  # the linker's checkpoint holds this article's old mentions: the next run relinks all
+            conn.execute(delete(t.link_state))
+        conn.execute(delete(t.mentions).where(m.article_id == article_id))
         if rows:
             conn.execute(t.mentions.insert(), [{"article_id": article_id, "idx": i, "entity_id": None, **r}
                                                for i, r in enumerate(rows)])
@@ -24,19 +31,23 @@ def replace_mentions(store: Store, article_id: str, rows: list[dict[str, Any]], 
         conn.execute(delete(t.article_stages).where((s.article_id == article_id) & s.stage.in_(("quotes", "search"))))
 
 
-def all_mentions(store: Store) -> list[dict[str, Any]]:
-    """Every stored mention in ingest order of its article, then position.
+def all_mentions(store: Store, article_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every stored mention (of ``article_ids`` only, when given) in ingest order of its article, then
+    position; each row also holds its article's ``ingested_at``.
 
     Ingest order, not publication order: an entity's id comes from the mention
     that founds it, and an older article ingested later must not found it
     anew (one Russian "Владимира Путина" from 2014 renamed Putin's entity).
     """
     m, a = t.mentions.c, t.articles.c
-    q = (select(m.article_id, m.idx, m.start_char, m.end_char, m.text, m.type, m.lang, m.entity_id)
+    q = (select(m.article_id, m.idx, m.start_char, m.end_char, m.text, m.type, m.lang, m.entity_id, a.ingested_at)
          .join(t.articles, a.id == m.article_id)
          .order_by(a.ingested_at, m.article_id, m.idx))
     with store.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(q)]
+        if article_ids is None:
+            return [dict(r._mapping) for r in conn.execute(q)]
+        rows = [dict(r._mapping) for chunk in t.chunks(article_ids) for r in conn.execute(q.where(m.article_id.in_(chunk)))]
+    return sorted(rows, key=lambda r: (r["ingested_at"], r["article_id"], r["idx"]))
 
 
 def articles_to_link(store: Store, linker: str) -> list[str]:
@@ -59,9 +70,65 @@ def _linked_names(conn) -> dict[str, set[tuple[str, str]]]:
     return out
 
 
+def load_link_state(store: Store) -> bytes | None:
+    """The linker checkpoint the last link run saved, if any."""
+    with store.engine.connect() as conn:
+        return conn.execute(select(t.link_state.c.value).where(t.link_state.c.key == _CHECKPOINT)).scalar()
+
+
+def _save_link_state(conn, state: bytes | None) -> None:
+    conn.execute(delete(t.link_state))
+    if state is not None:
+        conn.execute(t.link_state.insert().values(key=_CHECKPOINT, value=state))
+
+
+def _invalidate(conn, articles: list[str], stages: tuple[str, ...]) -> None:
+    s = t.article_stages.c
+    for chunk in t.chunks(articles):
+        conn.execute(delete(t.article_stages).where(s.stage.in_(stages) & s.article_id.in_(chunk)))
+
+
+def _entity_rows(entities: list[dict[str, Any]], linker: str) -> list[dict[str, Any]]:
+    return [{**e, "languages": json.dumps(e["languages"]), "aliases": json.dumps(e["aliases"], ensure_ascii=False),
+             "linker": linker} for e in entities]
+
+
+def update_entities(store: Store, entities: list[dict[str, Any]], moved: dict[str, str],
+                    links: list[tuple[str, int, str]], linker: str, invalidate: tuple[str, ...],
+                    state: bytes) -> list[str]:
+    """An incremental link run's writes, in one transaction: the ``entities`` it created or changed,
+    the ids ``moved`` into others (merged or retyped: their rows go, their mentions follow), the
+    new mentions' ``links``, and the linker ``state``. Articles whose linked (id, name) pairs changed
+    (mentions of a moved entity, or of a renamed one) lose their ``invalidate`` marks, as in
+    :func:`replace_entities`; returns them."""
+    e, m = t.entities.c, t.mentions.c
+    with store.engine.begin() as conn:
+        ids = [x["id"] for x in entities]
+        before = {i: n for chunk in t.chunks(ids) for i, n in conn.execute(select(e.id, e.name).where(e.id.in_(chunk)))}
+        renamed = [x["id"] for x in entities if x["id"] in before and before[x["id"]] != x["name"]]
+        changed_ids = sorted(set(moved) | set(renamed))
+        changed = sorted({a for chunk in t.chunks(changed_ids) for a in conn.execute(
+            select(m.article_id).distinct().where(m.entity_id.in_(chunk))).scalars()})
+        for chunk in t.chunks(ids + sorted(moved)):
+            conn.execute(delete(t.entities).where(e.id.in_(chunk)))
+        if entities:
+            conn.execute(t.entities.insert(), _entity_rows(entities, linker))
+        if moved:
+            conn.execute(t.mentions.update().where(m.entity_id == bindparam("old")).values(entity_id=bindparam("new")),
+                         [{"old": old, "new": new} for old, new in sorted(moved.items())])
+        if links:
+            stmt = (t.mentions.update().where((m.article_id == bindparam("a")) & (m.idx == bindparam("i")))
+                    .values(entity_id=bindparam("e")))
+            conn.execute(stmt, [{"a": a, "i": i, "e": x} for a, i, x in links])
+        _invalidate(conn, changed, invalidate)
+        _save_link_state(conn, state)
+        return changed
+
+
 def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[tuple[str, int, str]], linker: str,
-                     invalidate: tuple[str, ...] = ()) -> list[str]:
-    """Write the linked entities and each mention's entity id, in one transaction.
+                     invalidate: tuple[str, ...] = (), state: bytes | None = None) -> list[str]:
+    """Write the linked entities and each mention's entity id, in one transaction, with the
+    linker's ``state`` for the next run to go on from (or none).
 
     Relinking can move an old article's mention to another entity or rename an
     entity; the articles whose linked (id, name) pairs changed lose their
@@ -69,12 +136,11 @@ def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[t
     quote speakers) redo them. Returns those articles.
     """
     with store.engine.begin() as conn:
+        _save_link_state(conn, state)
         before = _linked_names(conn) if invalidate else {}
         conn.execute(delete(t.entities))
         if entities:
-            conn.execute(t.entities.insert(), [
-                {**e, "languages": json.dumps(e["languages"]), "aliases": json.dumps(e["aliases"], ensure_ascii=False),
-                 "linker": linker} for e in entities])
+            conn.execute(t.entities.insert(), _entity_rows(entities, linker))
         if links:
             m = t.mentions.c
             stmt = (t.mentions.update().where((m.article_id == bindparam("a")) & (m.idx == bindparam("i")))
@@ -84,9 +150,7 @@ def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[t
             return []
         after = _linked_names(conn)
         changed = sorted(a for a in before.keys() | after.keys() if before.get(a) != after.get(a))
-        s = t.article_stages.c
-        for chunk in t.chunks(changed):
-            conn.execute(delete(t.article_stages).where(s.stage.in_(invalidate) & s.article_id.in_(chunk)))
+        _invalidate(conn, changed, invalidate)
         return changed
 
 

@@ -52,8 +52,14 @@ def _v6_search(conn: Connection) -> None:
     create_search_tables(conn)
 
 
+def _v7_link_state(conn: Connection) -> None:
+    from newsweave.store.schema import link_state
+
+    link_state.create(conn)
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs, 3: _v3_entities, 4: _v4_clusters,
-                                                  5: _v5_readers, 6: _v6_search}
+                                                  5: _v5_readers, 6: _v6_search, 7: _v7_link_state}
 
 _PG_LOCK = 7_263_540  # any constant: serialises concurrent migrations on one server
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 6  # v6: the search index (DDL per dialect in newsweave.search.index)
+SCHEMA_VERSION = 7  # v7: the linker's checkpoint (link_state)
 
 metadata = MetaData()
 
@@ -283,4 +283,14 @@ search_terms = Table(
     Column("term", String(SEARCH_TERM_CHARS * 4), primary_key=True),
     Column("encoder", String(80), primary_key=True),
     Column("data", LargeBinary, nullable=False),  # float16, unit norm
+)
+
+
+# v7: the entity linker's state after its last run (newsweave.link.incremental), saved in the transaction that
+# wrote its entities, so the next run links only the new articles' mentions instead of every stored one.
+link_state = Table(
+    "link_state",
+    metadata,
+    Column("key", String(20), primary_key=True),  # "checkpoint"
+    Column("value", LargeBinary, nullable=False),  # zlib-compressed pickle
 )

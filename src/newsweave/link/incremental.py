@@ -14,9 +14,9 @@ A full relink happens when there is no checkpoint or it is unreadable, when
 the linker version changed, or when a linked article's mentions were replaced
 (``entity_repo.replace_mentions`` drops the checkpoint then).
 
-The checkpoint holds every mention the linker has seen (entities are named
-and their aliases listed from them), so it grows with the store: about
-1 KB per article compressed.
+The checkpoint keeps no mentions (each is written with its entity as it is
+linked), only what names the entities, their forms and the articles each is
+in: ``bench/link_stream.py`` measures it as the store grows.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def _by_article(rows: list[dict[str, Any]]) -> dict[str, list[Mention]]:
 
 def _entity_row(ent: Entity) -> dict[str, Any]:
     return {"id": ent.id, "name": ent.name, "type": ent.type, "languages": ent.languages, "aliases": ent.aliases,
-            "n_mentions": len(ent.mentions), "n_articles": len({m.article for m in ent.mentions})}
+            "n_mentions": ent.n_mentions, "n_articles": ent.n_articles}
 
 
 def _link_rows(rows: list[dict[str, Any]], entity_of: dict[tuple, str]) -> list[tuple[str, int, str]]:
@@ -85,14 +85,22 @@ def _link_rows(rows: list[dict[str, Any]], entity_of: dict[tuple, str]) -> list[
             for r in rows]
 
 
+def _add(linker: Linker, rows: list[dict[str, Any]]) -> dict[tuple, str]:
+    """Add the rows' articles in order; each mention's final entity id (a later article may merge it)."""
+    assigned: dict[tuple, str] = {}
+    for ms in _by_article(rows).values():
+        for m, eid in linker.add(ms):
+            assigned[(m.article, m.start, m.end, m.type)] = eid
+    return {k: linker.resolve(eid) for k, eid in assigned.items()}
+
+
 def _relink(store: Store, version: str) -> LinkReport:
     rows = entity_repo.all_mentions(store)
-    linker = Linker()
-    for ms in _by_article(rows).values():
-        linker.add(ms)
+    linker = Linker(keep_mentions=False)
+    entity_of = _add(linker, rows)
     linker.take_touched()
     entities = linker.entities()
-    entity_of = {(m.article, m.start, m.end, m.type): e.id for e in entities for m in e.mentions}
+    linker.drop_unmatchable()
     cp = _Checkpoint(version, linker, {r["article_id"] for r in rows},
                      (rows[-1]["ingested_at"], rows[-1]["article_id"]) if rows else None)
     changed = entity_repo.replace_entities(store, [_entity_row(e) for e in entities], _link_rows(rows, entity_of),
@@ -102,19 +110,17 @@ def _relink(store: Store, version: str) -> LinkReport:
 
 def _go_on(store: Store, cp: _Checkpoint, rows: list[dict[str, Any]]) -> LinkReport:
     linker = cp.linker
-    assigned: dict[tuple, str] = {}
-    new = _by_article(rows)
-    for ms in new.values():
-        for m, eid in linker.add(ms):
-            assigned[(m.article, m.start, m.end, m.type)] = eid
+    entity_of = _add(linker, rows)
     touched = linker.take_touched()
     live = sorted(i for i in touched if linker.has(i))
     moved = {i: linker.resolve(i) for i in touched if not linker.has(i)}
-    entity_of = {k: linker.resolve(eid) for k, eid in assigned.items()}  # later articles may have merged it
-    cp.articles |= set(new)
+    new = {r["article_id"] for r in rows}
+    cp.articles |= new
     cp.last = (rows[-1]["ingested_at"], rows[-1]["article_id"])
-    changed = entity_repo.update_entities(store, [_entity_row(linker.entity(i)) for i in live], moved,
-                                          _link_rows(rows, entity_of), cp.version, INVALIDATES, _dump(cp))
+    entities = [_entity_row(linker.entity(i)) for i in live]
+    linker.drop_unmatchable()
+    changed = entity_repo.update_entities(store, entities, moved, _link_rows(rows, entity_of), cp.version,
+                                          INVALIDATES, _dump(cp))
     return LinkReport(True, len(new), changed)
 
 

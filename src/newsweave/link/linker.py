@@ -21,6 +21,7 @@ type most of its mentions carry. People are never retyped.
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,6 +34,7 @@ from newsweave.link.names import Surface, analyse_surface
 from newsweave.link.translit import script_of, transliterate
 
 _MAX_CANDIDATES = 500
+_UNMATCHABLE = ("nonname", "ambiguous")  # entity kinds that are never indexed, so never matched again
 
 
 _NAMED_TYPES = ("ORG", "LOC", "MISC")
@@ -65,7 +67,11 @@ class _Ent:
     order: int
     ref: str | None = None
     kind: str = "name"
-    mentions: list[Mention] = field(default_factory=list)
+    # what is kept of its mentions (not the mentions: a long-running linker would hold them all)
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # lang -> forms, in order of appearance
+    articles: set[str] = field(default_factory=set)
+    n_mentions: int = 0
+    first_text: str = ""
     forms: Counter = field(default_factory=Counter)        # (lang, core, n_tokens) of full forms
     keys: set[tuple[str, ...]] = field(default_factory=set)
     translit_keys: set[tuple[str, ...]] = field(default_factory=set)   # from non-Latin spellings
@@ -81,8 +87,11 @@ class Linker:
     later, or two entities bridged by one article): ``resolve`` follows such moves.
     """
 
-    def __init__(self, reader_lang: str = "en") -> None:
+    def __init__(self, reader_lang: str = "en", keep_mentions: bool = True) -> None:
         self.reader_lang = reader_lang
+        # every (mention, entity id) so far, for ``entities()`` to list; off for the link stage, which
+        # writes each mention's entity as it goes and keeps the linker between runs
+        self._assigned: list[tuple[Mention, str]] | None = [] if keep_mentions else None
         self._ents: dict[str, _Ent] = {}
         self._parent: dict[str, str] = {}
         self._by_ref: dict[tuple[str, str], str] = {}
@@ -94,6 +103,7 @@ class Linker:
         self._surnames: dict[str, set[str]] = defaultdict(set)
         self._pending: dict[str, set[str]] = defaultdict(set)
         self._touched: set[str] = set()  # ids created, grown, merged or retyped since take_touched()
+        self._created = 0  # entities made so far: each one's order of appearance
 
     def resolve(self, entity_id: str) -> str:
         """The current id of an entity that may since have been merged into another."""
@@ -104,11 +114,22 @@ class Linker:
     def _live(self, ids: set[str]) -> set[str]:
         return {self.resolve(i) for i in ids}
 
+    def _appearance(self, entity_id: str) -> tuple[int, str]:
+        e = self._ents.get(self.resolve(entity_id))
+        return (e.order if e is not None else -1, entity_id)
+
     def take_touched(self) -> set[str]:
         """The entity ids created, grown, merged away or retyped since the last call (some may
         no longer exist: ``resolve`` them); an incremental run writes only those."""
         touched, self._touched = self._touched, set()
         return touched
+
+    def drop_unmatchable(self) -> None:
+        """Forget the entities no later mention can join (a mention without a name, or an ambiguous
+        one: their ids carry their article): a linker kept between runs would otherwise grow by
+        three of them an article. Call it once their rows are written; ``entities()`` then omits them."""
+        for eid in [i for i, e in self._ents.items() if e.kind in _UNMATCHABLE]:
+            del self._ents[eid]
 
     def has(self, entity_id: str) -> bool:
         """Whether ``entity_id`` is a current entity (not merged away or retyped)."""
@@ -126,7 +147,10 @@ class Linker:
                 eid = self._place(c, article)
                 for m, _ in c.items:
                     assigned[id(m)] = eid
-        return [(m, self.resolve(assigned[id(m)])) for m in mentions_of_one_article]
+        out = [(m, self.resolve(assigned[id(m)])) for m in mentions_of_one_article]
+        if self._assigned is not None:
+            self._assigned.extend(out)
+        return out
 
     def _new(self, base: str, c: LocalCluster, kind: str | None = None) -> _Ent:
         eid = base
@@ -136,7 +160,8 @@ class Linker:
         while eid in self._ents or eid in self._parent:  # only repeated identical mentions get here
             eid = f"{base}~{c.ref or c.items[0][0].article}~{n}"
             n += 1
-        e = _Ent(eid, c.type, len(self._ents) + len(self._parent), ref=c.ref, kind=kind or c.kind)
+        e = _Ent(eid, c.type, self._created, ref=c.ref, kind=kind or c.kind)
+        self._created += 1
         self._ents[eid] = e
         self._touched.add(eid)
         return e
@@ -222,7 +247,11 @@ class Linker:
     def _merge(self, loser: _Ent, winner: _Ent) -> None:
         if loser is winner:
             return
-        winner.mentions += loser.mentions
+        for lang, forms in loser.aliases.items():
+            mine = winner.aliases.setdefault(lang, [])
+            mine.extend(f for f in forms if f not in mine)
+        winner.articles |= loser.articles
+        winner.n_mentions += loser.n_mentions
         winner.forms += loser.forms
         winner.keys |= loser.keys
         winner.translit_keys |= loser.translit_keys
@@ -239,7 +268,12 @@ class Linker:
         self._touched.add(e.id)
         e.votes.update({t: n for t, n in c.votes.items() if t != "PER"})
         for m, s in c.items:
-            e.mentions.append(m)
+            forms = e.aliases.setdefault(m.lang or "und", [])
+            if m.text not in forms:
+                forms.append(m.text)
+            e.articles.add(sys.intern(m.article))  # one string per article, however many entities name it
+            e.n_mentions += 1
+            e.first_text = e.first_text or m.text
             if s.is_name and s.key in full_keys:
                 e.forms[(m.lang or "und", s.core, len(s.key))] += 1
         if c.kind == "name" and e.kind == "name":
@@ -282,31 +316,33 @@ class Linker:
         for a in acronyms:
             self._by_acronym[(e.type, a)].add(e.id)
         if e.type == "PER":
-            for tok in e.surnames:
+            # in a fixed order, not a set's (which differs between processes): merges decide the
+            # order of an entity's aliases and break ties between its names
+            for tok in sorted(e.surnames):
                 self._surnames[tok].add(e.id)
                 fits = self._live(self._surnames[tok])
                 if len(fits) == 1 and self._pending.get(tok):
-                    for pid in list(self._pending.pop(tok)):
+                    for pid in sorted(self._pending.pop(tok), key=self._appearance):
                         p = self._ents.get(self.resolve(pid))
                         if p is not None and p is not e:
                             self._merge(p, e)
 
     def entities(self) -> list[Entity]:
-        """Every entity so far, in order of first appearance, named for ``reader_lang``."""
-        return [self._entity(e) for e in sorted(self._ents.values(), key=lambda x: x.order)]
+        """Every entity so far, in order of first appearance, named for ``reader_lang``, with its
+        mentions (none when the linker was made with ``keep_mentions=False``)."""
+        mentions: dict[str, list[Mention]] = defaultdict(list)
+        for m, eid in self._assigned or ():
+            mentions[self.resolve(eid)].append(m)
+        return [self._entity(e, mentions.get(e.id, [])) for e in sorted(self._ents.values(), key=lambda x: x.order)]
 
     def entity(self, entity_id: str) -> Entity:
-        """One current entity (see ``has``), named for ``reader_lang``."""
-        return self._entity(self._ents[entity_id])
+        """One current entity (see ``has``), named for ``reader_lang``, without its mentions."""
+        return self._entity(self._ents[entity_id], [])
 
-    def _entity(self, e: _Ent) -> Entity:
-        aliases: dict[str, list[str]] = defaultdict(list)
-        for m in e.mentions:
-            lang = m.lang or "und"
-            if m.text not in aliases[lang]:
-                aliases[lang].append(m.text)
-        return Entity(id=e.id, name=self._display(e), type=e.type, languages=sorted(aliases),
-                      aliases=dict(aliases), mentions=list(e.mentions))
+    def _entity(self, e: _Ent, mentions: list[Mention]) -> Entity:
+        return Entity(id=e.id, name=self._display(e), type=e.type, languages=sorted(e.aliases),
+                      aliases={lang: list(forms) for lang, forms in e.aliases.items()}, mentions=mentions,
+                      n_mentions=e.n_mentions, n_articles=len(e.articles))
 
     def _display(self, e: _Ent) -> str:
         lang = self.reader_lang
@@ -318,7 +354,7 @@ class Linker:
             if name:
                 return name
         if not e.forms:
-            return e.mentions[0].text
+            return e.first_text
         # a person is named in full ("Vladimir Putin", not the more frequent "Putin")
         longest = max(n for (_, _, n) in e.forms) if e.type == "PER" else 0
         totals: Counter = Counter()

@@ -15,8 +15,9 @@ the linker version changed, or when a linked article's mentions were replaced
 (``entity_repo.replace_mentions`` drops the checkpoint then).
 
 The checkpoint keeps no mentions (each is written with its entity as it is
-linked), only what names the entities, their forms and the articles each is
-in: ``bench/link_stream.py`` measures it as the store grows.
+linked; an entity's mention and article counts are counted from the links
+written), only what names and finds the entities: ``bench/link_stream.py``
+measures it as the store grows.
 """
 
 from __future__ import annotations
@@ -76,8 +77,8 @@ def _by_article(rows: list[dict[str, Any]]) -> dict[str, list[Mention]]:
 
 
 def _entity_row(ent: Entity) -> dict[str, Any]:
-    return {"id": ent.id, "name": ent.name, "type": ent.type, "languages": ent.languages, "aliases": ent.aliases,
-            "n_mentions": ent.n_mentions, "n_articles": ent.n_articles}
+    """An ``entities`` row; its counts are taken from the written links (``entity_repo``)."""
+    return {"id": ent.id, "name": ent.name, "type": ent.type, "languages": ent.languages, "aliases": ent.aliases}
 
 
 def _link_rows(rows: list[dict[str, Any]], entity_of: dict[tuple, str]) -> list[tuple[str, int, str]]:

@@ -21,7 +21,6 @@ type most of its mentions carry. People are never retyped.
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -69,7 +68,6 @@ class _Ent:
     kind: str = "name"
     # what is kept of its mentions (not the mentions: a long-running linker would hold them all)
     aliases: dict[str, list[str]] = field(default_factory=dict)  # lang -> forms, in order of appearance
-    articles: set[str] = field(default_factory=set)
     n_mentions: int = 0
     first_text: str = ""
     forms: Counter = field(default_factory=Counter)        # (lang, core, n_tokens) of full forms
@@ -250,7 +248,6 @@ class Linker:
         for lang, forms in loser.aliases.items():
             mine = winner.aliases.setdefault(lang, [])
             mine.extend(f for f in forms if f not in mine)
-        winner.articles |= loser.articles
         winner.n_mentions += loser.n_mentions
         winner.forms += loser.forms
         winner.keys |= loser.keys
@@ -271,7 +268,6 @@ class Linker:
             forms = e.aliases.setdefault(m.lang or "und", [])
             if m.text not in forms:
                 forms.append(m.text)
-            e.articles.add(sys.intern(m.article))  # one string per article, however many entities name it
             e.n_mentions += 1
             e.first_text = e.first_text or m.text
             if s.is_name and s.key in full_keys:
@@ -342,7 +338,7 @@ class Linker:
     def _entity(self, e: _Ent, mentions: list[Mention]) -> Entity:
         return Entity(id=e.id, name=self._display(e), type=e.type, languages=sorted(e.aliases),
                       aliases={lang: list(forms) for lang, forms in e.aliases.items()}, mentions=mentions,
-                      n_mentions=e.n_mentions, n_articles=len(e.articles))
+                      n_mentions=e.n_mentions, n_articles=len({m.article for m in mentions}))
 
     def _display(self, e: _Ent) -> str:
         lang = self.reader_lang

@@ -90,7 +90,17 @@ def _invalidate(conn, articles: list[str], stages: tuple[str, ...]) -> None:
 
 def _entity_rows(entities: list[dict[str, Any]], linker: str) -> list[dict[str, Any]]:
     return [{**e, "languages": json.dumps(e["languages"]), "aliases": json.dumps(e["aliases"], ensure_ascii=False),
-             "linker": linker} for e in entities]
+             "linker": linker, "n_mentions": 0, "n_articles": 0} for e in entities]
+
+
+def _count(conn, ids: list[str] | None) -> None:
+    """Set the entities' (all, for ``None``) mention and article counts from the links as written."""
+    e, m = t.entities.c, t.mentions.c
+    links = select(func.count()).where(m.entity_id == e.id).scalar_subquery()
+    articles = select(func.count(m.article_id.distinct())).where(m.entity_id == e.id).scalar_subquery()
+    stmt = t.entities.update().values(n_mentions=links, n_articles=articles)
+    for chunk in ([None] if ids is None else t.chunks(ids)):
+        conn.execute(stmt if chunk is None else stmt.where(e.id.in_(chunk)))
 
 
 def update_entities(store: Store, entities: list[dict[str, Any]], moved: dict[str, str],
@@ -120,6 +130,7 @@ def update_entities(store: Store, entities: list[dict[str, Any]], moved: dict[st
             stmt = (t.mentions.update().where((m.article_id == bindparam("a")) & (m.idx == bindparam("i")))
                     .values(entity_id=bindparam("e")))
             conn.execute(stmt, [{"a": a, "i": i, "e": x} for a, i, x in links])
+        _count(conn, ids)
         _invalidate(conn, changed, invalidate)
         _save_link_state(conn, state)
         return changed
@@ -146,6 +157,7 @@ def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[t
             stmt = (t.mentions.update().where((m.article_id == bindparam("a")) & (m.idx == bindparam("i")))
                     .values(entity_id=bindparam("e")))
             conn.execute(stmt, [{"a": a, "i": i, "e": e} for a, i, e in links])
+        _count(conn, None)
         if not invalidate:
             return []
         after = _linked_names(conn)

@@ -200,6 +200,7 @@ def test_repair_rules() -> None:
     assert fix("Russia on Saturday", [(0, 3, "LOC")]) == ["Russia/LOC"]
     assert fix("Mr. Putin on Russian", [(0, 4, "PER")]) == ["Putin/PER"]  # "... on Russian television"
     assert fix("Bank of Russia", [(0, 3, "ORG")]) == ["Bank of Russia/ORG"]  # only after a person
+    assert fix("Eusebio Di Francesco", [(0, 3, "PER")]) == ["Eusebio Di Francesco/PER"]  # a surname's "Di"
     assert fix("Boeing 's", [(0, 2, "ORG")], True) == ["Boeing/ORG"]
 
 
@@ -232,9 +233,17 @@ def test_propagate_mends_names_from_the_rest_of_the_document() -> None:
     spans = [[(2, 5, "PER")], [(3, 5, "PER")], [(0, 2, "PER")], [(0, 1, "PER")]]
     out = propagate(sents, spans, classes)
     assert out[1] == [(3, 6, "PER")] and out[2] == [(1, 2, "PER")]
-    # "April Ryan" keeps her first name: no other name of the document holds "Ryan"
+    # "April Ryan" keeps her first name: no other name of the document holds "Ryan" ...
     sents = [["April", "Ryan", "asked"], ["Then", "Ryan", "left"]]
     assert propagate(sents, [[(0, 2, "PER")], [(1, 2, "PER")]], classes)[0] == [(0, 2, "PER")]
+    # ... nor when one does, if she is named twice
+    sents = [["April", "Ryan", "asked"], ["Speaker", "Paul", "Ryan", "said"], ["Ryan", "left"], ["April", "Ryan", "wrote"]]
+    spans = [[(0, 2, "PER")], [(1, 3, "PER")], [(0, 1, "PER")], [(0, 2, "PER")]]
+    out = propagate(sents, spans, classes)
+    assert out[0] == [(0, 2, "PER")] and out[3] == [(0, 2, "PER")]
+    # "Domenica Cavallo" beside "Ricardo Cavallo Pérez": "Cavallo" is no name of its own there
+    sents = [["Domenica", "Cavallo", "rispose"], ["Ricardo", "Cavallo", "Pérez", "disse"]]
+    assert propagate(sents, [[(0, 2, "PER")], [(0, 3, "PER")]], classes)[0] == [(0, 2, "PER")]
     # a class word ("Russia", a probable demonym) is never spread, but takes the document's type
     sents = [["in", "Russia", "."], ["to", "Russia", "."], ["Arriving", "in", "Russia"], ["Russia", "said"]]
     spans = [[(1, 2, "ORG")], [(1, 2, "ORG")], [(2, 3, "PER")], []]

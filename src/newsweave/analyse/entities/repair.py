@@ -113,7 +113,8 @@ def _trim(tokens: Sequence[str], a: int, b: int, typ: str, classes: WordClasses,
                 break
     if b - a > 2 and "adp" in classes.features(tokens[b - 2]):
         tail = classes.features(tokens[b - 1])
-        if "dt" in tail or (typ == "PER" and "dm" in tail):
+        # a lowercase preposition only: "Di Francesco", "De Luca" are surnames ("dm" is a mere guess)
+        if "dt" in tail or (typ == "PER" and "dm" in tail and tokens[b - 2].islower()):
             b -= 2  # "Russia on Tuesday", "Putin on Russian (television)", "Vladimir Putin of Russia"
     if universal and b - a > 1 and _POSSESSIVE.match(tokens[b - 1]):
         b -= 1  # "Boeing's"
@@ -187,9 +188,11 @@ def _complete(sentences: Sequence[Sequence[str]], spans: list[list[Span]], class
 
     * a person's name cut short completes to a longer one found elsewhere: "Kim Jong" before
       "Un un set" (Italian "a", which the tagger read as no name) is "Kim Jong Un";
-    * a calendar word run into a person's name is dropped when the rest is part of another
-      name of the document: "Domenica Kim" ("On Sunday Kim ...") beside "Kim Jong Un", while
-      "April Ryan", whose "Ryan" belongs to no other name, stays whole.
+    * a calendar word run into a person's name, where a date would stand (a sentence's first
+      word, or after a preposition), is dropped when the name occurs just this once and the rest
+      is a name of its own in the document and part of another: "Domenica Kim" ("On Sunday Kim
+      ...") beside "Kim" and "Kim Jong Un". "April Ryan" stays whole when she is named twice, or
+      when her "Ryan" is nowhere else a name of its own.
     """
     longer = [k for k in names if len(k) > 1]
     by_first: dict[str, list[tuple[str, ...]]] = {}
@@ -206,13 +209,19 @@ def _complete(sentences: Sequence[Sequence[str]], spans: list[list[Span]], class
                         and tuple(toks[a:a + len(k)]) == k]
                 if full:
                     b = a + max(map(len, full))
-                elif b - a > 1 and "dt" in classes.features(toks[a]):
-                    rest = tuple(toks[a + 1:b])
-                    if any(k != tuple(toks[a:b]) and k[0] != toks[a] and _contains(k, rest) for k in longer):
+                elif b - a > 1 and "dt" in classes.features(toks[a]) and _date_slot(toks, a, classes):
+                    whole, rest = tuple(toks[a:b]), tuple(toks[a + 1:b])
+                    if sum(names[whole].values()) == 1 and rest in names and any(
+                            k != whole and k[0] != toks[a] and _contains(k, rest) for k in longer):
                         a += 1
             mended.append((a, b, typ))
         out.append(mended)
     return out
+
+
+def _date_slot(toks: Sequence[str], i: int, classes: WordClasses) -> bool:
+    """Whether a date could stand at ``i``: a sentence's first word, or after a lowercase preposition."""
+    return i == 0 or (toks[i - 1].islower() and "adp" in classes.features(toks[i - 1]))
 
 
 def _contains(name: tuple[str, ...], part: tuple[str, ...]) -> bool:

@@ -148,3 +148,51 @@ def test_entities_do_not_depend_on_the_process_hash_seed() -> None:
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in "123456"}
     assert outs == {"[('PER:frankois-miterand', {'fr': ['François Mitterrand', 'Mitterrand', 'Miterrand', "
                     "'Mitterand']})]\n"}
+
+
+def test_a_checkpoint_dropped_during_a_run_is_not_written_back(sqlite_url: str, monkeypatch) -> None:
+    """Another process replacing a linked article's mentions drops the checkpoint while a link run
+    works from its copy: the run must not write that stale copy back, but relink instead."""
+    from newsweave.link import incremental
+    from newsweave.store import entity_repo, open_store
+    from newsweave.store import schema as t
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    _ingest_and_link(sqlite_url, [seeds[:3]])
+    store = open_store(sqlite_url)
+    try:
+        loaded = entity_repo.load_link_state(store)
+        with store.engine.begin() as conn:
+            conn.execute(t.link_state.delete())  # what replace_mentions does in the other process
+        monkeypatch.setattr(incremental.entity_repo, "load_link_state", lambda _store: loaded)
+        from newsweave import jobs
+        from newsweave.core.config import Settings
+
+        jobs.ingest(Settings(db=sqlite_url), [str(f) for f in seeds[3:]])
+        jobs.analyse(Settings(db=sqlite_url), only={"text", "entities"})
+        report = link_store(store, entity_repo.articles_to_link(store, LINK_VERSION), LINK_VERSION)
+        assert not report.incremental and report.articles == 5
+        with pytest.raises(entity_repo.StaleLinkState):
+            entity_repo.update_entities(store, [], {}, [], LINK_VERSION, (), b"state", b"not the one")
+    finally:
+        store.close()
+
+
+def test_a_checkpoint_of_another_format_is_relinked(sqlite_url: str) -> None:
+    import zlib
+
+    from newsweave.store import entity_repo, open_store
+    from newsweave.store import schema as t
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    _ingest_and_link(sqlite_url, [seeds[:2]])
+    store = open_store(sqlite_url)
+    try:
+        cp = pickle.loads(zlib.decompress(entity_repo.load_link_state(store)))
+        cp.format -= 1  # as an older newsweave wrote it
+        with store.engine.begin() as conn:
+            conn.execute(t.link_state.update().values(value=zlib.compress(pickle.dumps(cp))))
+    finally:
+        store.close()
+    (again,) = _ingest_and_link(sqlite_url, [seeds[2:3]])
+    assert not again.incremental

@@ -22,6 +22,7 @@ measures it as the store grows.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import zlib
 from dataclasses import dataclass, field
@@ -32,6 +33,9 @@ from newsweave.link.model import Entity, Mention
 from newsweave.store import Store, entity_repo
 
 INVALIDATES = ("search", "quotes")  # the search index holds entity names and quotes hold speaker ids
+# The checkpoint is a pickle of the Linker's internals: bump this whenever they or the way it links change
+# (as LINK_VERSION is bumped for what it produces), so an older checkpoint is relinked, never resumed.
+CHECKPOINT_FORMAT = 2
 
 
 @dataclass
@@ -40,6 +44,7 @@ class _Checkpoint:
     linker: Linker
     articles: set[str] = field(default_factory=set)  # articles whose mentions the linker has seen
     last: tuple[Any, str] | None = None  # (ingested_at, article id) of the last of them, in ingest order
+    format: int = CHECKPOINT_FORMAT
 
 
 @dataclass(frozen=True)
@@ -54,11 +59,15 @@ class LinkReport:
 
 def link_store(store: Store, pending: list[str], version: str) -> LinkReport:
     """Link the mentions of the ``pending`` articles (all articles on a full relink)."""
-    cp = _load(store, version)
-    if cp is not None and pending:
+    raw = entity_repo.load_link_state(store)
+    cp = _load(raw, version)
+    if cp is not None and raw is not None and pending:
         rows = entity_repo.all_mentions(store, pending)
         if rows and _follows(cp, rows):
-            return _go_on(store, cp, rows)
+            try:
+                return _go_on(store, cp, rows, hashlib.sha256(raw).digest())
+            except entity_repo.StaleLinkState:
+                pass  # another process changed linked mentions meanwhile: relink from the mentions
     return _relink(store, version)
 
 
@@ -102,14 +111,14 @@ def _relink(store: Store, version: str) -> LinkReport:
     linker.take_touched()
     entities = linker.entities()
     linker.drop_unmatchable()
-    cp = _Checkpoint(version, linker, {r["article_id"] for r in rows},
-                     (rows[-1]["ingested_at"], rows[-1]["article_id"]) if rows else None)
+    cp = _Checkpoint(version, linker, articles={r["article_id"] for r in rows},
+                     last=(rows[-1]["ingested_at"], rows[-1]["article_id"]) if rows else None)
     changed = entity_repo.replace_entities(store, [_entity_row(e) for e in entities], _link_rows(rows, entity_of),
                                            version, invalidate=INVALIDATES, state=_dump(cp))
     return LinkReport(False, len(cp.articles), changed)
 
 
-def _go_on(store: Store, cp: _Checkpoint, rows: list[dict[str, Any]]) -> LinkReport:
+def _go_on(store: Store, cp: _Checkpoint, rows: list[dict[str, Any]], loaded: bytes) -> LinkReport:
     linker = cp.linker
     entity_of = _add(linker, rows)
     touched = linker.take_touched()
@@ -121,7 +130,7 @@ def _go_on(store: Store, cp: _Checkpoint, rows: list[dict[str, Any]]) -> LinkRep
     entities = [_entity_row(linker.entity(i)) for i in live]
     linker.drop_unmatchable()
     changed = entity_repo.update_entities(store, entities, moved, _link_rows(rows, entity_of), cp.version,
-                                          INVALIDATES, _dump(cp))
+                                          INVALIDATES, _dump(cp), loaded)
     return LinkReport(True, len(new), changed)
 
 
@@ -129,12 +138,12 @@ def _dump(cp: _Checkpoint) -> bytes:
     return zlib.compress(pickle.dumps(cp, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
-def _load(store: Store, version: str) -> _Checkpoint | None:
-    raw = entity_repo.load_link_state(store)
+def _load(raw: bytes | None, version: str) -> _Checkpoint | None:
     if raw is None:
         return None
     try:
         cp = pickle.loads(zlib.decompress(raw))
     except Exception:  # a checkpoint from other code: relink from the mentions, which are the truth
         return None
-    return cp if isinstance(cp, _Checkpoint) and cp.version == version else None
+    ok = isinstance(cp, _Checkpoint) and cp.version == version and getattr(cp, "format", None) == CHECKPOINT_FORMAT
+    return cp if ok else None

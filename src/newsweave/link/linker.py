@@ -83,6 +83,8 @@ class _Ent:
         return tuple(getattr(self, f) if f in _SCALARS else _plain(getattr(self, f)) for f in _FIELDS)
 
     def __setstate__(self, state: tuple) -> None:
+        if len(state) != len(_FIELDS):  # pickled by other code: the checkpoint is relinked
+            raise ValueError(f"an entity pickled with {len(state)} fields, not {len(_FIELDS)}")
         for f, value in zip(_FIELDS, state):
             if f not in _SCALARS:
                 empty = _EMPTY[f]()

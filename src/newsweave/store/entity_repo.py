@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -11,6 +12,10 @@ from newsweave.store import schema as t
 from newsweave.store.repository import Store
 
 _CHECKPOINT = "checkpoint"
+
+
+class StaleLinkState(Exception):
+    """The linker checkpoint changed (or went) since it was read: an incremental write would be stale."""
 
 
 def replace_mentions(store: Store, article_id: str, rows: list[dict[str, Any]], version: str) -> None:
@@ -105,14 +110,22 @@ def _count(conn, ids: list[str] | None) -> None:
 
 def update_entities(store: Store, entities: list[dict[str, Any]], moved: dict[str, str],
                     links: list[tuple[str, int, str]], linker: str, invalidate: tuple[str, ...],
-                    state: bytes) -> list[str]:
+                    state: bytes, loaded: bytes) -> list[str]:
     """An incremental link run's writes, in one transaction: the ``entities`` it created or changed,
     the ids ``moved`` into others (merged or retyped: their rows go, their mentions follow), the
     new mentions' ``links``, and the linker ``state``. Articles whose linked (id, name) pairs changed
     (mentions of a moved entity, or of a renamed one) lose their ``invalidate`` marks, as in
-    :func:`replace_entities`; returns them."""
+    :func:`replace_entities`; returns them.
+
+    ``loaded`` is the SHA-256 of the checkpoint the run started from: when the stored one is no
+    longer it (a linked article's mentions were replaced meanwhile, which drops it), nothing is
+    written and :class:`StaleLinkState` is raised, for the caller to relink instead."""
     e, m = t.entities.c, t.mentions.c
     with store.engine.begin() as conn:
+        ls = t.link_state.c
+        now = conn.execute(select(ls.value).where(ls.key == _CHECKPOINT).with_for_update()).scalar()
+        if now is None or hashlib.sha256(now).digest() != loaded:
+            raise StaleLinkState("the linker checkpoint changed during the link run")
         ids = [x["id"] for x in entities]
         before = {i: n for chunk in t.chunks(ids) for i, n in conn.execute(select(e.id, e.name).where(e.id.in_(chunk)))}
         renamed = [x["id"] for x in entities if x["id"] in before and before[x["id"]] != x["name"]]

@@ -196,3 +196,25 @@ def test_a_checkpoint_of_another_format_is_relinked(sqlite_url: str) -> None:
         store.close()
     (again,) = _ingest_and_link(sqlite_url, [seeds[2:3]])
     assert not again.incremental
+
+
+def test_an_article_emptied_of_names_gets_its_entities_recounted(sqlite_url: str) -> None:
+    """Its mentions go and nothing is left to link for it, but the entities it counted in must be
+    relinked: without a checkpoint, every article is due for the link stage."""
+    from newsweave.store import entity_repo, open_store
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    _ingest_and_link(sqlite_url, [seeds[:3]])
+    store = open_store(sqlite_url)
+    try:
+        before = {e["id"]: e["n_articles"] for e in entity_repo.list_entities(store)}
+        entity_repo.replace_mentions(store, seeds[0].stem, [], "test")  # the article now names nobody
+        pending = entity_repo.articles_to_link(store, LINK_VERSION)
+        assert sorted(pending) == sorted(f.stem for f in seeds[1:3])
+        assert not link_store(store, pending, LINK_VERSION).incremental
+        after = {e["id"]: e["n_articles"] for e in entity_repo.list_entities(store)}
+        again = entity_repo.articles_to_link(store, LINK_VERSION)
+    finally:
+        store.close()
+    assert before["LOC:russia"] == 3 and after["LOC:russia"] == 2
+    assert again == []  # the relink saved a checkpoint

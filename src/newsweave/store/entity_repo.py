@@ -56,10 +56,14 @@ def all_mentions(store: Store, article_ids: list[str] | None = None) -> list[dic
 
 
 def articles_to_link(store: Store, linker: str) -> list[str]:
-    """Articles whose mentions no entity covers yet; all of them when another linker made the entities."""
+    """Articles whose mentions no entity covers yet; all of them when another linker made the entities,
+    or when there are entities but no linker checkpoint (it is dropped when a linked article's mentions
+    are replaced, even by none, and stores from before it have none): a full relink is due."""
     m, e = t.mentions.c, t.entities.c
     with store.engine.connect() as conn:
         stale = conn.execute(select(e.id).where(e.linker != linker).limit(1)).first() is not None
+        if not stale and conn.execute(select(t.link_state.c.key).limit(1)).first() is None:
+            stale = conn.execute(select(e.id).limit(1)).first() is not None
         q = select(m.article_id).distinct().order_by(m.article_id)
         if not stale:
             q = q.where(m.entity_id.is_(None))

@@ -97,6 +97,15 @@ def _invalidate(conn, articles: list[str], stages: tuple[str, ...]) -> None:
         conn.execute(delete(t.article_stages).where(s.stage.in_(stages) & s.article_id.in_(chunk)))
 
 
+def _write_links(conn, links: list[tuple[str, int, str]]) -> None:
+    """Set each (article, mention index)'s entity id."""
+    if links:
+        m = t.mentions.c
+        stmt = (t.mentions.update().where((m.article_id == bindparam("a")) & (m.idx == bindparam("i")))
+                .values(entity_id=bindparam("e")))
+        conn.execute(stmt, [{"a": a, "i": i, "e": e} for a, i, e in links])
+
+
 def _entity_rows(entities: list[dict[str, Any]], linker: str) -> list[dict[str, Any]]:
     return [{**e, "languages": json.dumps(e["languages"]), "aliases": json.dumps(e["aliases"], ensure_ascii=False),
              "linker": linker, "n_mentions": 0, "n_articles": 0} for e in entities]
@@ -143,10 +152,7 @@ def update_entities(store: Store, entities: list[dict[str, Any]], moved: dict[st
         if moved:
             conn.execute(t.mentions.update().where(m.entity_id == bindparam("old")).values(entity_id=bindparam("new")),
                          [{"old": old, "new": new} for old, new in sorted(moved.items())])
-        if links:
-            stmt = (t.mentions.update().where((m.article_id == bindparam("a")) & (m.idx == bindparam("i")))
-                    .values(entity_id=bindparam("e")))
-            conn.execute(stmt, [{"a": a, "i": i, "e": x} for a, i, x in links])
+        _write_links(conn, links)
         _count(conn, ids)
         _invalidate(conn, changed, invalidate)
         _save_link_state(conn, state)
@@ -169,11 +175,7 @@ def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[t
         conn.execute(delete(t.entities))
         if entities:
             conn.execute(t.entities.insert(), _entity_rows(entities, linker))
-        if links:
-            m = t.mentions.c
-            stmt = (t.mentions.update().where((m.article_id == bindparam("a")) & (m.idx == bindparam("i")))
-                    .values(entity_id=bindparam("e")))
-            conn.execute(stmt, [{"a": a, "i": i, "e": e} for a, i, e in links])
+        _write_links(conn, links)
         _count(conn, None)
         if not invalidate:
             return []

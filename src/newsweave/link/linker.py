@@ -68,7 +68,6 @@ class _Ent:
     kind: str = "name"
     # what is kept of its mentions (not the mentions: a long-running linker would hold them all)
     aliases: dict[str, list[str]] = field(default_factory=dict)  # lang -> forms, in order of appearance
-    n_mentions: int = 0
     first_text: str = ""
     forms: Counter = field(default_factory=Counter)        # (lang, core, n_tokens) of full forms
     keys: set[tuple[str, ...]] = field(default_factory=set)
@@ -103,7 +102,7 @@ def _plain(container: object) -> object:
 
 
 _FIELDS = tuple(f.name for f in fields(_Ent))
-_SCALARS = {"id", "type", "order", "ref", "kind", "n_mentions", "first_text"}
+_SCALARS = {"id", "type", "order", "ref", "kind", "first_text"}
 _EMPTY = {"aliases": dict, "forms": Counter, "keys": set, "translit_keys": set, "surnames": set, "votes": Counter}
 
 
@@ -278,7 +277,6 @@ class Linker:
         for lang, forms in loser.aliases.items():
             mine = winner.aliases.setdefault(lang, [])
             mine.extend(f for f in forms if f not in mine)
-        winner.n_mentions += loser.n_mentions
         winner.forms += loser.forms
         winner.keys |= loser.keys
         winner.translit_keys |= loser.translit_keys
@@ -298,7 +296,6 @@ class Linker:
             forms = e.aliases.setdefault(m.lang or "und", [])
             if m.text not in forms:
                 forms.append(m.text)
-            e.n_mentions += 1
             e.first_text = e.first_text or m.text
             if s.is_name and s.key in full_keys:
                 e.forms[(m.lang or "und", s.core, len(s.key))] += 1
@@ -367,8 +364,7 @@ class Linker:
 
     def _entity(self, e: _Ent, mentions: list[Mention]) -> Entity:
         return Entity(id=e.id, name=self._display(e), type=e.type, languages=sorted(e.aliases),
-                      aliases={lang: list(forms) for lang, forms in e.aliases.items()}, mentions=mentions,
-                      n_mentions=e.n_mentions, n_articles=len({m.article for m in mentions}))
+                      aliases={lang: list(forms) for lang, forms in e.aliases.items()}, mentions=mentions)
 
     def _display(self, e: _Ent) -> str:
         lang = self.reader_lang

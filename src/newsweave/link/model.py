@@ -43,5 +43,3 @@ class Entity:
     languages: list[str] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)
     mentions: list[Mention] = field(default_factory=list)
-    n_mentions: int = 0  # counted by the linker, also where ``mentions`` is not kept
-    n_articles: int = 0  # of ``mentions``: 0 where they are not kept

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from newsweave.link.linker import Linker
@@ -35,15 +35,16 @@ from newsweave.store import Store, entity_repo
 INVALIDATES = ("search", "quotes")  # the search index holds entity names and quotes hold speaker ids
 # The checkpoint is a pickle of the Linker's internals: bump this whenever they or the way it links change
 # (as LINK_VERSION is bumped for what it produces), so an older checkpoint is relinked, never resumed.
-CHECKPOINT_FORMAT = 2
+CHECKPOINT_FORMAT = 3
 
 
 @dataclass
 class _Checkpoint:
     version: str
     linker: Linker
-    articles: set[str] = field(default_factory=set)  # articles whose mentions the linker has seen
-    last: tuple[Any, str] | None = None  # (ingested_at, article id) of the last of them, in ingest order
+    # (ingested_at, article id) of the last article it has seen, in ingest order; an article keeps its
+    # ingest time when re-ingested, so every article it has seen sorts at or before this
+    last: tuple[Any, str] | None = None
     format: int = CHECKPOINT_FORMAT
 
 
@@ -72,9 +73,9 @@ def link_store(store: Store, pending: list[str], version: str) -> LinkReport:
 
 
 def _follows(cp: _Checkpoint, rows: list[dict[str, Any]]) -> bool:
-    """Whether the rows' articles are all new to the checkpoint and ingested after its last one."""
-    first = (rows[0]["ingested_at"], rows[0]["article_id"])
-    return cp.last is not None and first > cp.last and not any(r["article_id"] in cp.articles for r in rows)
+    """Whether the rows' articles (in ingest order) all come after the checkpoint's last one, so none
+    is one it has seen."""
+    return cp.last is not None and (rows[0]["ingested_at"], rows[0]["article_id"]) > cp.last
 
 
 def _by_article(rows: list[dict[str, Any]]) -> dict[str, list[Mention]]:
@@ -111,11 +112,10 @@ def _relink(store: Store, version: str) -> LinkReport:
     linker.take_touched()
     entities = linker.entities()
     linker.drop_unmatchable()
-    cp = _Checkpoint(version, linker, articles={r["article_id"] for r in rows},
-                     last=(rows[-1]["ingested_at"], rows[-1]["article_id"]) if rows else None)
+    cp = _Checkpoint(version, linker, last=(rows[-1]["ingested_at"], rows[-1]["article_id"]) if rows else None)
     changed = entity_repo.replace_entities(store, [_entity_row(e) for e in entities], _link_rows(rows, entity_of),
                                            version, invalidate=INVALIDATES, state=_dump(cp))
-    return LinkReport(False, len(cp.articles), changed)
+    return LinkReport(False, len({r["article_id"] for r in rows}), changed)
 
 
 def _go_on(store: Store, cp: _Checkpoint, rows: list[dict[str, Any]], loaded: bytes) -> LinkReport:
@@ -124,14 +124,12 @@ def _go_on(store: Store, cp: _Checkpoint, rows: list[dict[str, Any]], loaded: by
     touched = linker.take_touched()
     live = sorted(i for i in touched if linker.has(i))
     moved = {i: linker.resolve(i) for i in touched if not linker.has(i)}
-    new = {r["article_id"] for r in rows}
-    cp.articles |= new
     cp.last = (rows[-1]["ingested_at"], rows[-1]["article_id"])
     entities = [_entity_row(linker.entity(i)) for i in live]
     linker.drop_unmatchable()
     changed = entity_repo.update_entities(store, entities, moved, _link_rows(rows, entity_of), cp.version,
                                           INVALIDATES, _dump(cp), loaded)
-    return LinkReport(True, len(new), changed)
+    return LinkReport(True, len({r["article_id"] for r in rows}), changed)
 
 
 def _dump(cp: _Checkpoint) -> bytes:

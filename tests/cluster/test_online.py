@@ -124,3 +124,45 @@ def test_a_story_sharing_nothing_with_open_storylines_founds_its_own() -> None:
         event, storyline = oc.assign(art(1000 + k, story, day=12 + 15 * k))
         assert event.created and storyline.created, storyline.explain()
         assert storyline.probability < 0.3 and storyline.cluster not in stories
+
+
+def test_name_stems_match_names_the_linker_kept_apart() -> None:
+    from newsweave.cluster.scoring import name_stems
+
+    assert name_stems("PER:vladimir-zelenski") & name_stems("PER:ukraini-volodimir-zelenski") == {"zelen"}
+    assert name_stems("LOC:krimea") & name_stems("ORG:krimean-bridge") == {"krime"}
+    assert name_stems("PER:kim@itn-1234") == set()  # short words carry no stem; the article part is not a name
+    assert name_stems("PER:nagrode-sacharova@itn-1") == {"nagro", "sacha"}
+
+
+def test_stems_signal_weighs_each_stem_by_the_members_naming_it() -> None:
+    from newsweave.cluster.model import Cluster, DocFreq
+    from newsweave.cluster.scoring import prepare, score_signals
+
+    df = DocFreq()
+    cluster = Cluster("st-x", np.zeros(DIM, dtype=np.float32))
+    for i, ents in enumerate((("PER:ukraini-volodimir-zelenski", "LOC:kharkiv"), ("PER:volodimir-zelenski",))):
+        art = _art(i, 0, ents=ents)
+        cluster.add(art, art.vector, i)
+    # stems vladi (no member), zelen and khark (each named by one member: a stem counts the most members of any
+    # one name that has it, so one article naming both Zelenski forms is not counted twice)
+    new = _art(9, 0, ents=("PER:vladimir-zelenski", "LOC:kharkiv"))
+    sig = score_signals(new, prepare(new, df), new.vector, cluster, df)
+    assert sig.stems == (0.0 + 0.5 + 0.5) / 3
+    assert sig.entities > 0  # kharkiv is shared exactly; the stems add the Zelensky the linker left apart
+    stranger = _art(10, 0, ents=("PER:john-smithson",))
+    assert score_signals(stranger, prepare(stranger, df), stranger.vector, cluster, df).stems == 0.0
+
+
+def test_refitting_one_level_keeps_the_other_and_pads_new_features(tmp_path) -> None:
+    import json
+
+    from newsweave.cluster.calibrate import kept_level
+    from newsweave.cluster.scoring import FEATURES
+
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps({"event": {"features": ["bias", "embedding"], "weights": [-2.0, 5.0],
+                                          "threshold": 0.4}}), encoding="utf-8")
+    kept = kept_level("event", path)
+    assert kept["features"] == list(FEATURES) and kept["threshold"] == 0.4
+    assert kept["weights"][:2] == [-2.0, 5.0] and not any(kept["weights"][2:])

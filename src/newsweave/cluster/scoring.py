@@ -21,8 +21,10 @@ from newsweave.cluster.model import DF_BUCKETS, Cluster, DocFreq, entity_bucket
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.link.model import is_article_local
 
-FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people", "salient", "newcomers", "centroid")
+FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people", "salient", "newcomers", "centroid",
+            "stems")
 SALIENT = 3  # an article's most-mentioned entities: what it is mainly about
+STEM = 5  # letters of a name word compared by ``stems``: "zelen(ski)", "krime(a)", "biali(atski)"
 
 
 @dataclass
@@ -38,12 +40,13 @@ class Signals:
     salient: float = 0.0  # how common the article's most-mentioned entities are among the cluster's members
     newcomers: float = 0.0  # share of the article's person mentions naming people the cluster never mentions
     centroid: float = 0.0  # cosine to the members' mean direction: unlike ``embedding``, not lowered by their spread
+    stems: float = 0.0  # share of the article's name stems the cluster's names share
 
     def vector(self) -> list[float]:
         dated = 0.0 if self.gap_days is None else 1.0
         gap = 0.0 if self.gap_days is None else math.log1p(self.gap_days)
         return [1.0, self.embedding, self.entities, self.terms, dated, gap, self.people, self.salient, self.newcomers,
-                self.centroid]
+                self.centroid, self.stems]
 
 
 @dataclass
@@ -58,6 +61,7 @@ class ArticleView:
     per_norm: float
     salient: dict[str, float]  # the most-mentioned entities, weights summing to 1
     people: dict[str, int]  # person mentions per linked person (article-local names left out)
+    stems: frozenset[str] = frozenset()  # ``name_stems`` of all its entities
 
 
 def prepare(art: ArticleSignals, df: DocFreq) -> ArticleView:
@@ -71,7 +75,20 @@ def prepare(art: ArticleSignals, df: DocFreq) -> ArticleView:
                        ent_idf, math.sqrt(sum(v * v for v in ent_idf.values())),
                        math.sqrt(sum(v * v for e, v in ent_idf.items() if _is_person(e))),
                        {e: c / total for e, c in top},
-                       {e: c for e, c in art.entities.items() if _is_person(e) and not is_article_local(e)})
+                       {e: c for e, c in art.entities.items() if _is_person(e) and not is_article_local(e)},
+                       frozenset().union(*(name_stems(e) for e in art.entities)))
+
+
+def name_stems(entity_id: str) -> set[str]:
+    """The first ``STEM`` letters of each longer word of an entity's name key.
+
+    Names the linker keeps apart often share a word: "PER:vladimir-zelenski" and
+    "PER:ukraini-volodimir-zelenski", "LOC:krimea" and "ORG:krimean-bridge"
+    give {"zelen"} and {"krime"} in common. Keys are transliterated, so this
+    works across scripts. An article-local id ("PER:kim@article") counts by its name.
+    """
+    key = entity_id.split("@", 1)[0].split(":", 1)[-1]
+    return {w[:STEM] for w in key.split("-") if len(w) >= STEM}
 
 
 def _is_person(entity_id: str) -> bool:
@@ -94,7 +111,9 @@ def score_signals(art: ArticleSignals, view: ArticleView, centred: np.ndarray, c
         salient=sum(w * cluster.entities.get(e, 0) for e, w in view.salient.items()) / max(cluster.n, 1),
         newcomers=_newcomers(view, cluster),
         centroid=_centroid_cosine(centred, cluster),
+        stems=_stem_share(view, cluster),
     )
+
 
 
 def _centroid_cosine(centred: np.ndarray, cluster: Cluster) -> float:
@@ -102,6 +121,20 @@ def _centroid_cosine(centred: np.ndarray, cluster: Cluster) -> float:
     if not isinstance(norm, float):  # cached until the cluster changes
         norm = cluster.cache["vec_norm"] = float(np.linalg.norm(cluster.vec_sum))
     return float(centred @ cluster.vec_sum) / norm if norm else 0.0
+
+
+def _stem_share(view: ArticleView, cluster: Cluster) -> float:
+    """Share of the article's name stems found in the cluster, each weighed by how many members name it."""
+    if not view.stems or not cluster.n:
+        return 0.0
+    counts = cluster.cache.get("stems")
+    if not isinstance(counts, dict):  # cached until the cluster changes
+        counts = {}
+        for e, members in cluster.entities.items():
+            for stem in name_stems(e):
+                counts[stem] = max(counts.get(stem, 0), members)
+        cluster.cache["stems"] = counts
+    return sum(min(counts.get(stem, 0) / cluster.n, 1.0) for stem in view.stems) / len(view.stems)
 
 
 def _newcomers(view: ArticleView, cluster: Cluster) -> float:

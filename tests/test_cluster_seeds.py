@@ -244,3 +244,18 @@ def test_switching_the_encoder_reclusters_with_the_new_vectors(sqlite_url: str) 
     finally:
         store.close()
     assert made_with == f"{DEFAULT}+lead800"
+
+
+def test_an_undated_report_naming_only_older_years_stays_out_of_a_later_event(db_url: str, tmp_path: Path) -> None:
+    # ECB+ topic 27: Microsoft's emergency Internet Explorer patches of December 2008 (undated articles) and of
+    # September 2013 (dated by their datelines). The 2008 report names 2000, 2003 and 2008 and nothing later.
+    rows = {json.loads(line)["id"]: json.loads(line) for line in
+            (SHARED / "data" / "ecbplus" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()}
+    later = ["ecbplus-3b825b6845a1", "ecbplus-46b02103e02d", "ecbplus-5450f6f28aed", "ecbplus-7f3476a36b6c"]
+    corpus = tmp_path / "patches.jsonl"
+    corpus.write_text("".join(json.dumps(rows[i]) + "\n" for i in [*later, "ecbplus-ddaa8e84ec2f"]), encoding="utf-8")
+    assert run_cli("run", str(corpus), db=db_url).returncode == 0
+    events = {a: e["id"] for e in cli_json("events", db=db_url) for a in e["articles"]}
+    assert len({events[i] for i in later}) == 1 and events["ecbplus-ddaa8e84ec2f"] != events[later[0]]
+    decision = cli_json("explain", "ecbplus-ddaa8e84ec2f", db=db_url)["decisions"]["event"]
+    assert decision["created"] and decision["signals"]["older"] == 1.0, decision

@@ -88,6 +88,8 @@ def _decision(d: dict[str, Any]) -> str:
     text = f"{verb} {d['cluster']} ({why}, p={d['probability']:.2f})"
     if s := d.get("signals"):
         gap = "unknown" if s["gap_days"] is None else f"{s['gap_days']} days"
+        if s.get("older"):
+            gap += " (it names no year this recent)"
         text += (f"; embedding {s['embedding']:.2f} (to the centre {s.get('centroid', 0):.2f}), "
                  f"entities {s['entities']:.2f}, people {s.get('people', 0):.2f}, "
                  f"main entities {s.get('salient', 0):.2f}, new people {s.get('newcomers', 0):.2f}, "

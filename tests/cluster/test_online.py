@@ -166,3 +166,41 @@ def test_refitting_one_level_keeps_the_other_and_pads_new_features(tmp_path) -> 
     kept = kept_level("event", path)
     assert kept["features"] == list(FEATURES) and kept["threshold"] == 0.4
     assert kept["weights"][:2] == [-2.0, 5.0] and not any(kept["weights"][2:])
+
+
+def test_year_of_reads_the_year_a_time_value_starts_with() -> None:
+    from newsweave.cluster.signals import year_of
+
+    assert [year_of(v) for v in ("2008", "2008-12", "2008-12-17", "2008-W51", "1930/1939")] == [2008] * 4 + [None]
+    assert [year_of(v) for v in (None, "", "PRESENT_REF", "0800", "20081")] == [None] * 5
+
+
+def test_an_undated_article_naming_only_older_years_is_marked_older() -> None:
+    from newsweave.cluster.model import Cluster, DocFreq
+    from newsweave.cluster.scoring import prepare, score_signals
+
+    df = DocFreq()
+    cluster = Cluster("ev-x", np.zeros(DIM, dtype=np.float32))
+    first = _art(0, 0, day=0)  # 2024-01-01
+    cluster.add(first, first.vector, 0)
+
+    def older(art: ArticleSignals) -> float:
+        return score_signals(art, prepare(art, df), art.vector, cluster, df).older
+
+    undated = _art(1, 0)
+    assert older(dataclasses.replace(undated, latest_year=2021)) == 1.0  # names nothing after 2021
+    assert older(dataclasses.replace(undated, latest_year=2023)) == 0.0  # last year's news is still this story
+    assert older(undated) == 0.0  # names no year at all
+    assert older(dataclasses.replace(_art(2, 0, day=3), latest_year=2001)) == 0.0  # dated: the gap says it all
+
+
+def test_held_weights_stay_and_the_free_ones_are_fitted() -> None:
+    from newsweave.cluster.calibrate import fit_logistic
+
+    rng = np.random.RandomState(3)
+    x = np.column_stack([np.ones(400), rng.randn(400), rng.randn(400)])
+    y = (x[:, 1] - 2 * x[:, 2] + rng.randn(400) * 0.3 > 0).astype(float)
+    full = fit_logistic(x, y)
+    held = fit_logistic(x, y, held={1: 0.5})
+    assert held[1] == 0.5 and held[2] < 0 and abs(held[2]) < abs(full[2])  # the free weight adapts to the held one
+    assert np.allclose(fit_logistic(x, y, held={}), full)

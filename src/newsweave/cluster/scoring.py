@@ -22,8 +22,9 @@ from newsweave.cluster.signals import ArticleSignals
 from newsweave.link.model import is_article_local
 
 FEATURES = ("bias", "embedding", "entities", "terms", "dated", "gap", "people", "salient", "newcomers", "centroid",
-            "stems")
+            "stems", "older")
 SALIENT = 3  # an article's most-mentioned entities: what it is mainly about
+OLDER_YEARS = 2  # see ``Signals.older``
 STEM = 5  # letters of a name word compared by ``stems``: "zelen(ski)", "krime(a)", "biali(atski)"
 
 
@@ -41,12 +42,16 @@ class Signals:
     newcomers: float = 0.0  # share of the article's person mentions naming people the cluster never mentions
     centroid: float = 0.0  # cosine to the members' mean direction: unlike ``embedding``, not lowered by their spread
     stems: float = 0.0  # share of the article's name stems the cluster's names share
+    # 1 when the article is undated and names no year later than ``OLDER_YEARS`` before the cluster's first date:
+    # news names its own year, so it most likely reports an earlier, similar event (ECB+'s 2008 IE patch beside
+    # the dated 2013 one)
+    older: float = 0.0
 
     def vector(self) -> list[float]:
         dated = 0.0 if self.gap_days is None else 1.0
         gap = 0.0 if self.gap_days is None else math.log1p(self.gap_days)
         return [1.0, self.embedding, self.entities, self.terms, dated, gap, self.people, self.salient, self.newcomers,
-                self.centroid, self.stems]
+                self.centroid, self.stems, self.older]
 
 
 @dataclass
@@ -112,8 +117,14 @@ def score_signals(art: ArticleSignals, view: ArticleView, centred: np.ndarray, c
         newcomers=_newcomers(view, cluster),
         centroid=_centroid_cosine(centred, cluster),
         stems=_stem_share(view, cluster),
+        older=_older(art, cluster),
     )
 
+
+def _older(art: ArticleSignals, cluster: Cluster) -> float:
+    if art.date is not None or art.latest_year is None or cluster.first is None:
+        return 0.0
+    return 1.0 if cluster.first.year - art.latest_year >= OLDER_YEARS else 0.0
 
 
 def _centroid_cosine(centred: np.ndarray, cluster: Cluster) -> float:

@@ -32,6 +32,7 @@ class ArticleSignals:
     date: dt.date | None  # publication date, else the date most of its reported events fall on
     dated_by: str  # "published" | "content" | "none"
     event_dates: list[dt.date] = field(default_factory=list)
+    latest_year: int | None = None  # the latest calendar year any of its time expressions names
     entities: Counter[str] = field(default_factory=Counter)  # entity id -> mentions
     entity_names: dict[str, str] = field(default_factory=dict)
     terms: Counter[int] = field(default_factory=Counter)  # hashed term -> count
@@ -65,6 +66,14 @@ def parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def year_of(value: str | None) -> int | None:
+    """The calendar year a normalised time value starts with ("2008", "2008-12", "2008-W51"...), if plausible."""
+    if not value or len(value) < 4 or not value[:4].isdigit() or (len(value) > 4 and value[4] not in "-W"):
+        return None
+    year = int(value[:4])
+    return year if 1800 <= year <= 2199 else None
 
 
 def content_date(event_dates: list[dt.date]) -> dt.date | None:

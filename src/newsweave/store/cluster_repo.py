@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
-from newsweave.cluster.signals import ArticleSignals, content_date, extract_terms, parse_date
+from newsweave.cluster.signals import ArticleSignals, content_date, extract_terms, parse_date, year_of
 from newsweave.store import schema as t
 from newsweave.store.repository import Store
 
@@ -21,7 +21,7 @@ def load_signals(store: Store, ids: list[str], encoder: str) -> list[ArticleSign
             select(a.id, a.lang, a.title, a.text, a.published, a.duplicate_of, v.dim, v.data)
             .join(t.vectors, (v.content_hash == a.content_hash) & (v.encoder == encoder))
             .where(a.id.in_(ids)))}
-        dates = _event_dates(conn, list(rows))
+        dates, years = _times(conn, list(rows))
         ents, names = _entities(conn, list(rows))
     out = []
     for aid in ids:
@@ -35,20 +35,25 @@ def load_signals(store: Store, ids: list[str], encoder: str) -> list[ArticleSign
         out.append(ArticleSignals(
             id=aid, lang=r.lang, vector=np.frombuffer(r.data, dtype=np.float32).copy(), date=day,
             dated_by="published" if published else ("content" if day else "none"), event_dates=event_dates,
+            latest_year=years.get(aid),
             entities=ents.get(aid, Counter()), entity_names=names, terms=terms, term_text=surfaces,
             title=r.title, duplicate_of=r.duplicate_of))
     return out
 
 
-def _event_dates(conn: Any, ids: list[str]) -> dict[str, list[Any]]:
+def _times(conn: Any, ids: list[str]) -> tuple[dict[str, list[Any]], dict[str, int]]:
+    """Per article: the days its reported events fall on, and the latest year any time expression names."""
     c = t.time_exprs.c
-    out: dict[str, list[Any]] = {}
+    dates: dict[str, list[Any]] = {}
+    years: dict[str, int] = {}
     for chunk in t.chunks(ids):
-        q = select(c.article_id, c.value).where(c.article_id.in_(chunk) & (c.role == "reported_event"))
-        for aid, value in conn.execute(q):
-            if (day := parse_date(value)) is not None:
-                out.setdefault(aid, []).append(day)
-    return out
+        q = select(c.article_id, c.value, c.role).where(c.article_id.in_(chunk) & c.value.is_not(None))
+        for aid, value, role in conn.execute(q):
+            if role == "reported_event" and (day := parse_date(value)) is not None:
+                dates.setdefault(aid, []).append(day)
+            if (year := year_of(value)) is not None and year > years.get(aid, 0):
+                years[aid] = year
+    return dates, years
 
 
 def _entities(conn: Any, ids: list[str]) -> tuple[dict[str, Counter[str]], dict[str, str]]:

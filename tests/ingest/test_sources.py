@@ -147,6 +147,24 @@ def test_sidecar_values_win_over_the_record_and_stay_on_a_plain_re_ingest(settin
     assert _ids(settings)["x"]["published"] == "2023-09-17"
 
 
+def test_a_corrected_date_in_the_jsonl_applies_to_unchanged_text(settings: Settings, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+
+    def write(published: str) -> None:
+        corpus.write_text(json.dumps({"id": "x", "lang": "it", "text": ITALIAN, "published": published}) + "\n",
+                          encoding="utf-8")
+
+    write("2022-03-01")
+    assert jobs.run(settings, [str(corpus)])[0].added == ["x"]
+    assert "2023-09-17" not in _ids(settings)["x"]["event_dates"]
+    write("2023-09-18")  # the day after Kim left Russia "domenica"
+    assert jobs.run(settings, [str(corpus)])[0].updated == ["x"]
+    row = _ids(settings)["x"]
+    assert (row["published"], row["published_source"]) == ("2023-09-18", "jsonl")
+    assert "2023-09-17" in row["event_dates"]  # its dates were resolved again against the corrected one
+    assert jobs.run(settings, [str(corpus)])[0].unchanged == ["x"]  # the same date again changes nothing
+
+
 def test_oversized_and_undecodable_files(settings: Settings, tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_text(ENGLISH * 3, encoding="utf-8")
     (tmp_path / "ok.txt").write_text(ITALIAN, encoding="utf-8")

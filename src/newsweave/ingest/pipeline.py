@@ -52,8 +52,11 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
     """Analyse and store one document (``meta``: its sidecar entry), recording the outcome in ``report``."""
     digest = content_hash(doc.text)
     holder = store.id_for_hash(digest)
-    if holder == doc.id:  # same text; its sidecar entry may still bring the date or title it lacked
-        (report.updated if meta and store.update_metadata(doc.id, meta) else report.unchanged).append(doc.id)
+    if holder == doc.id:  # same text; its sidecar entry, or its JSONL record's date, may bring a new date or title
+        changed = bool(meta) and store.update_metadata(doc.id, meta)
+        if doc.published_source == "jsonl" and doc.published:  # a corrected date in the corpus file
+            changed = store.update_metadata(doc.id, {"published": doc.published}, given_by="jsonl") or changed
+        (report.updated if changed else report.unchanged).append(doc.id)
         return
     if holder is not None:
         report.duplicates[doc.id] = holder

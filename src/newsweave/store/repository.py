@@ -133,19 +133,23 @@ class Store:
                     {"band": b, "key": k, "article_id": doc.id} for b, k in enumerate(fp.bands)
                 ])
 
-    def update_metadata(self, article_id: str, given: dict[str, str]) -> bool:
+    def update_metadata(self, article_id: str, given: dict[str, str], given_by: str = "sidecar") -> bool:
         """Give a stored article whose text is unchanged the sidecar's ``published``, ``title``, ``source``
-        and ``url`` where they differ; True if any did. Only a sidecar's values are applied: they win over
-        extracted ones, which a plain re-ingest must not bring back. A new date redoes its dates; a new
-        date or title its search entry and, if it was clustered, its placement (both weigh in it)."""
+        and ``url`` where they differ; True if any did. Only values a user stated are applied: a sidecar's, or
+        a JSONL record's date (``given_by="jsonl"``), which a sidecar's still wins over; extracted ones
+        a plain re-ingest must not bring back. A new date redoes its dates; a new date or title its search
+        entry and, if it was clustered, its placement (both weigh in it)."""
         a = t.articles.c
         with self.engine.begin() as conn:
-            row = conn.execute(select(a.published, a.title, a.source, a.url).where(a.id == article_id)).mappings().one()
+            row = conn.execute(select(a.published, a.published_source, a.title, a.source, a.url)
+                               .where(a.id == article_id)).mappings().one()
             changes = {k: v for k in ("published", "title", "source", "url") if (v := given.get(k)) and v != row[k]}
+            if given_by != "sidecar" and row["published_source"] == "sidecar":
+                changes.pop("published", None)
             if not changes:
                 return False
             if "published" in changes:
-                changes["published_source"] = "sidecar"
+                changes["published_source"] = given_by
             conn.execute(t.articles.update().where(a.id == article_id).values(**changes))
             redo = ("time", "search") if "published" in changes else ("search",) if "title" in changes else ()
             s = t.article_stages.c

@@ -259,3 +259,9 @@ def test_an_undated_report_naming_only_older_years_stays_out_of_a_later_event(db
     assert len({events[i] for i in later}) == 1 and events["ecbplus-ddaa8e84ec2f"] != events[later[0]]
     decision = cli_json("explain", "ecbplus-ddaa8e84ec2f", db=db_url)["decisions"]["event"]
     assert decision["created"] and decision["signals"]["older"] == 1.0, decision
+    from newsweave.cluster.scoring import Signals, load_calibration
+
+    sig, cal = decision["signals"], load_calibration("event")
+    alike = Signals(sig["embedding"], sig["entities"], sig["terms"], sig["gap_days"], [], sig["people"],
+                    sig["salient"], sig["newcomers"], sig["centroid"], older=0.0)
+    assert cal.probability(alike) >= cal.threshold  # without "older" it would have joined the 2013 event

@@ -71,7 +71,7 @@ def explain(article: Annotated[str, typer.Argument(help="Article id.")], as_json
         return
     out.print(f"[bold]{info['article']}[/bold]: event {info['event']}, storyline {info['storyline']} (arrival #{info['arrival']})")
     for level in ("event", "storyline"):
-        out.print(f"  {level}: {_decision(info['decisions'][level])}", highlight=False)
+        out.print(f"  {level}: {_decision(info['decisions'][level], level)}", highlight=False)
 
 
 _REASONS = {"first": "nothing was open yet",
@@ -80,7 +80,7 @@ _REASONS = {"first": "nothing was open yet",
             "event": "with its event", "duplicate": "as a near-duplicate of an article in it"}
 
 
-def _decision(d: dict[str, Any]) -> str:
+def _decision(d: dict[str, Any], level: str = "event") -> str:
     verb = "founded" if d["created"] else "joined"
     why = _REASONS.get(d["reason"], d["reason"])
     if d["reason"] == "scored":
@@ -88,12 +88,11 @@ def _decision(d: dict[str, Any]) -> str:
     text = f"{verb} {d['cluster']} ({why}, p={d['probability']:.2f})"
     if s := d.get("signals"):
         gap = "unknown" if s["gap_days"] is None else f"{s['gap_days']} days"
-        if s.get("older"):
+        if s.get("older") and level == "event":  # storylines do not weigh it
             gap += " (it names no year this recent)"
         text += (f"; embedding {s['embedding']:.2f} (to the centre {s.get('centroid', 0):.2f}), "
                  f"entities {s['entities']:.2f}, people {s.get('people', 0):.2f}, "
-                 f"main entities {s.get('salient', 0):.2f}, new people {s.get('newcomers', 0):.2f}, "
-                 f"name stems {s.get('stems', 0):.2f}, terms {s['terms']:.2f}, "
+                 f"main entities {s.get('salient', 0):.2f}, new people {s.get('newcomers', 0):.2f}, terms {s['terms']:.2f}, "
                  f"date gap {gap}; shared: {', '.join(s['shared_entities']) or 'none'}")
     if r := d.get("runner_up"):
         text += f"; {'best candidate' if d['created'] else 'runner-up'} {r['cluster']} p={r['probability']:.2f}"

@@ -49,10 +49,9 @@ def test_ecbplus_events_and_topics(tmp_path: Path) -> None:
 
 
 def test_mlcrisis_storylines(tmp_path: Path) -> None:
-    # Measured 0.914 (P 0.931, R 0.898; 10 storylines for the 2 topics) with the name-stem signal; 0.906 without,
-    # 0.888 before the mixed-stream fit.
+    # Measured 0.906 (P 0.919, R 0.894; 10 storylines for the 2 topics); 0.888 before the mixed-stream fit.
     r = evaluate_clusters(*_corpus("mlcrisis"), level="topic", db=str(tmp_path / "mlcrisis.db"))
-    assert r["bcubed_f1"] >= 0.89 and r["bcubed_precision"] >= 0.91, r
+    assert r["bcubed_f1"] >= 0.88 and r["bcubed_precision"] >= 0.90, r
 
 
 def test_bad_gold_is_named(tmp_path: Path) -> None:

@@ -69,11 +69,14 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 def year_of(value: str | None) -> int | None:
-    """The calendar year a normalised time value starts with ("2008", "2008-12", "2008-W51"...), if plausible."""
-    if not value or len(value) < 4 or not value[:4].isdigit() or (len(value) > 4 and value[4] not in "-W"):
+    """The latest calendar year a normalised time value names ("2008", "2008-12", "2008-W51", "2008/2009" -> 2009,
+    "2012-10/2013-02" -> 2013), if plausible."""
+    if not value:
         return None
-    year = int(value[:4])
-    return year if 1800 <= year <= 2199 else None
+    years = [int(part[:4]) for part in value.split("/")
+             if len(part) >= 4 and part[:4].isdigit() and (len(part) == 4 or part[4] in "-W")]
+    years = [y for y in years if 1800 <= y <= 2199]
+    return max(years) if years else None
 
 
 def content_date(event_dates: list[dt.date]) -> dt.date | None:

@@ -281,3 +281,27 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     rec = CrfRecogniser(tmp_path / "a")
     assert rec.name == "crf-it-el@2" and rec.universal("en")
     assert all(e.type in {"PER", "ORG", "LOC", "MISC"} for e in rec.recognise("Kim Jong Un a Mosca.", "it"))
+
+
+def test_features_do_not_depend_on_what_the_memos_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave.analyse.entities import features
+    from newsweave.analyse.entities.crf import split_sentences
+
+    crf = get_recogniser().inner
+    fx = crf._extractors["lexical"]
+    sentences = [toks for path in sorted(SEEDS.iterdir()) for _, toks in split_sentences(path.read_text("utf-8"), "it")]
+    first = [fx.sentence(toks, "it") for toks in sentences]
+    assert [fx.sentence(toks, "it") for toks in sentences] == first  # shared neighbour lists are never mutated
+    small = features.FeatureExtractor(fx.gazetteer, fx.clusters, fx.casing, classes=fx.classes, names=fx.names)
+    monkeypatch.setattr(features, "_CONTEXT_MAX", 7)  # the memos overflow again and again
+    monkeypatch.setattr(features, "_CACHE_MAX", 5)
+    assert [small.sentence(toks, "it") for toks in sentences] == first
+    assert len(small._in_context) < 7 and len(small._cache) < 5
+
+
+def test_a_full_memo_forgets_its_older_half() -> None:
+    from newsweave.analyse.entities.features import _drop_oldest_half
+
+    memo = {k: k for k in range(10)}
+    _drop_oldest_half(memo)
+    assert list(memo) == [5, 6, 7, 8, 9]

@@ -16,6 +16,7 @@ Word-intrinsic features depend on the token string alone and are memoised.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -24,7 +25,7 @@ from newsweave.analyse.entities.wordclass import NameLexicon, WordClasses
 from newsweave.analyse.entities.words import cased, fold, majority_script, script, shape
 
 _CACHE_MAX = 50_000
-_CONTEXT_MAX = 20_000  # (token, language) entries: about 1 KB each
+_CONTEXT_MAX = 40_000  # (token, language) entries: about 1.7 KB each
 _QUOTES_OPEN = frozenset('«“‘"„')
 _QUOTES_CLOSE = frozenset('»”’')
 
@@ -50,6 +51,12 @@ class _InContext(NamedTuple):
 
 
 _OFFSETS = (-2, -1, 1, 2)
+
+
+def _drop_oldest_half(memo: dict) -> None:
+    """Forget the older half of a full memo: emptying it made a long text recompute its common words each time."""
+    for key in list(itertools.islice(memo, len(memo) // 2)):
+        del memo[key]
 
 
 def _model_script(word: str) -> str:
@@ -92,6 +99,7 @@ class FeatureExtractor:
         self.lexical = lexical
         self._cache: dict[str, _Word] = {}
         self._in_context: dict[tuple[str, str], _InContext] = {}
+        self._near: dict[tuple[str, ...], tuple[list[str], ...]] = {}
 
     def _word(self, word: str) -> _Word:
         hit = self._cache.get(word)
@@ -141,7 +149,7 @@ class FeatureExtractor:
         ctx = ["s:" + shp] + cls + (["T"] if title else [])
         out = _Word(uni + lex, low, norm, shp, norm[-3:] if n > 3 else norm, title, sc, ctx)
         if len(self._cache) >= _CACHE_MAX:  # bounded memory in long-running pipelines
-            self._cache.clear()
+            _drop_oldest_half(self._cache)
         self._cache[word] = out
         return out
 
@@ -150,8 +158,10 @@ class FeatureExtractor:
         c = casing.get(w.norm)
         cas = ["cas=" + c] if c else []
         nl = lexicon.features(token)
-        view = w.ctx + cas + nl[1:]
-        near = tuple([f"{off}{v}" for v in view] for off in _OFFSETS)
+        view = tuple(w.ctx + cas + nl[1:])
+        near = self._near.get(view)
+        if near is None:  # few distinct views (shape, classes, case): their prefixed forms are shared
+            near = self._near[view] = tuple([f"{off}{v}" for v in view] for off in _OFFSETS)
         return _InContext(w, w.feats + nl + cas, near)  # type: ignore[arg-type]
 
     def _tokens(self, tokens: Sequence[str], lang: str, names: NameLexicon | None) -> list[_InContext]:
@@ -165,7 +175,7 @@ class FeatureExtractor:
             hit = memo.get((t, lang))
             if hit is None:
                 if len(memo) >= _CONTEXT_MAX:  # bounded memory in long-running pipelines
-                    memo.clear()
+                    _drop_oldest_half(memo)
                 hit = memo[(t, lang)] = self._token(t, casing, self.names)
             out.append(hit)
         return out
@@ -176,7 +186,7 @@ class FeatureExtractor:
         toks = self._tokens(tokens, lang or "", names)
         words = [t.word for t in toks]
         n = len(words)
-        gaz = self.gazetteer.match(tokens) if self.gazetteer is not None else [()] * n
+        gaz = self.gazetteer.match(tokens, [w.norm for w in words]) if self.gazetteer is not None else [()] * n
         home = majority_script(w.script for w in words)  # main_script, from the analysed words
         lang_f = "L=" + (lang or "xx")
         lexical = self.lexical

@@ -44,17 +44,19 @@ class Gazetteer:
             self.entries[key] = label
             self.max_len = max(self.max_len, len(key))
 
-    def match(self, tokens: Sequence[str]) -> list[tuple[str, ...]]:
+    def match(self, tokens: Sequence[str], folded: Sequence[str] | None = None) -> list[tuple[str, ...]]:
         """Per-token gazetteer features for the longest matches (left to right).
 
         A match must start with a capitalised token, so that place names that are
         also common words ("Come", "Bra") only fire when written as names.
+        ``folded``: the tokens' ``fold`` forms, when the caller has them already.
         """
         n = len(tokens)
         out: list[tuple[str, ...]] = [()] * n
         if not self.entries:
             return out
-        folded = [fold(t) for t in tokens]
+        if folded is None:
+            folded = [fold(t) for t in tokens]
         i = 0
         while i < n:
             if not tokens[i][:1].isupper():

@@ -48,10 +48,8 @@ _TOKEN = re.compile(
 
 def tokenize(text: str) -> list[tuple[int, int]]:
     """Token spans ``(start, end)`` over ``text``."""
-    spans: list[tuple[int, int]] = []
-    for m in _TOKEN.finditer(text):
-        spans.append((m.start(), m.end()))
-    if not spans:
+    spans = [m.span() for m in _TOKEN.finditer(text)]
+    if not spans or not any(a in text for a in _APOS):
         return spans
     # A short word ending in an apostrophe before a space is an elision too
     # ("po'", "Nell' ambito", "απ' όλα", "Β' φάση"); otherwise the apostrophe

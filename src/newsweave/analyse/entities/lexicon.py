@@ -46,8 +46,14 @@ def distributional_clusters(
 ) -> dict[str, str]:
     """folded word -> cluster path "a.b.c.d" (one k-means level per entry of ``ks``)."""
     import numpy as np
-    from scipy.cluster.vq import kmeans2
-    from scipy.sparse import coo_matrix
+
+    try:
+        from scipy.cluster.vq import kmeans2
+        from scipy.sparse import coo_matrix
+    except ImportError as exc:  # a training-time dependency only
+        from newsweave.core.errors import ConfigError
+
+        raise ConfigError("training the entity models needs scipy: pip install 'newsweave[train]'") from exc
 
     counts: Counter[str] = Counter()
     folded = [[fold(t) for t in toks] for toks in sentences]

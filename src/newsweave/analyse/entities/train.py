@@ -5,7 +5,8 @@
     train_ner([Path("../shared/data/kind/train.conll"), Path("../shared/data/elner/train.conll")],
               Path("src/newsweave/analyse/entities/models"))
 
-or ``python -m newsweave.analyse.entities.train OUT_DIR TRAIN.conll... [RAW.jsonl...]``.
+or ``python -m newsweave.analyse.entities.train OUT_DIR TRAIN.conll... [RAW.jsonl...]``
+(needs the ``train`` extra: ``pip install -e '.[train]'``, for scipy).
 
 Inputs: CoNLL files (gold, one language each) and, optionally, article corpora
 (``*.jsonl`` with ``lang`` and ``text``: unlabelled text, used only for the

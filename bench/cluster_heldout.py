@@ -7,11 +7,15 @@ span the whole stream), fits both levels on one half exactly as
 ``python -m newsweave.cluster.calibrate`` does, replays the other half through
 the online clusterer, and reports BCubed F1 per corpus and level, averaged
 over the two folds. ``--without F,...`` fits with features left out, to see
-what each adds.
+what each adds. ``--free F,...`` measures what shipping a signal with
+``calibrate --only event --free F`` gives: the event level's other weights
+are held as shipped and only F is fitted on each training half (the held
+weights were fitted on all the data, so this is held out for F alone).
 
 Usage (stores as the calibrate module builds them; missing ones are built):
 
     .venv/bin/python bench/cluster_heldout.py --stores bench-stores [--data ../shared/data] [--without salient,newcomers]
+        [--free newlang]
 """
 
 from __future__ import annotations
@@ -23,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from newsweave.cluster.calibrate import LEVEL_DATA, fit_levels, load_streams
+from newsweave.cluster.calibrate import LEVEL_DATA, fit_levels, kept_level, load_streams
 from newsweave.cluster.metrics import bcubed
 from newsweave.cluster.online import WINDOWS, LevelSettings, OnlineClusterer
-from newsweave.cluster.scoring import Calibration
+from newsweave.cluster.scoring import FEATURES, Calibration
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.stages import _embed_id
 
@@ -67,23 +71,28 @@ def main() -> None:
     ap.add_argument("--stores", type=Path, default=Path("bench-stores"))
     ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
     ap.add_argument("--without", default="", help="features to leave out, comma-separated")
+    ap.add_argument("--free", default="", help="event features to fit alone, the others held as shipped")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     without = tuple(f for f in args.without.split(",") if f)
+    free = tuple(f for f in args.free.split(",") if f)
+    held = {"event": {f: w for f, w in zip(FEATURES, kept_level("event")["weights"]) if f not in free}} if free else None
     encoder = _embed_id()
     streams, gold = load_streams(args.stores, args.data, encoder)
     folds: dict[str, list[float]] = {}
     for f in (0, 1):
         train = {n: [a for a in s if fold_of(n, a, gold) == f] for n, s in streams.items()}
         test = {n: [a for a in s if fold_of(n, a, gold) != f] for n, s in streams.items()}
-        cal = {level: Calibration(tuple(w), THRESHOLD) for level, w in fit_levels(train, gold, encoder, without).items()}
+        cal = {level: Calibration(tuple(w), THRESHOLD)
+               for level, w in fit_levels(train, gold, encoder, without, held).items()}
         for key, value in score(test, gold, encoder, cal).items():
             folds.setdefault(key, []).append(value)
     report = {k: round(float(np.mean(v)), 4) for k, v in sorted(folds.items())}
     if args.json:
-        print(json.dumps({"without": without, "held_out_bcubed_f1": report}, indent=2))
+        print(json.dumps({"without": without, "free": free, "held_out_bcubed_f1": report}, indent=2))
         return
-    print(f"held-out BCubed F1 (2 folds; features left out: {', '.join(without) or 'none'})")
+    print(f"held-out BCubed F1 (2 folds; features left out: {', '.join(without) or 'none'}"
+          + (f"; fitted alone around the shipped event weights: {', '.join(free)}" if free else "") + ")")
     for k, v in report.items():
         print(f"  {k:18s} {v:.3f}")
 

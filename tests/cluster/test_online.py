@@ -181,3 +181,18 @@ def test_held_weights_stay_and_the_free_ones_are_fitted() -> None:
         grad = x.T @ (p - y) + np.array([0.0, 1.0, 1.0, 1.0]) * w  # the penalised gradient (bias unpenalised)
         free = [j for j in range(4) if j not in held]
         assert np.abs(grad[free]).max() < 1e-6, (held, grad)  # optimal on the free weights given the held ones
+
+
+def test_newlang_repeats_the_embedding_only_for_a_language_the_cluster_lacks() -> None:
+    from newsweave.cluster.model import Cluster, DocFreq
+    from newsweave.cluster.scoring import prepare, score_signals
+
+    df = DocFreq()
+    cluster = Cluster("ev-x", np.zeros(DIM, dtype=np.float32))
+    for i, lang in enumerate(("it", "el")):
+        art = _art(i, 0, lang=lang)
+        cluster.add(art, art.vector, i)
+    for lang, fresh in (("fa", True), ("it", False), ("el", False)):
+        art = _art(9, 0, lang=lang)
+        sig = score_signals(art, prepare(art, df), art.vector, cluster, df)
+        assert sig.newlang == (sig.embedding if fresh else 0.0) and sig.embedding > 0

@@ -19,13 +19,13 @@ def _corpus(name: str) -> tuple[Path, Path]:
 
 
 def test_itn_events_across_45_languages(tmp_path: Path) -> None:
-    # Measured 0.895 (P 0.959, R 0.838) at the current calibration (0.854 before places in caseless scripts
-    # and names in Cyrillic).
+    # Measured 0.914 (P 0.952, R 0.879) with "newlang" (0.897, P 0.959, R 0.843 without; 0.854 before places in
+    # caseless scripts and names in Cyrillic).
     r = cli_json("eval", "cluster", "--corpus", str(_corpus("itn")[0]), "--gold", str(_corpus("itn")[1]),
                  db=str(tmp_path / "unused.db"))
     assert r["articles"] == 809 and r["not_clustered"] == 0
-    assert r["bcubed_f1"] >= 0.88 and r["bcubed_precision"] >= 0.94, r
-    assert r["singleton_share"] <= 0.15
+    assert r["bcubed_f1"] >= 0.90 and r["bcubed_precision"] >= 0.94, r
+    assert r["singleton_share"] <= 0.10
 
 
 def test_meantime_translations_and_topics(tmp_path: Path) -> None:
@@ -38,12 +38,12 @@ def test_meantime_translations_and_topics(tmp_path: Path) -> None:
 
 
 def test_ecbplus_events_and_topics(tmp_path: Path) -> None:
-    # Measured: events 0.898 (P 0.935, R 0.863; 0.878, P 0.889 before the "older" signal kept undated reports of
-    # 2008 out of the dated 2013 events); storylines against the 21 topics 0.921 (P 0.933, R 0.909; 0.907 when
+    # Measured: events 0.907 (P 0.931, R 0.883; 0.878, P 0.889 before the "older" signal kept undated reports of
+    # 2008 out of the dated 2013 events, 0.898 before "newlang"); storylines against the 21 topics 0.921 (P 0.933, R 0.909; 0.907 when
     # storylines were calibrated corpus by corpus).
     db = str(tmp_path / "ecbplus.db")
     events = evaluate_clusters(*_corpus("ecbplus"), level="event", db=db)
-    assert events["bcubed_f1"] >= 0.88 and events["bcubed_precision"] >= 0.92, events
+    assert events["bcubed_f1"] >= 0.89 and events["bcubed_precision"] >= 0.92, events
     topics = evaluate_clusters(*_corpus("ecbplus"), level="topic", db=db)
     assert topics["bcubed_f1"] >= 0.90 and topics["bcubed_precision"] >= 0.91, topics
 

@@ -82,7 +82,7 @@ class Decision:
             out["signals"] = {"embedding": round(s.embedding, 4), "centroid": round(s.centroid, 4),
                               "entities": round(s.entities, 4),
                               "people": round(s.people, 4), "salient": round(s.salient, 4),
-                              "newcomers": round(s.newcomers, 4), "older": s.older, "terms": round(s.terms, 4),
+                              "newcomers": round(s.newcomers, 4), "older": s.older, "newlang": round(s.newlang, 4), "terms": round(s.terms, 4),
                               "gap_days": s.gap_days, "shared_entities": s.shared}
         if self.runner_up:
             out["runner_up"] = {"cluster": self.runner_up[0], "probability": round(self.runner_up[1], 4)}

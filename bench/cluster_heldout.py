@@ -76,6 +76,8 @@ def main() -> None:
     args = ap.parse_args()
     without = tuple(f for f in args.without.split(",") if f)
     free = tuple(f for f in args.free.split(",") if f)
+    if set(free) - set(FEATURES):
+        ap.error(f"--free takes features among {', '.join(FEATURES)}")
     held = {"event": {f: w for f, w in zip(FEATURES, kept_level("event")["weights"]) if f not in free}} if free else None
     encoder = _embed_id()
     streams, gold = load_streams(args.stores, args.data, encoder)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -89,7 +90,7 @@ def _progress(label: str, quiet: bool) -> Iterator[jobs.Progress]:
 
 def _report(report: IngestReport, as_json: bool, extra: dict[str, Any] | None = None) -> None:
     for e in report.errors:
-        err.print(f"[red]error[/red]: {e}", highlight=False)
+        err.print(f"[red]error[/red]: {escape(str(e))}", highlight=False)
     if as_json:
         out.print_json(json.dumps({**report.as_dict(), **(extra or {})}))
         return
@@ -280,5 +281,5 @@ def main() -> None:
     try:
         app()
     except NewsweaveError as exc:
-        err.print(f"[red]error[/red]: {exc}", highlight=False)
+        err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)  # "[train]" is not a style
         sys.exit(2)

@@ -88,8 +88,10 @@ def _decision(d: dict[str, Any], level: str = "event") -> str:
     text = f"{verb} {d['cluster']} ({why}, p={d['probability']:.2f})"
     if s := d.get("signals"):
         gap = "unknown" if s["gap_days"] is None else f"{s['gap_days']} days"
-        if s.get("older") and level == "event":  # storylines do not weigh it
+        if s.get("older") and level == "event":  # storylines do not weigh these two
             gap += " (it names no year this recent)"
+        if s.get("newlang") and level == "event":
+            gap += "; its language is new to the event (similarity weighed up)"
         text += (f"; embedding {s['embedding']:.2f} (to the centre {s.get('centroid', 0):.2f}), "
                  f"entities {s['entities']:.2f}, people {s.get('people', 0):.2f}, "
                  f"main entities {s.get('salient', 0):.2f}, new people {s.get('newcomers', 0):.2f}, terms {s['terms']:.2f}, "

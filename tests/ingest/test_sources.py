@@ -163,6 +163,12 @@ def test_a_corrected_date_in_the_jsonl_applies_to_unchanged_text(settings: Setti
     assert (row["published"], row["published_source"]) == ("2023-09-18", "jsonl")
     assert "2023-09-17" in row["event_dates"]  # its dates were resolved again against the corrected one
     assert jobs.run(settings, [str(corpus)])[0].unchanged == ["x"]  # the same date again changes nothing
+    meta = tmp_path / "meta.jsonl"
+    meta.write_text('{"id": "x", "published": "2023-09-18"}\n', encoding="utf-8")  # the user confirms that date
+    jobs.ingest(settings, [str(corpus)], str(meta))
+    write("2020-01-01")  # a later corpus file gets it wrong
+    assert jobs.ingest(settings, [str(corpus)]).unchanged == ["x"]
+    assert (_ids(settings)["x"]["published"], _ids(settings)["x"]["published_source"]) == ("2023-09-18", "sidecar")
 
 
 def test_oversized_and_undecodable_files(settings: Settings, tmp_path: Path) -> None:

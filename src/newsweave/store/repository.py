@@ -146,6 +146,9 @@ class Store:
             changes = {k: v for k in ("published", "title", "source", "url") if (v := given.get(k)) and v != row[k]}
             if given_by != "sidecar" and row["published_source"] == "sidecar":
                 changes.pop("published", None)
+            if given_by == "sidecar" and given.get("published") == row["published"] \
+                    and row["published_source"] != "sidecar":  # the same date, now the user's: a record won't move it
+                conn.execute(t.articles.update().where(a.id == article_id).values(published_source="sidecar"))
             if not changes:
                 return False
             if "published" in changes:

@@ -56,7 +56,7 @@ _OFFSETS = (-2, -1, 1, 2)
 def _drop_oldest_half(memo: dict) -> None:
     """Forget the older half of a full memo: emptying it made a long text recompute its common words each time."""
     for key in list(itertools.islice(memo, len(memo) // 2)):
-        del memo[key]
+        memo.pop(key, None)  # another thread may have trimmed it first
 
 
 def _model_script(word: str) -> str:

@@ -36,6 +36,16 @@ def casing_lexicon(sentences: Iterable[Sequence[str]], min_count: int = 3) -> di
     return out
 
 
+def require_scipy() -> None:
+    """Fail with what to install when scipy, a training-time dependency only, is missing."""
+    import importlib.util
+
+    if importlib.util.find_spec("scipy") is None:
+        from newsweave.core.errors import ConfigError
+
+        raise ConfigError("training the entity models needs scipy: pip install 'newsweave[train]'")
+
+
 def distributional_clusters(
     sentences: Sequence[Sequence[str]],
     seed: int = 13,
@@ -47,13 +57,9 @@ def distributional_clusters(
     """folded word -> cluster path "a.b.c.d" (one k-means level per entry of ``ks``)."""
     import numpy as np
 
-    try:
-        from scipy.cluster.vq import kmeans2
-        from scipy.sparse import coo_matrix
-    except ImportError as exc:  # a training-time dependency only
-        from newsweave.core.errors import ConfigError
-
-        raise ConfigError("training the entity models needs scipy: pip install 'newsweave[train]'") from exc
+    require_scipy()
+    from scipy.cluster.vq import kmeans2
+    from scipy.sparse import coo_matrix
 
     counts: Counter[str] = Counter()
     folded = [[fold(t) for t in toks] for toks in sentences]

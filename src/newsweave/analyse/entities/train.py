@@ -44,7 +44,7 @@ from newsweave.analyse.entities import CRF_NAME
 from newsweave.analyse.entities.conll import Sentence, read_conll, spans_from_tags
 from newsweave.analyse.entities.features import FeatureExtractor, feature_extractors
 from newsweave.analyse.entities.gazetteer import CLDR_LOCALES, build_place_gazetteer, write_json_gz
-from newsweave.analyse.entities.lexicon import casing_lexicon, distributional_clusters
+from newsweave.analyse.entities.lexicon import casing_lexicon, distributional_clusters, require_scipy
 from newsweave.analyse.entities.wordclass import (NameLexicon, calendar_words, demonym_stems,
                                                   jackknife)
 
@@ -182,6 +182,7 @@ def train_ner(train_paths: list[Path], out_dir: Path, seed: int = 13, *, per_lan
     size); the universal model tags every other language. ``per_language=True``
     also trains one lexical model per language, which the recogniser then prefers.
     """
+    require_scipy()  # before anything is read or written
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()

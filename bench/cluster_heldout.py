@@ -27,10 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
-from newsweave.cluster.calibrate import LEVEL_DATA, fit_levels, kept_level, load_streams
+from newsweave.cluster.calibrate import LEVEL_DATA, fit_levels, held_except, load_streams
 from newsweave.cluster.metrics import bcubed
 from newsweave.cluster.online import WINDOWS, LevelSettings, OnlineClusterer
-from newsweave.cluster.scoring import FEATURES, Calibration
+from newsweave.cluster.scoring import Calibration
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.stages import _embed_id
 
@@ -76,9 +76,10 @@ def main() -> None:
     args = ap.parse_args()
     without = tuple(f for f in args.without.split(",") if f)
     free = tuple(f for f in args.free.split(",") if f)
-    if set(free) - set(FEATURES):
-        ap.error(f"--free takes features among {', '.join(FEATURES)}")
-    held = {"event": {f: w for f, w in zip(FEATURES, kept_level("event")["weights"]) if f not in free}} if free else None
+    try:
+        held = held_except("event", free) if free else None
+    except ValueError as exc:
+        ap.error(f"--free: {exc}")
     encoder = _embed_id()
     streams, gold = load_streams(args.stores, args.data, encoder)
     folds: dict[str, list[float]] = {}

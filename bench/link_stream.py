@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from newsweave.link import Linker, Mention
-from newsweave.link.incremental import _entity_row
+from newsweave.link.incremental import _by_article, _entity_row
 from newsweave.store import entity_repo, open_store
 
 
@@ -42,11 +42,7 @@ def load_articles(stores: Path) -> list[list[Mention]]:
             rows = entity_repo.all_mentions(store)
         finally:
             store.close()
-        by: dict[str, list[Mention]] = {}
-        for r in rows:
-            by.setdefault(r["article_id"], []).append(
-                Mention(r["article_id"], r["text"], r["type"], r["lang"], r["start_char"], r["end_char"]))
-        out.extend(by.values())
+        out.extend(_by_article(rows).values())
     return out
 
 

@@ -145,17 +145,17 @@ def build_background(streams: list[list[ArticleSignals]], encoder: str, min_arti
 # States and Nations, "moham") joined unrelated stories (p 0.82 with nothing else shared), and a 100k replay lost
 # storyline BCubed (0.724 -> 0.712). IDF-weighted as a cosine it was safe but gained little (held out 0.868,
 # in-sample 0.906 -> 0.900, 20k replay 0.712 -> 0.708).
-# The undated seed 002 sits at p = 0.2998 against the threshold of 0.3 with the shipped event weights, so event
-# signals are added with ``--free``. Weighing the embedding by the share of members in other languages (held-out
-# ITN 0.934) tipped 002, which shares Italian with 000; "newlang", the embedding only when no member shares the
-# article's language, leaves 002 as it was and lifts held-out ITN 0.929 -> 0.938 and MEANTIME 0.974 -> 0.983
-# (ECB+ 0.909 -> 0.908), refitted in full; fitted alone around the shipped weights per fold, 0.940 / 0.983 / 0.914.
 # The shipped event weights come from an earlier fit: refitted on stores analysed by today's recogniser (names
-# mended within their document) they move little, but the undated seeds sit on the threshold (002 at p = 0.30
-# against the 2023 visit) and 002 joins it, so "older" was fitted with ``--only event --free older`` (its weight
-# fitted around the held ones; it never fires on the seeds, which name no year), then "newlang" with
-# ``--only event --free newlang``. Refitted in full on held-out halves (bench/cluster_heldout.py) "older" lifts ECB+ events
-# 0.886 -> 0.909 and leaves ITN (0.928 -> 0.929) and MEANTIME (0.974) as they were.
+# mended within their document) they move little, but the undated seed 002 sits on the threshold (p = 0.2998
+# against the 2023 visit) and joins it. So event signals are added with ``--only event --free F``, fitted around
+# the held weights:
+# * "older" never fires on the seeds, which name no year; refitted in full on held-out halves
+#   (bench/cluster_heldout.py) it lifts ECB+ events 0.886 -> 0.909 and leaves ITN (0.928 -> 0.929) and MEANTIME
+#   (0.974) as they were;
+# * "newlang", the embedding only when no member shares the article's language, leaves 002 as it was (it shares
+#   Italian with 000) and lifts held-out ITN 0.929 -> 0.938 and MEANTIME 0.974 -> 0.983 (ECB+ 0.909 -> 0.908),
+#   refitted in full; fitted alone around the shipped weights per fold, 0.940 / 0.983 / 0.914. Weighing the
+#   embedding by the share of members in other languages instead (held-out ITN 0.934) tipped 002.
 UNUSED = {"event": ("salient", "centroid"), "storyline": ("dated", "older", "newlang")}
 
 LEVEL_DATA = {  # corpus -> (event field, topic field); mlcrisis has topics only
@@ -231,11 +231,13 @@ def mixed_stream(streams: dict[str, list[ArticleSignals]], gold: dict[str, dict]
 
 
 def fit_levels(streams: dict[str, list[ArticleSignals]], gold: dict[str, dict], encoder: str,
-               without: tuple[str, ...] = (), held: dict[str, dict[str, float]] | None = None) -> dict[str, np.ndarray]:
-    """Logistic weights per level from oracle replays of ``streams``; ``UNUSED`` and ``without`` features get zero,
-    ``held`` (level -> feature -> weight) keeps those weights as given."""
+               without: tuple[str, ...] = (), held: dict[str, dict[str, float]] | None = None,
+               levels: tuple[str, ...] = tuple(WINDOWS)) -> dict[str, np.ndarray]:
+    """Logistic weights of ``levels`` from oracle replays of ``streams``; ``UNUSED`` and ``without`` features get
+    zero, ``held`` (level -> feature -> weight) keeps those weights as given."""
     weights = {}
-    for level, (window_days, seq_window) in WINDOWS.items():
+    for level in levels:
+        window_days, seq_window = WINDOWS[level]
         xs, ys = [], []
         if level == "storyline":
             stream, topics, events = mixed_stream(streams, gold)
@@ -254,6 +256,13 @@ def fit_levels(streams: dict[str, list[ArticleSignals]], gold: dict[str, dict], 
         fixed = {FEATURES.index(f): w for f, w in (held or {}).get(level, {}).items()}
         weights[level] = fit_logistic(x, np.concatenate(ys), held=fixed)
     return weights
+
+
+def held_except(level: str, free: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """``fit_levels``'s ``held`` for fitting only the ``free`` features of ``level``: its other shipped weights."""
+    if set(free) - set(FEATURES):
+        raise ValueError(f"features are among {', '.join(FEATURES)}, not {', '.join(sorted(set(free) - set(FEATURES)))}")
+    return {level: {f: w for f, w in zip(FEATURES, kept_level(level)["weights"]) if f not in free}}
 
 
 def kept_level(level: str, path: Path | None = None) -> dict[str, object]:
@@ -279,24 +288,26 @@ def main(argv: list[str] | None = None) -> None:
                         "level's other weights held as shipped: a new signal is added without moving the rest")
     args = parser.parse_args(argv)
     free = tuple(f for f in args.free.split(",") if f)
-    if free and (not args.only or set(free) - set(FEATURES)):
-        parser.error(f"--free needs --only and features among {', '.join(FEATURES)}")
+    if free and not args.only:
+        parser.error("--free needs --only")
+    try:
+        held = held_except(args.only, free) if free else {}
+    except ValueError as exc:
+        parser.error(f"--free: {exc}")
     encoder = _embed_id()
     streams, gold = load_streams(args.stores, args.data, encoder)
     if not args.only:
         print("background:", build_background(list(streams.values()), encoder))
-    held = {}
-    if free:
-        shipped = kept_level(args.only)
-        held[args.only] = {f: w for f, w in zip(FEATURES, shipped["weights"]) if f not in free}
-    levels = {}
-    for level, weights in fit_levels(streams, gold, encoder, held=held).items():
+    levels: dict[str, dict[str, object]] = {}
+    for level in WINDOWS:
         if args.only and level != args.only:
             levels[level] = kept_level(level)
             print(level, "kept", levels[level]["weights"])
-            continue
+    for level, weights in fit_levels(streams, gold, encoder, held=held, levels=(args.only,) if args.only
+                                     else tuple(WINDOWS)).items():
         levels[level] = {"features": list(FEATURES), "weights": [round(float(w), 3) for w in weights], "threshold": 0.3}
         print(level, levels[level]["weights"])
+    levels = {level: levels[level] for level in WINDOWS}  # event first, as the file has always listed them
     kept = f"; {', '.join(k for k in WINDOWS if k != args.only)} kept from the previous fit" if args.only else ""
     if free:
         kept += f"; {args.only}: only {', '.join(free)} fitted, the rest held from the previous fit"

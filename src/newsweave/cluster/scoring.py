@@ -89,7 +89,6 @@ def prepare(art: ArticleSignals, df: DocFreq) -> ArticleView:
                        {e: c for e, c in art.entities.items() if _is_person(e) and not is_article_local(e)})
 
 
-
 def _is_person(entity_id: str) -> bool:
     return entity_id.startswith("PER:")
 

@@ -20,7 +20,7 @@ from newsweave.core.parallel import map_articles
 from newsweave.store import Store
 from newsweave.store import entity_repo
 
-TIME_VERSION = "time-cldr@1"
+TIME_VERSION = "time-cldr@2"  # @2: days and months named without a year, no anchor: "XXXX-12-09"
 LINK_VERSION = "link-translit-gazetteer@2"
 R = TypeVar("R")
 

@@ -11,6 +11,7 @@ import pytest
 from babel import Locale
 
 from newsweave.analyse.time import TimeExpr, classify_role, tag_times
+from newsweave.analyse.time.dateline import dateline_date
 
 from conftest import SHARED
 
@@ -64,6 +65,21 @@ def test_without_anchor_relative_expressions_have_no_value_but_explicit_dates_re
     assert values("12 Σεπτεμβρίου 2023", "el", None) == {"12 σεπτεμβρίου 2023": "2023-09-12"}
     no_anchor = tag_times("on Friday", "en", None)[0]
     assert (no_anchor.value, no_anchor.granularity, no_anchor.kind) == (None, "day", "weekday")
+
+
+def test_without_anchor_a_day_or_month_keeps_what_it_names_and_no_year() -> None:
+    # TimeML's form for a date whose year nothing gives: an undated report still says when in the year
+    assert values("Il 9 dicembre è arrivato, a giugno no.", "it", None) == {"il 9 dicembre": "XXXX-12-09",
+                                                                            "a giugno": "XXXX-06"}
+    assert values("12月9日に来た", "ja", None) == {"12月9日": "XXXX-12-09"}
+    got = values("On February 29 he came. A day later he left. On February 30 nothing.", "en", None)
+    assert got == {"on february 29": "XXXX-02-29", "a day later": None, "on february 30": None}
+    assert values("On December 9 he came.", "en", dt.date(2023, 12, 20)) == {"on december 9": "2023-12-09"}
+
+
+def test_a_yearless_stamp_is_no_dateline() -> None:
+    assert dateline_date("Dec. 9\n\nMicrosoft issued a patch.", "en") is None
+    assert dateline_date("Dec. 9, 2008\n\nMicrosoft issued a patch.", "en") == "2008-12-09"
 
 
 @pytest.mark.parametrize(

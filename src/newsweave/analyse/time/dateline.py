@@ -11,12 +11,12 @@ _HEAD = 500  # a dateline sits in the article's head
 def dateline_date(text: str, lang: str | None) -> str | None:
     """The ISO day of a stand-alone date stamp in the article's head ("16.08.2023 20:24"), if any.
 
-    Only an explicit, fully specified day that stands on its own line counts:
+    Only an explicit, fully specified day (with its year) that stands on its own line counts:
     a date inside a sentence is what the article talks about, not when it
     was published.
     """
     head = text[:_HEAD]
     for expr in tag_times(head, lang, None):
-        if expr.value and expr.granularity == "day" and classify_role(head, expr, [], None) == PUBLICATION:
+        if expr.value and expr.value[:1].isdigit() and expr.granularity == "day" and classify_role(head, expr, [], None) == PUBLICATION:
             return expr.value
     return None

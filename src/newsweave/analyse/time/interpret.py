@@ -60,7 +60,7 @@ def _numeric(g: Grammar, m: re.Match[str], anchor: dt.date | None, future: bool)
 def _cjk(g: Grammar, m: re.Match[str], anchor: dt.date | None, future: bool) -> Result:
     if m["m2"]:
         if anchor is None:
-            return None, "day", "explicit"
+            return R.yearless(int(m["m2"]), int(m["d2"])) + ("explicit",)
         return R.day_month(anchor, int(m["m2"]), int(m["d2"]), future) + ("explicit",)
     if m["d"]:
         return _full_date(int(m["y"]), int(m["m"]), int(m["d"]))
@@ -72,7 +72,7 @@ def _day_month(g: Grammar, m: re.Match[str], anchor: dt.date | None, future: boo
     if m["y"]:
         return _full_date(int(m["y"]), mon, d)
     if anchor is None:
-        return None, "day", "explicit"
+        return R.yearless(mon, d) + ("explicit",)
     return R.day_month(anchor, mon, d, future) + ("explicit",)
 
 
@@ -98,9 +98,9 @@ def _month_year(g: Grammar, m: re.Match[str], anchor: dt.date | None, future: bo
 
 
 def _month(g: Grammar, m: re.Match[str], anchor: dt.date | None, future: bool) -> Result:
-    if anchor is None:
-        return None, "month", "explicit"
     mon, mod = _month_no(g, m["mon"]), _mod(g, m)
+    if anchor is None:
+        return R.yearless(mon) + ("explicit",)
     if m["ypre"] or m["ypost"]:
         offset = lookup(g.lex.premods, m["ypre"]) if m["ypre"] else lookup(g.lex.postmods, m["ypost"])
         return R.month(anchor.year + offset, mon) + ("explicit",)

@@ -17,8 +17,10 @@ class TimeExpr:
     ("on Friday", "A giugno", "την Τρίτη"). ``value`` is 'YYYY-MM-DD',
     'YYYY-MM', 'YYYY', 'YYYY-Www' or an interval 'A/B' (quarters are month
     intervals, decades year intervals); TimeML's PRESENT_REF, PAST_REF or
-    FUTURE_REF for deictic words ("now", "recently", "in the future"); None
-    when it cannot be resolved (no anchor for a relative expression).
+    FUTURE_REF for deictic words ("now", "recently", "in the future");
+    'XXXX-MM-DD' or 'XXXX-MM' for a day or month named without a year when
+    there is no anchor to give it one; None when it cannot be resolved (no
+    anchor for a relative expression).
     """
 
     start: int

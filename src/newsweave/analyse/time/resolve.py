@@ -10,6 +10,7 @@ Value = tuple[str | None, str]  # (normalised value, granularity)
 FORWARD = 2  # month offset: the next such month, the anchor's own included
 # A day and month without a year is in the past unless it falls this close ahead.
 _AHEAD_DAYS = 92
+YEARLESS = "XXXX-"  # how a value with an unknown year starts
 
 
 def day(d: dt.date) -> Value:
@@ -20,6 +21,18 @@ def day(d: dt.date) -> Value:
 def month(year: int, mon: int) -> Value:
     """A calendar month."""
     return f"{year:04d}-{mon:02d}", "month"
+
+
+def yearless(mon: int, d: int | None = None) -> Value:
+    """A month, or a day of a month, whose year nothing tells (no anchor): TimeML's "XXXX-12-09" / "XXXX-12".
+
+    An undated article's "on December 9" still says when in the year it happened; the day must exist in
+    some year."""
+    if d is None:
+        return f"XXXX-{mon:02d}", "month"
+    if safe_date(2000, mon, d) is None:  # 2000: a leap year, so 29 February stands
+        return None, "day"
+    return f"XXXX-{mon:02d}-{d:02d}", "day"
 
 
 def year(y: int) -> Value:
@@ -165,7 +178,10 @@ def _shift_point(value: str, n: int, unit: str) -> str | None:
 
 
 def shift_value(value: str, n: int, unit: str) -> Value | None:
-    """``value`` (a point or an interval) moved by ``n`` units; None when ``unit`` is finer than it."""
+    """``value`` (a point or an interval) moved by ``n`` units; None when ``unit`` is finer than it, or when
+    the value has no year ("XXXX-12-09")."""
+    if value.startswith(YEARLESS):
+        return None
     ends = [_shift_point(v, n, unit) for v in value.split("/")]
     if any(e is None for e in ends):
         return None

@@ -71,6 +71,26 @@ def test_a_bridging_article_merges_two_events_and_the_old_id_resolves() -> None:
     assert d.merged and oc.merges
     level, absorbed, kept = oc.merges[0]
     assert level == "event" and oc.resolve(absorbed) == kept == d.cluster
+    assert (kept, absorbed) == (e1.cluster, e2.cluster)  # the older keeps its id, whichever scored higher
+
+
+def test_an_undated_article_does_not_weld_events_far_apart_in_time() -> None:
+    oc = _clusterer()
+    strict = Calibration((-10.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.5)
+    oc.events.settings = LevelSettings("event", "ev", 14, 5000, strict)
+    base = TOPICS[5] * 3
+    created = []
+    for i, (shift, day) in enumerate(((+1.0, 0), (-1.0, 60))):  # alike, but two months apart
+        v = base + TOPICS[6] * shift * 1.5
+        created.append(oc.assign(ArticleSignals(
+            id=f"m{i}", lang="en", vector=(v / np.linalg.norm(v)).astype(np.float32),
+            date=dt.date(2024, 1, 1) + dt.timedelta(days=day), dated_by="published"))[0])
+    assert all(d.created for d in created)
+    oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-2.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.5))
+    d = oc.assign(ArticleSignals(id="bridge", lang="en", vector=(base / np.linalg.norm(base)).astype(np.float32),
+                                 date=None, dated_by="none"))[0]
+    assert not d.created and not d.merged and not oc.merges
+    assert d.runner_up is not None and d.runner_up[1] >= 0.9  # as sure of both as when it merges them
 
 
 def test_open_clusters_stay_bounded_by_the_window() -> None:

@@ -34,6 +34,7 @@ class Cluster:
     first: dt.date | None = None
     last: dt.date | None = None
     last_seq: int = 0  # arrival number of its latest member
+    founded: int = 0  # arrival number of its first member: in a merge the oldest cluster keeps its id
     storyline: str | None = None
     names: dict[str, str] = field(default_factory=dict)  # entity id -> display name, for labels
     cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # norms; not persisted
@@ -41,6 +42,8 @@ class Cluster:
     def add(self, art: ArticleSignals, centred: np.ndarray, seq: int) -> None:
         """Fold one member into the aggregate."""
         self.cache.clear()
+        if self.n == 0:
+            self.founded = seq
         self.vec_sum += centred
         self.n += 1
         # Most-mentioned first, then by id: ties in the event's top entities favour what its articles
@@ -76,6 +79,7 @@ class Cluster:
         days = [d for d in (self.first, self.last, other.first, other.last) if d]
         self.first, self.last = (min(days), max(days)) if days else (None, None)
         self.last_seq = max(self.last_seq, other.last_seq)
+        self.founded = min(self.founded, other.founded)
 
 
 class DocFreq:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from newsweave.cluster.online import Decision, OnlineClusterer
 from newsweave.cluster.persist import state_from_blobs, state_to_blobs
+from newsweave.cluster.signals import ArticleSignals
 from newsweave.store import Store
 from newsweave.store import event_repo
 from newsweave.store import schema as t
@@ -66,6 +67,7 @@ def _place_pending(store: Store, encoder: str, progress: Callable[[str], None] |
         if not batch:
             continue
         clusterer = clusterer or resume(store, len(batch[0].vector), encoder)
+        _recall_originals(store, clusterer, batch)
         assignments, founders = [], {}
         for art in batch:
             event, story = clusterer.assign(art)
@@ -78,6 +80,14 @@ def _place_pending(store: Store, encoder: str, progress: Callable[[str], None] |
                 progress(f"cluster: {art.id} -> {event.cluster}")
         _flush(store, clusterer, assignments, founders, encoder)
     return len(pending), event_repo.finish_recluster(store)
+
+
+def _recall_originals(store: Store, clusterer: OnlineClusterer, batch: list[ArticleSignals]) -> None:
+    """Tell the clusterer where the originals of the batch's near-duplicates were placed in earlier runs: it
+    remembers only its own, and a copy must follow its original however the stream was split into runs."""
+    wanted = [a.duplicate_of for a in batch if a.duplicate_of and a.duplicate_of not in clusterer.article_event]
+    if wanted:
+        clusterer.recall({aid: event for aid, (event, _) in event_repo.memberships(store, wanted).items()})
 
 
 def pending(store: Store, encoder: str) -> list[str]:

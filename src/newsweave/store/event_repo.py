@@ -95,6 +95,8 @@ def _upsert(conn: Any, table: Table, cluster: Cluster, founder: str | None, now:
     if table is t.events:
         row["storyline_id"] = cluster.storyline
     if conn.execute(select(table.c.id).where(table.c.id == cluster.id)).first():
+        if founder is not None:  # founded again under an id a re-cluster left as a redirect stub
+            row.update(label=_label(conn, founder), founded_by=founder)
         conn.execute(table.update().where(table.c.id == cluster.id).values(**row))
     else:
         conn.execute(table.insert().values(id=cluster.id, label=_label(conn, founder), founded_by=founder or "", **row))
@@ -193,7 +195,8 @@ def list_events(store: Store, event_ids: list[str] | None = None, storyline: str
             members.setdefault(eid, []).append(aid)
     out = []
     for r in rows:
-        out.append({"id": r["id"], "label": r["label"], "articles": members.get(r["id"], []),
+        mine = members.get(r["id"], [])
+        out.append({"id": r["id"], "label": r["label"], "articles": mine, "n_articles": len(mine),
                     "languages": sorted(json.loads(r["languages"])), "first_date": r["first_date"],
                     "last_date": r["last_date"], "top_entities": json.loads(r["top_entities"]),
                     "storyline": r["storyline_id"]})
@@ -291,7 +294,7 @@ def _redirect(conn: Any, level: str, table: Table, before: dict[str, str], after
     live = set(after.values())
     redirected = splits = 0
     for old, targets in sorted(old_groups.items()):
-        main = targets.most_common(1)[0][0]
+        main = min(targets, key=lambda e: (-targets[e], e))  # most of its articles; ties by id, not row order
         if old not in live:
             if conn.execute(select(table.c.id).where(table.c.id == old)).first() is None:
                 _insert_stub(conn, table, old, None, now)

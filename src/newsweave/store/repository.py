@@ -121,6 +121,13 @@ class Store:
                 for table in (t.paragraphs, t.sentences, t.minhashes, t.minhash_bands, t.article_stages):
                     conn.execute(delete(table).where(table.c.article_id == doc.id))
                 self._unplace(conn, doc.id)
+                # what nearly copied its old text copies nothing now: scored on its own at the re-cluster
+                copies = list(conn.execute(select(a.id).where(a.duplicate_of == doc.id)).scalars())
+                if copies:
+                    conn.execute(t.articles.update().where(a.id.in_(copies)).values(duplicate_of=None,
+                                                                                   duplicate_score=None))
+                for copy in copies:
+                    self._unplace(conn, copy)
                 # the first ingest time stays: it orders linking and arrival, and ids must not move with edits
                 conn.execute(t.articles.update().where(t.articles.c.id == doc.id).values(
                     **{k: v for k, v in row.items() if k != "ingested_at"}))
@@ -163,9 +170,11 @@ class Store:
 
     @staticmethod
     def _unplace(conn: Any, article_id: str) -> None:
-        """Drop a changed article's event placement and flag the stream state ``STALE_KEY``."""
-        placed = conn.execute(delete(t.event_articles).where(t.event_articles.c.article_id == article_id))
-        if placed.rowcount:
+        """Flag the stream state ``STALE_KEY`` when a changed article was placed: the re-cluster that follows
+        places it again. Its placement stays until then, so that the re-cluster's redirects know the event
+        it leaves (an event it founded alone must resolve to where it went)."""
+        ea = t.event_articles.c
+        if conn.execute(select(ea.article_id).where(ea.article_id == article_id)).first() is not None:
             conn.execute(t.insert_or_skip(conn, t.cluster_state), [{"key": t.STALE_KEY, "value": b"1"}])
 
     def replace_text_analysis(self, article_id: str, analysed: AnalysedText, stage_version: str) -> None:

@@ -1,0 +1,106 @@
+"""Events when stored articles change, and near-duplicates across runs, through the real pipeline and CLI."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import SEEDS, SEEDS_META, cli_json, run_cli
+
+from newsweave.store import event_repo, open_store
+from newsweave.store import schema as t
+
+VISIT = "003_6aabda63093ad488"  # the English report of Kim's September 2023 trip (three seeds report it)
+LETTERS = "004_5507d903b077be36"  # the August 2023 letters: an event of its own
+
+
+def _seeds(tmp_path: Path, db: str) -> tuple[Path, Path]:
+    """The seeds in a folder of their own, run once; the folder and a copy of the sidecar to extend."""
+    folder, meta = tmp_path / "seeds", tmp_path / "meta.jsonl"
+    shutil.copytree(SEEDS, folder)
+    shutil.copy(SEEDS_META, meta)
+    assert run_cli("run", str(folder), "--meta", str(meta), db=db).returncode == 0
+    return folder, meta
+
+
+def _near_copy(folder: Path, meta: Path, source: str, name: str, published: str) -> None:
+    """A near-copy of ``source`` (one sentence more) as ``name``, dated ``published`` in the sidecar."""
+    text = (folder / f"{source}.txt").read_text(encoding="utf-8")
+    (folder / f"{name}.txt").write_text(text + "\n\nThe agency updated this report.\n", encoding="utf-8")
+    with meta.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"file": f"{name}.txt", "lang": "en", "published": published}) + "\n")
+
+
+def _event_of(article: str, db: str) -> str:
+    return next(e["id"] for e in cli_json("events", db=db) if article in e["articles"])
+
+
+def test_an_event_whose_only_article_moves_resolves_to_where_it_went(sqlite_url: str, tmp_path: Path) -> None:
+    folder, meta = _seeds(tmp_path, sqlite_url)
+    letters = _event_of(LETTERS, sqlite_url)
+    assert len(next(e for e in cli_json("events", db=sqlite_url) if e["id"] == letters)["articles"]) == 1
+    # the letters page now carries a near-copy of the visit report, a day later: it joins the visit's event
+    text = (folder / f"{VISIT}.txt").read_text(encoding="utf-8")
+    (folder / f"{LETTERS}.txt").write_text(text + "\n\nThe agency updated this report.\n", encoding="utf-8")
+    meta.write_text(meta.read_text(encoding="utf-8").replace("2023-08-16", "2023-09-17"), encoding="utf-8")
+    assert run_cli("run", str(folder), "--meta", str(meta), db=sqlite_url).returncode == 0
+    visit = _event_of(VISIT, sqlite_url)
+    assert _event_of(LETTERS, sqlite_url) == visit
+    # the letters' old event id is gone from the listing but still leads to its article
+    assert letters not in {e["id"] for e in cli_json("events", db=sqlite_url)}
+    store = open_store(sqlite_url)
+    try:
+        assert event_repo.resolve(store, t.events, letters) == visit
+    finally:
+        store.close()
+
+
+def test_a_near_copy_of_a_changed_original_is_placed_on_its_own(sqlite_url: str, tmp_path: Path) -> None:
+    folder, meta = _seeds(tmp_path, sqlite_url)
+    _near_copy(folder, meta, VISIT, "005_copy", "2023-09-16")
+    assert run_cli("run", str(folder), "--meta", str(meta), db=sqlite_url).returncode == 0
+    copy = next(a for a in cli_json("articles", db=sqlite_url) if a["id"] == "005_copy")
+    assert copy["duplicate_of"] == VISIT
+    assert cli_json("explain", "005_copy", db=sqlite_url)["decisions"]["event"]["reason"] == "duplicate"
+    # the original now tells another story: the copy no longer copies anything stored, and stays with the visit
+    (folder / f"{VISIT}.txt").write_text(
+        "Carlos Alcaraz beat Daniil Medvedev in straight sets to win the Madrid Open final on Thursday, lifting "
+        "the trophy in front of a home crowd at the Caja Magica.", encoding="utf-8")
+    assert run_cli("run", str(folder), "--meta", str(meta), db=sqlite_url).returncode == 0
+    copy = next(a for a in cli_json("articles", db=sqlite_url) if a["id"] == "005_copy")
+    assert copy["duplicate_of"] is None
+    placed = cli_json("explain", "005_copy", db=sqlite_url)["decisions"]["event"]
+    assert placed["reason"] != "duplicate"
+    assert _event_of("005_copy", sqlite_url) == _event_of("000_03ec97206aa0476c", sqlite_url)
+    assert _event_of(VISIT, sqlite_url) != _event_of("005_copy", sqlite_url)
+
+
+def test_a_near_copy_follows_its_original_placed_in_an_earlier_run(sqlite_url: str, tmp_path: Path) -> None:
+    folder, meta = _seeds(tmp_path, sqlite_url)
+    visit = _event_of(VISIT, sqlite_url)
+    # republished six weeks later: scored on its own it would be too far from the event's dates
+    _near_copy(folder, meta, VISIT, "005_copy", "2023-10-30")
+    assert run_cli("run", str(folder), "--meta", str(meta), db=sqlite_url).returncode == 0
+    assert cli_json("explain", "005_copy", db=sqlite_url)["decisions"]["event"]["reason"] == "duplicate"
+    assert _event_of("005_copy", sqlite_url) == visit
+
+
+def test_an_event_founded_again_under_a_redirected_id_gets_its_label_back(sqlite_url: str) -> None:
+    from sqlalchemy import update
+
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    events = {e["id"]: e for e in cli_json("events", db=sqlite_url)}
+    letters = _event_of(LETTERS, sqlite_url)
+    other = next(e for e in events if e != letters)
+    store = open_store(sqlite_url)
+    try:  # as an earlier re-cluster leaves an id that went away: a redirect stub, without label or founder
+        with store.engine.begin() as conn:
+            conn.execute(update(t.events).where(t.events.c.id == letters).values(
+                merged_into=other, label="", founded_by="", is_open=0))
+    finally:
+        store.close()
+    assert cli_json("cluster", "--recluster", db=sqlite_url)["events"] == 3
+    again = {e["id"]: e for e in cli_json("events", db=sqlite_url)}
+    assert again[letters]["label"] == events[letters]["label"] != ""
+

@@ -127,12 +127,14 @@ def test_an_unreadable_sidecar_stops_before_anything_is_stored(sqlite_url: str, 
 
 def test_unknown_ids_and_types_are_errors_not_empty_lists(sqlite_url: str) -> None:
     assert run_cli("run", str(SEEDS), db=sqlite_url).returncode == 0
-    for args, said in ((("dates", "--article", "nosuch"), "no article 'nosuch'"),
-                       (("entities", "--article", "nosuch"), "no article 'nosuch'"),
-                       (("entities", "--type", "FOO"), "no entity type 'FOO'"),
-                       (("events", "--storyline", "st-nosuch"), "no storyline 'st-nosuch'")):
-        proc = run_cli(*args, db=sqlite_url)
-        assert proc.returncode == 2 and said in proc.stderr, (args, proc.stderr)
+    for args, said, code in ((("dates", "--article", "nosuch"), "no article 'nosuch'", 1),
+                             (("entities", "--article", "nosuch"), "no article 'nosuch'", 1),
+                             (("explain", "nosuch"), "no article 'nosuch'", 1),
+                             (("timeline", "--event", "ev-nosuch"), "no event 'ev-nosuch'", 1),
+                             (("entities", "--type", "FOO"), "no entity type 'FOO'", 2),
+                             (("events", "--storyline", "st-nosuch"), "no storyline 'st-nosuch'", 1)):
+        proc = run_cli(*args, db=sqlite_url)  # an unknown id is bad input (1), an unknown type bad usage (2)
+        assert proc.returncode == code and said in proc.stderr, (args, proc.stderr)
     people = cli_json("entities", "--type", "per", db=sqlite_url)
     assert people and {e["type"] for e in people} == {"PER"}
     story = cli_json("storylines", db=sqlite_url)[0]["id"]

@@ -104,3 +104,13 @@ def test_an_event_founded_again_under_a_redirected_id_gets_its_label_back(sqlite
     again = {e["id"]: e for e in cli_json("events", db=sqlite_url)}
     assert again[letters]["label"] == events[letters]["label"] != ""
 
+
+def test_explain_tells_an_unknown_id_from_an_article_not_clustered_yet(sqlite_url: str, tmp_path: Path) -> None:
+    one = tmp_path / "one"
+    one.mkdir()
+    shutil.copy(SEEDS / f"{LETTERS}.txt", one)
+    assert run_cli("ingest", str(one), db=sqlite_url).returncode == 0  # stored, not analysed
+    waiting = run_cli("explain", LETTERS, db=sqlite_url)
+    assert waiting.returncode == 2 and "not clustered yet: run 'newsweave run'" in waiting.stderr
+    unknown = run_cli("explain", "nosuch", db=sqlite_url)
+    assert unknown.returncode == 1 and "no article 'nosuch'" in unknown.stderr

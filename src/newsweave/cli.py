@@ -17,7 +17,7 @@ from rich.table import Table
 
 from newsweave import __version__, jobs
 from newsweave.core.config import Settings, load_settings
-from newsweave.core.errors import NewsweaveError
+from newsweave.core.errors import NewsweaveError, NotFoundError
 from newsweave.ingest.pipeline import IngestReport
 
 app = typer.Typer(
@@ -31,6 +31,13 @@ out = Console(soft_wrap=True)
 if not out.is_terminal:  # piped output: do not squeeze tables into 80 columns
     out = Console(soft_wrap=True, width=160)
 err = Console(stderr=True, soft_wrap=True)
+
+
+def counted(n: int, plural: str) -> str:
+    """``n`` and the noun, singular for one ("1 storyline", "3 storylines", "1 entity")."""
+    if n != 1:
+        return f"{n} {plural}"
+    return "1 " + (plural[:-3] + "y" if plural.endswith("ies") else plural[:-1] if plural.endswith("s") else plural)
 
 _state: dict[str, Any] = {}
 
@@ -88,6 +95,9 @@ def _progress(label: str, quiet: bool) -> Iterator[jobs.Progress]:
         yield lambda item: bar.update(task, advance=1, last=item[-60:])
 
 
+_SHOWN_SKIPS = 10
+
+
 def _report(report: IngestReport, as_json: bool, extra: dict[str, Any] | None = None) -> None:
     for e in report.errors:
         err.print(f"[red]error[/red]: {escape(str(e))}", highlight=False)
@@ -95,9 +105,14 @@ def _report(report: IngestReport, as_json: bool, extra: dict[str, Any] | None = 
         out.print_json(json.dumps({**report.as_dict(), **(extra or {})}))
         return
     parts = [f"{len(report.added)} added", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged",
-             f"{len(report.duplicates)} exact duplicates skipped", f"{len(report.near_duplicates)} near-duplicates linked",
-             f"{len(report.errors)} errors"]
+             f"{counted(len(report.duplicates), 'exact duplicates')} skipped",
+             f"{counted(len(report.near_duplicates), 'near-duplicates')} linked", counted(len(report.errors), "errors")]
     out.print(", ".join(parts))
+    skipped = sorted(report.duplicates.items())
+    for doc, holder in skipped[:_SHOWN_SKIPS]:  # which input was not stored, and what already holds its text
+        out.print(f"  skipped {escape(doc)}: same text as {escape(holder)}", style="dim", highlight=False)
+    if len(skipped) > _SHOWN_SKIPS:
+        out.print(f"  … and {len(skipped) - _SHOWN_SKIPS} more (--json lists them all)", style="dim")
 
 
 @app.command()
@@ -126,7 +141,7 @@ def run(inputs: RunInputs = None, meta: MetaOpt = None, max_bytes: MaxBytes = No
 
 
 def _articles_table(rows: list[dict[str, Any]]) -> None:
-    table = Table(title=f"{len(rows)} articles", title_justify="left")
+    table = Table(title=counted(len(rows), "articles"), title_justify="left")
     for col in ("id", "lang", "published", "sentences", "title / first words", "near-duplicate of"):
         table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=8 if col != "id" else 20)
     for r in rows:
@@ -169,7 +184,7 @@ def dates(article: Annotated[Optional[str], typer.Option("--article", help="Only
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table(title=f"{len(rows)} time expressions", title_justify="left")
+    table = Table(title=counted(len(rows), "time expressions"), title_justify="left")
     for col in ("article", "text", "value", "granularity", "role"):
         table.add_column(col, no_wrap=True, overflow="ellipsis")
     for r in rows:
@@ -202,7 +217,7 @@ def entities(etype: Annotated[Optional[str], typer.Option("--type", help="PER, O
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table(title=f"{len(rows)} entities", title_justify="left")
+    table = Table(title=counted(len(rows), "entities"), title_justify="left")
     for col in ("id", "name", "type", "languages", "mentions", "aliases"):
         table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=60 if col == "aliases" else None)
     for r in rows:
@@ -277,9 +292,10 @@ from newsweave import cli_readers, cli_stories  # noqa: E402,F401  (register the
 
 
 def main() -> None:
-    """Entry point: user-facing errors become one red line and exit code 2."""
+    """Entry point: user-facing errors become one red line and exit code 2 (1 for an unknown id, which is
+    bad input like a broken file)."""
     try:
         app()
     except NewsweaveError as exc:
         err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)  # "[train]" is not a style
-        sys.exit(2)
+        sys.exit(1 if isinstance(exc, NotFoundError) else 2)

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from newsweave import jobs
-from newsweave.cli import JsonFlag, _settings, app, eval_app, out
+from newsweave.cli import JsonFlag, _settings, app, counted, eval_app, out
 
 
 @app.command()
@@ -25,7 +25,7 @@ def quotes(entity: Annotated[Optional[str], typer.Option("--entity", help="Only 
         marks = ("“", "”") if q["kind"] == "direct" else ("[indirect] ", "")
         out.print(f"[bold]{q['speaker']}[/bold] [dim]({q['verb'] or 'no verb'}; {q['article']}, {q['lang']})[/dim]: "
                   f"{marks[0]}{q['text']}{marks[1]}", highlight=False)
-    out.print(f"{len(rows)} quotations")
+    out.print(counted(len(rows), "quotations"))
 
 
 @app.command()

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from newsweave import jobs
 from newsweave.cluster.online import MAX_GAP
-from newsweave.cli import JsonFlag, _progress, _settings, app, eval_app, out
+from newsweave.cli import JsonFlag, _progress, _settings, app, counted, eval_app, out
 
 
 @app.command()
@@ -23,7 +23,8 @@ def cluster(recluster: Annotated[bool, typer.Option("--recluster", help="Forget 
     if as_json:
         out.print_json(json.dumps(result))
         return
-    out.print(f"{result['assigned']} articles assigned; {result['events']} events, {result['storylines']} storylines")
+    out.print(f"{counted(result['assigned'], 'articles')} assigned; {counted(result['events'], 'events')}, "
+              f"{counted(result['storylines'], 'storylines')}")
     if result["pending_vectors"]:
         out.print(f"[yellow]{result['pending_vectors']} articles have no vector yet: run 'newsweave run' (without inputs it analyses what is stored)[/yellow]")
 
@@ -36,11 +37,12 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table(title=f"{len(rows)} events", title_justify="left")
-    for col in ("id", "dates", "articles", "languages", "label", "top entities", "storyline"):
-        width = {"id": 15, "storyline": 15, "dates": 23, "articles": 8, "languages": 9}.get(col)  # ids whole: users copy them
-        table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=width,
-                         max_width=40 if col in ("label", "top entities") else None)
+    table = Table(title=counted(len(rows), "events"), title_justify="left")
+    # ids whole (users copy them) and the count always shown; all fits the 160 columns of piped output
+    widths = {"id": (15, 15), "dates": (23, 23), "articles": (8, 8), "languages": (9, 16), "label": (None, 32),
+              "top entities": (None, 28), "storyline": (15, 15)}
+    for col, (least, most) in widths.items():  # in a narrow terminal the label and entities wrap, nothing vanishes
+        table.add_column(col, no_wrap=least is not None, overflow="ellipsis", min_width=least, max_width=most)
     for r in rows:
         table.add_row(r["id"], _dates(r), str(len(r["articles"])), ",".join(r["languages"]), r["label"],
                       ", ".join(e["name"] for e in r["top_entities"][:3]), r["storyline"] or "")
@@ -54,7 +56,7 @@ def storylines(as_json: JsonFlag = False) -> None:
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table(title=f"{len(rows)} storylines", title_justify="left")
+    table = Table(title=counted(len(rows), "storylines"), title_justify="left")
     for col in ("id", "dates", "events", "articles", "languages", "label"):
         table.add_column(col, no_wrap=True, overflow="ellipsis")
     for r in rows:
@@ -71,7 +73,10 @@ def explain(article: Annotated[str, typer.Argument(help="Article id.")], as_json
         return
     out.print(f"[bold]{info['article']}[/bold]: event {info['event']}, storyline {info['storyline']} (arrival #{info['arrival']})")
     for level in ("event", "storyline"):
-        out.print(f"  {level}: {_decision(info['decisions'][level], level)}", highlight=False)
+        decision = info["decisions"][level]
+        moved = decision["cluster"] != info[level] and decision["reason"] != "event"
+        note = f"; that {level} has since merged into {info[level]}" if moved else ""
+        out.print(f"  {level}: {_decision(decision, level)}{note}", highlight=False)
 
 
 _REASONS = {"first": "nothing was open yet",
@@ -87,7 +92,7 @@ def _decision(d: dict[str, Any], level: str = "event") -> str:
         why = "no candidate likely enough" if d["created"] else "the most likely"
     text = f"{verb} {d['cluster']} ({why}, p={d['probability']:.2f})"
     if s := d.get("signals"):
-        gap = "unknown" if s["gap_days"] is None else f"{s['gap_days']} days"
+        gap = "unknown" if s["gap_days"] is None else counted(s["gap_days"], "days")
         if s.get("older") and level == "event":  # storylines do not weigh these two
             gap += " (it names no year this recent)"
         if s.get("newlang") and level == "event":

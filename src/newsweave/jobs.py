@@ -11,7 +11,7 @@ from typing import Any, Iterator
 from newsweave.analyse.entities.base import ENTITY_TYPES
 from newsweave.analyse.text import languages_by_share
 from newsweave.core.config import Settings
-from newsweave.core.errors import NewsweaveError
+from newsweave.core.errors import NewsweaveError, NotFoundError
 from newsweave.core.records import Paragraph
 from newsweave.ingest.meta import load_sidecar
 from newsweave.ingest.pipeline import IngestReport, ingest_items
@@ -133,7 +133,7 @@ def dates(settings: Settings, article: str | None = None) -> list[dict[str, Any]
 def _known_article(store: Store, article: str | None) -> None:
     """Raise for an ``--article`` that names no stored article (an empty list would look like 'none found')."""
     if article is not None and store.origin_of(article) is None:
-        raise NewsweaveError(f"no article {article!r} (see 'newsweave articles')")
+        raise NotFoundError(f"no article {article!r} (see 'newsweave articles')")
 
 
 def eval_time(data: Path) -> dict[str, Any]:
@@ -242,7 +242,7 @@ def events(settings: Settings, storyline: str | None = None) -> list[dict[str, A
     with store_for(settings) as store:
         sid = event_repo.resolve(store, schema.storylines, storyline) if storyline else None
         if storyline and not sid:
-            raise NewsweaveError(f"no storyline {storyline!r} (see 'newsweave storylines')")
+            raise NotFoundError(f"no storyline {storyline!r} (see 'newsweave storylines')")
         return event_repo.list_events(store, storyline=sid)
 
 
@@ -260,8 +260,12 @@ def explain(settings: Settings, article: str) -> dict[str, Any]:
 
     with store_for(settings) as store:
         found = event_repo.explanation(store, article)
+        known = found is not None or bool(store.articles([article]))
+    if not known:
+        raise NotFoundError(f"no article {article!r} (see 'newsweave articles')")
     if found is None:
-        raise NewsweaveError(f"article {article!r} is not clustered (unknown id, or run 'newsweave cluster' first)")
+        raise NewsweaveError(f"article {article!r} is not clustered yet: run 'newsweave run' (without inputs it "
+                             "analyses and clusters what is stored)")
     return found
 
 
@@ -278,7 +282,7 @@ def cluster_members(store: Store, event: str | None = None, storyline: str | Non
     table, cid = (schema.events, event) if event else (schema.storylines, storyline)
     live = event_repo.resolve(store, table, cid or "")
     if live is None:
-        raise NewsweaveError(f"no {'event' if event else 'storyline'} {cid!r}")
+        raise NotFoundError(f"no {'event' if event else 'storyline'} {cid!r} (see 'newsweave {'events' if event else 'storylines'}')")
     rows = event_repo.list_events(store, [live]) if event else event_repo.list_events(store, storyline=live)
     return live, [a for row in rows for a in row["articles"]]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsweave.core.config import Settings
-from newsweave.core.errors import NewsweaveError
+from newsweave.core.errors import NewsweaveError, NotFoundError
 
 
 def quotes(settings: Settings, entity: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
@@ -20,7 +20,7 @@ def quotes(settings: Settings, entity: str | None = None, event: str | None = No
         if entity:
             entity_ids = resolve_entity(store, entity)
             if not entity_ids:
-                raise NewsweaveError(f"no entity matches {entity!r} (see 'newsweave entities')")
+                raise NotFoundError(f"no entity matches {entity!r} (see 'newsweave entities')")
         return reader_repo.list_quotes(store, entity_ids, article_ids)
 
 

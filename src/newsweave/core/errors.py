@@ -11,6 +11,10 @@ class ConfigError(NewsweaveError):
     """A setting is missing or invalid."""
 
 
+class NotFoundError(NewsweaveError):
+    """An id or name the user gave (article, event, storyline, entity) is not in the store."""
+
+
 class StoreError(NewsweaveError):
     """The store cannot be opened, migrated or written."""
 

@@ -171,7 +171,8 @@ def _document(doc_id: str, text: str, origin: str, *, path: str | None = None, u
         first, _, rest = clean.partition("\n")
         title, clean = title or first[2:].strip(), rest.strip()
     if not any(ch.isalnum() for ch in clean):
-        raise InputError(origin, "no text (empty or whitespace only)")
+        why = "only punctuation or symbols" if clean.strip() else "empty or whitespace only"
+        raise InputError(origin, f"no text ({why})")
     return RawDocument(id=doc_id, text=clean, origin=origin, path=path, url=url, title=title, source=source,
                        published=published, published_source="html-meta" if published else None,
                        lang_declared=lang)

@@ -125,7 +125,7 @@ def test_explain_shows_every_signal(sqlite_url: str) -> None:
     assert "over 14 days" in run_cli("explain", next(a["id"] for a in cli_json("articles", db=sqlite_url)
                                                      if a["id"].startswith("002")), db=sqlite_url).stdout
     bad = run_cli("explain", "no-such-article", db=sqlite_url)
-    assert bad.returncode == 2 and "no-such-article" in bad.stderr
+    assert bad.returncode == 1 and "no-such-article" in bad.stderr
 
 
 def test_recluster_keeps_ids_and_timeline_by_event(sqlite_url: str) -> None:

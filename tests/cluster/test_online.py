@@ -8,7 +8,7 @@ from collections import Counter
 
 import numpy as np
 
-from newsweave.cluster.online import LevelSettings, OnlineClusterer
+from newsweave.cluster.online import Decision, LevelSettings, OnlineClusterer
 from newsweave.cluster.persist import cluster_from_row, cluster_to_row, state_from_blobs, state_to_blobs
 from newsweave.cluster.scoring import Calibration, load_calibration
 from newsweave.cluster.signals import ArticleSignals, extract_terms
@@ -52,22 +52,27 @@ def test_ids_come_from_the_founding_article_and_never_change() -> None:
     assert a[0] == a[3] == a[6]  # later members keep the founder's id
 
 
-def test_a_bridging_article_merges_two_events_and_the_old_id_resolves() -> None:
+def _two_alike_events_and_a_bridge(days: tuple[int | None, int | None]) -> tuple[OnlineClusterer, list[Decision]]:
+    """Two alike articles (dated ``days`` after 2024-01-01, None: undated) kept apart by a strict calibration,
+    then an undated article between them under a loose one: the clusterer and the three event decisions."""
     oc = _clusterer()
-    strict = Calibration((-10.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.5)
-    oc.events.settings = LevelSettings("event", "ev", 14, 5000, strict)
+    oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-10.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.5))
     base = TOPICS[5] * 3
-    arts = []
-    for i, shift in enumerate((+1.0, -1.0)):
+    decisions = []
+    for i, (shift, day) in enumerate(zip((+1.0, -1.0), days)):
         v = base + TOPICS[6] * shift * 1.5
-        arts.append(ArticleSignals(id=f"m{i}", lang="en", vector=(v / np.linalg.norm(v)).astype(np.float32),
-                                   date=None, dated_by="none"))
-    e1, e2 = (oc.assign(a)[0] for a in arts)
-    assert e1.created and e2.created and e1.cluster != e2.cluster
-    bridge = ArticleSignals(id="bridge", lang="en", vector=(base / np.linalg.norm(base)).astype(np.float32),
-                            date=None, dated_by="none")
+        date = None if day is None else dt.date(2024, 1, 1) + dt.timedelta(days=day)
+        decisions.append(oc.assign(ArticleSignals(id=f"m{i}", lang="en", vector=(v / np.linalg.norm(v)).astype(np.float32),
+                                                  date=date, dated_by="none" if date is None else "published"))[0])
     oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-2.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.5))
-    d = oc.assign(bridge)[0]
+    decisions.append(oc.assign(ArticleSignals(id="bridge", lang="en", vector=(base / np.linalg.norm(base)).astype(np.float32),
+                                              date=None, dated_by="none"))[0])
+    return oc, decisions
+
+
+def test_a_bridging_article_merges_two_events_and_the_old_id_resolves() -> None:
+    oc, (e1, e2, d) = _two_alike_events_and_a_bridge((None, None))
+    assert e1.created and e2.created and e1.cluster != e2.cluster
     assert d.merged and oc.merges
     level, absorbed, kept = oc.merges[0]
     assert level == "event" and oc.resolve(absorbed) == kept == d.cluster
@@ -75,20 +80,8 @@ def test_a_bridging_article_merges_two_events_and_the_old_id_resolves() -> None:
 
 
 def test_an_undated_article_does_not_weld_events_far_apart_in_time() -> None:
-    oc = _clusterer()
-    strict = Calibration((-10.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.5)
-    oc.events.settings = LevelSettings("event", "ev", 14, 5000, strict)
-    base = TOPICS[5] * 3
-    created = []
-    for i, (shift, day) in enumerate(((+1.0, 0), (-1.0, 60))):  # alike, but two months apart
-        v = base + TOPICS[6] * shift * 1.5
-        created.append(oc.assign(ArticleSignals(
-            id=f"m{i}", lang="en", vector=(v / np.linalg.norm(v)).astype(np.float32),
-            date=dt.date(2024, 1, 1) + dt.timedelta(days=day), dated_by="published"))[0])
-    assert all(d.created for d in created)
-    oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-2.0, 20.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.5))
-    d = oc.assign(ArticleSignals(id="bridge", lang="en", vector=(base / np.linalg.norm(base)).astype(np.float32),
-                                 date=None, dated_by="none"))[0]
+    oc, (e1, e2, d) = _two_alike_events_and_a_bridge((0, 60))  # alike, but two months apart
+    assert e1.created and e2.created
     assert not d.created and not d.merged and not oc.merges
     assert d.runner_up is not None and d.runner_up[1] >= 0.9  # as sure of both as when it merges them
 

@@ -163,3 +163,12 @@ def test_encoder_choice_is_checked_and_applied(tmp_path: Path) -> None:
     finally:
         store.close()
     assert made == {"e5-small-q4-numpy@1+lead800"}
+
+
+def test_a_narrow_terminal_leaves_out_whole_event_columns_not_the_count() -> None:
+    from newsweave.cli_stories import _fitting_columns
+
+    assert _fitting_columns(160) == ["id", "dates", "articles", "languages", "label", "top entities", "storyline"]
+    assert _fitting_columns(100) == ["id", "dates", "articles", "languages", "label", "storyline"]
+    assert _fitting_columns(80) == ["id", "dates", "articles", "languages", "label"]
+    assert _fitting_columns(40)[:3] == ["id", "dates", "articles"]

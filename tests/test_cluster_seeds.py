@@ -117,8 +117,9 @@ def test_explain_shows_every_signal(sqlite_url: str) -> None:
     assert set(decision["signals"]) >= {"embedding", "entities", "people", "salient", "newcomers", "terms", "gap_days",
                                         "shared_entities"}
     assert "PER:kim-iong-un" in decision["signals"]["shared_entities"] or decision["signals"]["shared_entities"]
+    assert info["merged_into"] == {"event": info["event"], "storyline": info["storyline"]}  # nothing merged since
     text = run_cli("explain", joined["articles"][-1], db=sqlite_url).stdout
-    assert "embedding" in text and "date gap" in text
+    assert "embedding" in text and "date gap" in text and "since merged" not in text
     reasons = {a["id"][:3]: cli_json("explain", a["id"], db=sqlite_url)["decisions"]["event"]["reason"]
                for a in cli_json("articles", db=sqlite_url)}
     assert reasons["004"] == "first" and reasons["002"] == "too-far"  # 15 months after the last seed

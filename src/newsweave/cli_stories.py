@@ -38,15 +38,35 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     table = Table(title=counted(len(rows), "events"), title_justify="left")
-    # ids whole (users copy them) and the count always shown; all fits the 160 columns of piped output
-    widths = {"id": (15, 15), "dates": (23, 23), "articles": (8, 8), "languages": (9, 16), "label": (None, 32),
-              "top entities": (None, 28), "storyline": (15, 15)}
-    for col, (least, most) in widths.items():  # in a narrow terminal the label and entities wrap, nothing vanishes
-        table.add_column(col, no_wrap=least is not None, overflow="ellipsis", min_width=least, max_width=most)
+    cells = {"id": lambda r: r["id"], "dates": _dates, "articles": lambda r: str(len(r["articles"])),
+             "languages": lambda r: ",".join(r["languages"]), "label": lambda r: r["label"],
+             "top entities": lambda r: ", ".join(e["name"] for e in r["top_entities"][:3]),
+             "storyline": lambda r: r["storyline"] or ""}
+    shown = _fitting_columns(out.width)
+    for col in shown:
+        least, most = _EVENT_COLUMNS[col]
+        table.add_column(col, no_wrap=col in _WHOLE, overflow="ellipsis", min_width=least, max_width=most)
     for r in rows:
-        table.add_row(r["id"], _dates(r), str(len(r["articles"])), ",".join(r["languages"]), r["label"],
-                      ", ".join(e["name"] for e in r["top_entities"][:3]), r["storyline"] or "")
+        table.add_row(*(cells[col](r) for col in shown))
     out.print(table)
+
+
+# (least, most) width per column of the events table; ids stay whole (users copy them), counts always show
+_EVENT_COLUMNS = {"id": (15, 15), "dates": (10, 23), "articles": (8, 8), "languages": (9, 16), "label": (12, 32),
+                  "top entities": (12, 28), "storyline": (15, 15)}
+_WHOLE = {"id", "articles", "storyline"}
+_DROPPED_FIRST = ("top entities", "storyline", "languages")  # what a narrow terminal leaves out, in order
+
+
+def _fitting_columns(width: int) -> list[str]:
+    """The events table's columns whose least widths fit ``width`` (3 characters of border and padding
+    each): a narrow terminal leaves out whole columns rather than squeezing one to nothing."""
+    shown = list(_EVENT_COLUMNS)
+    for col in _DROPPED_FIRST:
+        if sum(_EVENT_COLUMNS[c][0] + 3 for c in shown) + 1 <= width:
+            break
+        shown.remove(col)
+    return shown
 
 
 @app.command()
@@ -57,8 +77,9 @@ def storylines(as_json: JsonFlag = False) -> None:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     table = Table(title=counted(len(rows), "storylines"), title_justify="left")
-    for col in ("id", "dates", "events", "articles", "languages", "label"):
-        table.add_column(col, no_wrap=True, overflow="ellipsis")
+    for col in ("id", "dates", "events", "articles", "languages", "label"):  # ids and counts whole, the rest wraps
+        whole = col in ("id", "events", "articles")
+        table.add_column(col, no_wrap=whole, overflow="ellipsis", min_width=len(col) if whole else 10)
     for r in rows:
         table.add_row(r["id"], _dates(r), str(len(r["events"])), str(r["n_articles"]), ",".join(r["languages"]), r["label"])
     out.print(table)
@@ -73,9 +94,8 @@ def explain(article: Annotated[str, typer.Argument(help="Article id.")], as_json
         return
     out.print(f"[bold]{info['article']}[/bold]: event {info['event']}, storyline {info['storyline']} (arrival #{info['arrival']})")
     for level in ("event", "storyline"):
-        decision = info["decisions"][level]
-        moved = decision["cluster"] != info[level] and decision["reason"] != "event"
-        note = f"; that {level} has since merged into {info[level]}" if moved else ""
+        decision, now = info["decisions"][level], info["merged_into"][level]
+        note = f"; that {level} has since merged into {now}" if now != decision["cluster"] else ""
         out.print(f"  {level}: {_decision(decision, level)}{note}", highlight=False)
 
 

@@ -77,6 +77,7 @@ def test_a_bridging_article_merges_two_events_and_the_old_id_resolves() -> None:
     level, absorbed, kept = oc.merges[0]
     assert level == "event" and oc.resolve(absorbed) == kept == d.cluster
     assert (kept, absorbed) == (e1.cluster, e2.cluster)  # the older keeps its id, whichever scored higher
+    assert d.runner_up is None or d.runner_up[0] not in (e1.cluster, e2.cluster)  # no runner-up that is itself
 
 
 def test_an_undated_article_does_not_weld_events_far_apart_in_time() -> None:

@@ -247,8 +247,13 @@ def explanation(store: Store, article_id: str) -> dict[str, Any] | None:
     event = resolve(store, t.events, row.event_id) or row.event_id
     with store.engine.connect() as conn:
         story = conn.execute(select(t.events.c.storyline_id).where(t.events.c.id == event)).scalar_one_or_none()
+    decisions = json.loads(row.explanation)
+    # where each recorded cluster is now: itself, or what it merged into (an article's storyline can also
+    # change without any merge, when its event merged into an event of another storyline)
+    now = {level: resolve(store, table, decisions[level]["cluster"]) or decisions[level]["cluster"]
+           for level, table in (("event", t.events), ("storyline", t.storylines))}
     return {"article": article_id, "event": event, "storyline": resolve(store, t.storylines, story or "") or story,
-            "arrival": row.seq, "clusterer": row.clusterer, "decisions": json.loads(row.explanation)}
+            "arrival": row.seq, "clusterer": row.clusterer, "decisions": decisions, "merged_into": now}
 
 
 def memberships(store: Store, article_ids: list[str] | None = None) -> dict[str, tuple[str, str | None]]:

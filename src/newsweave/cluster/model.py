@@ -42,7 +42,7 @@ class Cluster:
     def add(self, art: ArticleSignals, centred: np.ndarray, seq: int) -> None:
         """Fold one member into the aggregate."""
         self.cache.clear()
-        if self.n == 0:
+        if self.n == 0 and not self.founded:  # a reopened storyline comes with its own (``_storyline_of``)
             self.founded = seq
         self.vec_sum += centred
         self.n += 1

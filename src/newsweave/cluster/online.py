@@ -255,7 +255,9 @@ class OnlineClusterer:
         event.storyline = self.resolve(event.storyline or "")
         story = self.storylines.active.clusters.get(event.storyline)
         if story is None:  # its storyline left the window or merged: reopen under the event's own line
-            story = Cluster(event.storyline or f"st-{event.id[3:]}", np.zeros(self.storylines.dim, dtype=np.float32))
+            # no later than its event began: a merge must not count it as the youngest
+            story = Cluster(event.storyline or f"st-{event.id[3:]}", np.zeros(self.storylines.dim, dtype=np.float32),
+                            founded=event.founded)
             event.storyline = story.id
         return story
 

@@ -118,14 +118,17 @@ def test_a_date_that_is_not_one_is_named_in_jsonl_and_sidecar(settings: Settings
     corpus = tmp_path / "c.jsonl"
     corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in (
         {"id": "ok", "lang": "it", "text": ITALIAN, "published": "2023-09-17T08:30:00Z"},
-        {"id": "bad", "lang": "en", "text": ENGLISH, "published": "2023-13-45"})) + "\n", encoding="utf-8")
+        {"id": "bad", "lang": "en", "text": ENGLISH, "published": "2023-13-45"},
+        {"id": "ahead", "lang": "en", "text": ENGLISH + " Later.", "published": "2099-01-01"})) + "\n", encoding="utf-8")
     (tmp_path / "a.txt").write_text(GREEK, encoding="utf-8")
     meta = tmp_path / "meta.jsonl"
     meta.write_text('{"file": "a.txt", "published": "yesterday", "source": "x"}\n', encoding="utf-8")
     report = jobs.ingest(settings, [str(corpus), str(tmp_path / "a.txt")], str(meta))
     assert sorted(report.added) == ["a", "ok"]
-    assert sorted((e.source, e.line) for e in report.errors) == [(str(corpus), 2), (str(meta), 1)]
-    assert all("not a date" in str(e) for e in report.errors)
+    assert sorted((e.source, e.line) for e in report.errors) == [(str(corpus), 2), (str(corpus), 3), (str(meta), 1)]
+    said = {e.line: str(e) for e in report.errors if e.source == str(corpus)}
+    assert "not a date" in said[2] and "2099-01-01" in said[3] and "cannot lie ahead" in said[3]
+    assert "not a date" in str(next(e for e in report.errors if e.source == str(meta)))
     rows = _ids(settings)
     assert rows["ok"]["published"].startswith("2023-09-17") and rows["a"]["published"] is None
 

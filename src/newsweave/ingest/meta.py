@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from newsweave.core.errors import InputError
@@ -18,13 +18,14 @@ from newsweave.core.records import RawDocument
 
 FIELDS = ("published", "source", "url", "title", "lang")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
+FUTURE_DAYS = 2  # a stated date may lie this far past today (time zones, embargoed releases), no further
 
 
 def check_published(value: object) -> str:
     """``value`` as a publication date string, if it is one: an ISO 8601 day, or a date-time starting with one.
 
     Raises ``ValueError`` naming the value otherwise: a date that cannot be read would be stored and then
-    silently ignored by every stage that needs it.
+    silently ignored by every stage that needs it. So does a date more than ``FUTURE_DAYS`` after today.
     """
     text = str(value).strip()
     try:
@@ -36,6 +37,10 @@ def check_published(value: object) -> str:
             date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"'published' is {text!r}, not a date (YYYY-MM-DD or an ISO 8601 date-time)") from None
+    latest = date.today() + timedelta(days=FUTURE_DAYS)
+    if date.fromisoformat(text[:10]) > latest:
+        # a typo in the year would date an event into the future and stretch its storyline to it
+        raise ValueError(f"'published' is {text!r}, after {latest.isoformat()}: a publication date cannot lie ahead")
     return text
 
 

@@ -80,6 +80,7 @@ def test_without_anchor_a_day_or_month_keeps_what_it_names_and_no_year() -> None
 def test_a_yearless_stamp_is_no_dateline() -> None:
     assert dateline_date("Dec. 9\n\nMicrosoft issued a patch.", "en") is None
     assert dateline_date("Dec. 9, 2008\n\nMicrosoft issued a patch.", "en") == "2008-12-09"
+    assert dateline_date("Dec. 9, 2099\n\nMicrosoft issued a patch.", "en") is None  # ahead of today: misread
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,9 @@ DEFAULT_DB = "newsweave.db"
 # holds that prefix (PostgreSQL's 1 MB tsvector cap bounds it). Longer texts are web-page dumps: ML-Crisis
 # holds a 2 MB comment thread, over a third of the text of the first 300 articles of the set.
 ANALYSE_CHARS = 200_000
+# How far past today a publication date may lie (time zones, embargoed releases): a stated date further
+# ahead is an input error, a dateline further ahead is taken as misread.
+FUTURE_DAYS = 2
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from newsweave.core.config import FUTURE_DAYS
 from newsweave.core.errors import InputError
 from newsweave.core.records import RawDocument
 
 FIELDS = ("published", "source", "url", "title", "lang")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
-FUTURE_DAYS = 2  # a stated date may lie this far past today (time zones, embargoed releases), no further
 
 
 def check_published(value: object) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from newsweave.analyse.time.role import PUBLICATION, classify_role
 from newsweave.analyse.time.tagger import tag_times
+from newsweave.core.config import FUTURE_DAYS
 
 _HEAD = 500  # a dateline sits in the article's head
 
@@ -16,7 +19,9 @@ def dateline_date(text: str, lang: str | None) -> str | None:
     was published.
     """
     head = text[:_HEAD]
+    latest = (dt.date.today() + dt.timedelta(days=FUTURE_DAYS)).isoformat()
     for expr in tag_times(head, lang, None):
-        if expr.value and expr.value[:1].isdigit() and expr.granularity == "day" and classify_role(head, expr, [], None) == PUBLICATION:
-            return expr.value
+        if expr.value and expr.value[:1].isdigit() and expr.granularity == "day" \
+                and classify_role(head, expr, [], None) == PUBLICATION:
+            return expr.value if expr.value <= latest else None  # a stamp ahead of today is misread or mistyped
     return None

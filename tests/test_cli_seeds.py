@@ -169,6 +169,7 @@ def test_a_narrow_terminal_leaves_out_whole_event_columns_not_the_count() -> Non
     from newsweave.cli_stories import _fitting_columns
 
     assert _fitting_columns(160) == ["id", "dates", "articles", "languages", "label", "top entities", "storyline"]
-    assert _fitting_columns(100) == ["id", "dates", "articles", "languages", "label", "storyline"]
-    assert _fitting_columns(80) == ["id", "dates", "articles", "languages", "label"]
+    assert _fitting_columns(110) == ["id", "dates", "articles", "languages", "label", "storyline"]
+    assert _fitting_columns(100) == ["id", "dates", "articles", "languages", "label"]
+    assert _fitting_columns(80) == ["id", "dates", "articles", "label"]
     assert _fitting_columns(40)[:3] == ["id", "dates", "articles"]

@@ -45,16 +45,15 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
     shown = _fitting_columns(out.width)
     for col in shown:
         least, most = _EVENT_COLUMNS[col]
-        table.add_column(col, no_wrap=col in _WHOLE, overflow="ellipsis", min_width=least, max_width=most)
+        table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=least, max_width=most)
     for r in rows:
         table.add_row(*(cells[col](r) for col in shown))
     out.print(table)
 
 
 # (least, most) width per column of the events table; ids stay whole (users copy them), counts always show
-_EVENT_COLUMNS = {"id": (15, 15), "dates": (10, 23), "articles": (8, 8), "languages": (9, 16), "label": (12, 32),
+_EVENT_COLUMNS = {"id": (15, 15), "dates": (23, 23), "articles": (8, 8), "languages": (9, 16), "label": (12, 32),
                   "top entities": (12, 28), "storyline": (15, 15)}
-_WHOLE = {"id", "articles", "storyline"}
 _DROPPED_FIRST = ("top entities", "storyline", "languages")  # what a narrow terminal leaves out, in order
 
 

@@ -166,10 +166,13 @@ def test_encoder_choice_is_checked_and_applied(tmp_path: Path) -> None:
 
 
 def test_a_narrow_terminal_leaves_out_whole_event_columns_not_the_count() -> None:
-    from newsweave.cli_stories import _fitting_columns
+    from newsweave.cli_stories import _EVENT_COLUMNS, _fitting_columns
 
-    assert _fitting_columns(160) == ["id", "dates", "articles", "languages", "label", "top entities", "storyline"]
-    assert _fitting_columns(110) == ["id", "dates", "articles", "languages", "label", "storyline"]
-    assert _fitting_columns(100) == ["id", "dates", "articles", "languages", "label"]
-    assert _fitting_columns(80) == ["id", "dates", "articles", "label"]
-    assert _fitting_columns(40)[:3] == ["id", "dates", "articles"]
+    def _fitting(width: int) -> list[str]:
+        return _fitting_columns(_EVENT_COLUMNS, ("top entities", "storyline", "languages"), width)
+
+    assert _fitting(160) == ["id", "dates", "articles", "languages", "label", "top entities", "storyline"]
+    assert _fitting(110) == ["id", "dates", "articles", "languages", "label", "storyline"]
+    assert _fitting(100) == ["id", "dates", "articles", "languages", "label"]
+    assert _fitting(80) == ["id", "dates", "articles", "label"]
+    assert _fitting(40)[:3] == ["id", "dates", "articles"]

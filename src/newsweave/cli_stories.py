@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
 import typer
@@ -37,32 +38,52 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table(title=counted(len(rows), "events"), title_justify="left")
     cells = {"id": lambda r: r["id"], "dates": _dates, "articles": lambda r: str(len(r["articles"])),
              "languages": lambda r: ",".join(r["languages"]), "label": lambda r: r["label"],
              "top entities": lambda r: ", ".join(e["name"] for e in r["top_entities"][:3]),
              "storyline": lambda r: r["storyline"] or ""}
-    shown = _fitting_columns(out.width)
-    for col in shown:
-        least, most = _EVENT_COLUMNS[col]
-        table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=least, max_width=most)
-    for r in rows:
-        table.add_row(*(cells[col](r) for col in shown))
+    table = _table(counted(len(rows), "events"), _EVENT_COLUMNS, ("top entities", "storyline", "languages"), cells, rows)
     out.print(table)
 
 
-# (least, most) width per column of the events table; ids stay whole (users copy them), counts always show
+# (least, most) width per column; ids stay whole (users copy them), counts always show
 _EVENT_COLUMNS = {"id": (15, 15), "dates": (23, 23), "articles": (8, 8), "languages": (9, 16), "label": (12, 32),
                   "top entities": (12, 28), "storyline": (15, 15)}
-_DROPPED_FIRST = ("top entities", "storyline", "languages")  # what a narrow terminal leaves out, in order
+_STORY_COLUMNS = {"id": (15, 15), "dates": (23, 23), "events": (6, 6), "articles": (8, 8), "languages": (9, 24),
+                  "label": (12, 60)}
+Cell = Callable[[dict[str, Any]], str]
 
 
-def _fitting_columns(width: int) -> list[str]:
-    """The events table's columns whose least widths fit ``width`` (3 characters of border and padding
-    each): a narrow terminal leaves out whole columns rather than squeezing one to nothing."""
-    shown = list(_EVENT_COLUMNS)
-    for col in _DROPPED_FIRST:
-        if sum(_EVENT_COLUMNS[c][0] + 3 for c in shown) + 1 <= width:
+def _table(title: str, columns: dict[str, tuple[int, int]], dropped_first: tuple[str, ...], cells: dict[str, Cell],
+           rows: list[dict[str, Any]]) -> Table:
+    """One line per row, every cell cut with … to its column: in a narrow terminal whole columns are left out
+    (``dropped_first``, in order) rather than one squeezed to nothing."""
+    table = Table(title=title, title_justify="left")
+    shown = _fitting_columns(columns, dropped_first, out.width)
+    widest = _widest(columns, shown, out.width)
+    for col in shown:
+        table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=columns[col][0], max_width=widest[col])
+    for r in rows:
+        table.add_row(*(cells[col](r) for col in shown))
+    return table
+
+
+def _widest(columns: dict[str, tuple[int, int]], shown: list[str], width: int) -> dict[str, int]:
+    """Each shown column's most width, lowered so that together they fit ``width``: Rich would otherwise
+    shrink the table by squeezing columns below their least width, down to nothing."""
+    room = width - 3 * len(shown) - 1 - sum(columns[c][0] for c in shown)  # beyond the least widths
+    slack = {c: columns[c][1] - columns[c][0] for c in shown}
+    total = sum(slack.values())
+    if total <= room:
+        return {c: columns[c][1] for c in shown}
+    return {c: columns[c][0] + max(room, 0) * slack[c] // total for c in shown}
+
+
+def _fitting_columns(columns: dict[str, tuple[int, int]], dropped_first: tuple[str, ...], width: int) -> list[str]:
+    """The columns whose least widths fit ``width`` (3 characters of border and padding each)."""
+    shown = list(columns)
+    for col in dropped_first:
+        if sum(columns[c][0] + 3 for c in shown) + 1 <= width:
             break
         shown.remove(col)
     return shown
@@ -75,12 +96,10 @@ def storylines(as_json: JsonFlag = False) -> None:
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
-    table = Table(title=counted(len(rows), "storylines"), title_justify="left")
-    for col in ("id", "dates", "events", "articles", "languages", "label"):  # ids and counts whole, the rest wraps
-        whole = col in ("id", "events", "articles")
-        table.add_column(col, no_wrap=whole, overflow="ellipsis", min_width=len(col) if whole else 10)
-    for r in rows:
-        table.add_row(r["id"], _dates(r), str(len(r["events"])), str(r["n_articles"]), ",".join(r["languages"]), r["label"])
+    cells = {"id": lambda r: r["id"], "dates": _dates, "events": lambda r: str(len(r["events"])),
+             "articles": lambda r: str(r["n_articles"]), "languages": lambda r: ",".join(r["languages"]),
+             "label": lambda r: r["label"]}
+    table = _table(counted(len(rows), "storylines"), _STORY_COLUMNS, ("languages",), cells, rows)
     out.print(table)
 
 

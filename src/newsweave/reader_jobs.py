@@ -11,17 +11,22 @@ from newsweave.core.errors import NewsweaveError, NotFoundError
 def quotes(settings: Settings, entity: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
     """Quotations with speakers, optionally of one speaker (name in any script, or id) or one event."""
     from newsweave.jobs import cluster_members, store_for
-    from newsweave.search.filters import resolve_entity
     from newsweave.store import reader_repo
 
     with store_for(settings) as store:
         article_ids = cluster_members(store, event=event)[1] if event else None
-        entity_ids = None
-        if entity:
-            entity_ids = resolve_entity(store, entity)
-            if not entity_ids:
-                raise NotFoundError(f"no entity matches {entity!r} (see 'newsweave entities')")
+        entity_ids = _entity_ids(store, entity) if entity else None
         return reader_repo.list_quotes(store, entity_ids, article_ids)
+
+
+def _entity_ids(store: Any, entity: str) -> list[str]:
+    """The entities a name (any script) or id denotes; NotFoundError when none."""
+    from newsweave.search.filters import resolve_entity
+
+    found = resolve_entity(store, entity)
+    if not found:
+        raise NotFoundError(f"no entity matches {entity!r} (see 'newsweave entities')")
+    return found
 
 
 def summary(settings: Settings, event: str | None = None, storyline: str | None = None, lang: str = "en",
@@ -70,6 +75,8 @@ def search(settings: Settings, query: str, lang: str | None = None, entity: str 
 
     with store_for(settings) as store:
         article_ids = cluster_members(store, event=event)[1] if event else None
+        if entity:
+            _entity_ids(store, entity)  # an unknown entity is an error, as for quotes, not an empty result
         try:
             hits = run_search(store, query, lang=lang, entity=entity, date_from=date_from, date_to=date_to,
                               article_ids=article_ids, limit=limit)

@@ -28,7 +28,7 @@ from sqlalchemy import Connection, bindparam, delete, inspect, select, text
 
 from newsweave.search import bridge
 from newsweave.search.folding import fold
-from newsweave.stages import ANALYSE_CHARS
+from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import Store
 from newsweave.store import schema as t
 

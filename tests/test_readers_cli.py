@@ -24,8 +24,9 @@ def test_quotes_and_summaries_on_the_seeds(db_url: str) -> None:
     kim = _entity_with_mention(entities, "Kim Jong-un")
     pledges = [q for q in cli_json("quotes", "--entity", kim, db=db_url) if q["article"].startswith("002")]
     assert any("sosterrà invariabilmente" in q["text"] for q in pledges)
-    bad = run_cli("quotes", "--entity", "Nobody Anywhere", db=db_url)
-    assert bad.returncode == 1 and "Nobody Anywhere" in bad.stderr
+    for command in ("quotes", "search Kim"):  # an unknown entity is an error, never an empty answer
+        bad = run_cli(*command.split(), "--entity", "Nobody Anywhere", db=db_url)
+        assert bad.returncode == 1 and "no entity matches 'Nobody Anywhere'" in bad.stderr, command
 
     visit = next(e for e in cli_json("events", db=db_url) if len(e["articles"]) == 3)
     in_event = cli_json("quotes", "--event", visit["id"], db=db_url)

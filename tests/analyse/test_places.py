@@ -53,8 +53,8 @@ def test_vowel_sign_scripts_get_their_own_country_names(spotter) -> None:
 def test_default_recogniser_adds_places_only_for_caseless_text() -> None:
     crf = get_recogniser("crf-it-el@2")
     both = WithPlaces(crf)
-    assert both.name == "crf-it-el@2+places@1"
-    assert get_recogniser().name.endswith("+places@1")
+    assert both.name == "crf-it-el@2+places@2"
+    assert get_recogniser().name.endswith("+places@2")
     italian = "Kim Jong Un ha lasciato Mosca."
     assert both.recognise(italian, "it") == crf.recognise(italian, "it")
     assert crf.recognise("俄羅斯吞併烏克蘭", "zh") == []
@@ -83,3 +83,6 @@ def test_cyrillic_names_are_found_and_countries_typed_as_places() -> None:
     mentions += [Mention("en", "Russia", "LOC", "en", 0, 6)]
     russia = [e for e in link_mentions(mentions) if e.id == "LOC:russia"]
     assert russia and sorted(russia[0].languages) == ["en", "ru"]
+    met = "Путин встретился с Францией и Германией, а также с Россией."  # the instrumental case
+    assert [(s.text, s.type) for s in rec.recognise(met, "ru")] == [
+        ("Путин", "PER"), ("Францией", "LOC"), ("Германией", "LOC"), ("Россией", "LOC")]

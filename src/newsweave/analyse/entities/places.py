@@ -33,7 +33,7 @@ from newsweave.analyse.entities.words import cased, cased_script, script
 from newsweave.link.gazetteer import load_gazetteer
 from newsweave.link.keys import inflection_variants, primary_key
 
-VERSION = "places@1"
+VERSION = "places@2"  # @2: instrumental -ией forms of Cyrillic country names (Россией)
 _UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
 _MAX_WORDS = 4  # the longest names matched over spaced words ("پاپوآ گینه نو")
 _MAX_CHARS = 8  # and over unspaced characters ("印度尼西亚")

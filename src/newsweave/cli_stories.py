@@ -47,8 +47,8 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
 
 
 # (least, most) width per column; ids stay whole (users copy them), counts always show
-_EVENT_COLUMNS = {"id": (15, 15), "dates": (23, 23), "articles": (8, 8), "languages": (9, 16), "label": (12, 32),
-                  "top entities": (12, 28), "storyline": (15, 15)}
+_EVENT_COLUMNS = {"id": (15, 15), "dates": (23, 23), "articles": (8, 8), "languages": (9, 16), "label": (12, 40),
+                  "top entities": (12, 36), "storyline": (15, 15)}
 _STORY_COLUMNS = {"id": (15, 15), "dates": (23, 23), "events": (6, 6), "articles": (8, 8), "languages": (9, 24),
                   "label": (12, 60)}
 Cell = Callable[[dict[str, Any]], str]

@@ -65,3 +65,12 @@ def test_scripts_without_spaces_and_other_marks() -> None:
     assert len(_split("किम रूस पहुंचे। उन्होंने पुतिन से मुलाकात की।", "hi")) == 2
     assert len(_split("وصل كيم إلى روسيا؟ نعم وصل.", "ar")) == 2
     assert len(_split("Ким прибыл в Россию. Он встретился с Путиным, т.е. с президентом.", "ru")) == 2
+
+
+def test_a_run_of_marks_and_closing_quotes_ends_once_after_the_last() -> None:
+    from newsweave.analyse.sentences import _candidate_ends
+
+    text = "Davvero?!» disse. «No…» (Sì.) Fine"
+    ends = [text.index("»") + 1, text.index("disse.") + 6, text.index("…»") + 2, text.index("Sì.)") + 4]
+    assert _candidate_ends(text, "it") == ends
+    assert _candidate_ends("Τι; Ναι", "el") == [3] and _candidate_ends("Τι; Ναι", "it") == []

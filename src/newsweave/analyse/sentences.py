@@ -36,6 +36,14 @@ _BY_LANG = {
 _TERMINAL = "!?‼⁇⁈⁉…。．！？।॥؟۔።။"
 _GREEK_Q = ";;"
 _CLOSERS = "\"'»«”“’‘)]}›」』】〕"
+
+def _ends_pattern(marks: str) -> re.Pattern[str]:
+    cls = re.escape(marks)
+    return re.compile(f"[{cls}][{cls}{re.escape(_CLOSERS)}]*")
+
+
+_ENDS = _ends_pattern(_TERMINAL + ".")
+_ENDS_EL = _ends_pattern(_TERMINAL + "." + _GREEK_Q)
 _NO_SPACE_SCRIPTS = re.compile(r"[\u3000-\u9fff\uac00-\ud7af\u0e00-\u0e7f\uff00-\uffef]")
 _WORD_BEFORE = re.compile(r"(\S+?)$")
 
@@ -56,20 +64,9 @@ def _is_abbreviation(token: str, abbrevs: set[str]) -> bool:
 
 
 def _candidate_ends(text: str, lang: str | None) -> list[int]:
-    """Offsets just after each terminal mark (and its closing quotes)."""
-    marks = _TERMINAL + "." + (_GREEK_Q if lang == "el" else "")
-    ends: list[int] = []
-    i, n = 0, len(text)
-    while i < n:
-        if text[i] in marks:
-            j = i + 1
-            while j < n and (text[j] in marks or text[j] in _CLOSERS):
-                j += 1
-            ends.append(j)
-            i = j
-        else:
-            i += 1
-    return ends
+    """Offsets just after each terminal mark (and its closing quotes): the end of each run of marks and
+    closers that starts with a mark."""
+    return [m.end() for m in (_ENDS_EL if lang == "el" else _ENDS).finditer(text)]
 
 
 def _accept(text: str, start: int, end: int, abbrevs: set[str]) -> bool:

@@ -48,12 +48,16 @@ def term_key(term: str) -> int:
 
 def extract_terms(text: str) -> tuple[Counter[int], dict[int, str]]:
     """Lower-cased word and number counts, CJK as character bigrams, capped at ``MAX_TERMS``."""
-    counts: Counter[str] = Counter()
-    for word in _WORD.findall(text.casefold()):
-        if _CJK.search(word):
-            counts.update(word[i : i + 2] for i in range(len(word) - 1))
-        else:
-            counts[word] += 1
+    words = _WORD.findall(text.casefold())
+    if not _CJK.search(text):  # most texts: count the words at C speed
+        counts: Counter[str] = Counter(words)
+    else:
+        counts = Counter()
+        for word in words:
+            if _CJK.search(word):
+                counts.update(word[i : i + 2] for i in range(len(word) - 1))
+            else:
+                counts[word] += 1
     top = counts.most_common(MAX_TERMS)
     return Counter({term_key(w): c for w, c in top}), {term_key(w): w for w, _ in top}
 

@@ -9,6 +9,7 @@ import numpy as np
 from sqlalchemy import select
 
 from newsweave.cluster.signals import ArticleSignals, content_date, extract_terms, parse_date, year_of
+from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import schema as t
 from newsweave.store.repository import Store
 
@@ -28,7 +29,8 @@ def load_signals(store: Store, ids: list[str], encoder: str) -> list[ArticleSign
         r = rows.get(aid)
         if r is None:
             continue
-        terms, surfaces = extract_terms(f"{r.title or ''}\n{r.text}")
+        # the analysed prefix, as the other stages read it: a 2 MB page of reader comments is not the story
+        terms, surfaces = extract_terms(f"{r.title or ''}\n{r.text[:ANALYSE_CHARS]}")
         published = parse_date(r.published)
         event_dates = dates.get(aid, [])
         day = published or content_date(event_dates)

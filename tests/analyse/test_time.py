@@ -72,6 +72,8 @@ def test_without_anchor_a_day_or_month_keeps_what_it_names_and_no_year() -> None
     assert values("Il 9 dicembre è arrivato, a giugno no.", "it", None) == {"il 9 dicembre": "XXXX-12-09",
                                                                             "a giugno": "XXXX-06"}
     assert values("12月9日に来た", "ja", None) == {"12月9日": "XXXX-12-09"}
+    assert values("Poi il 9-11 dicembre.", "it", None) == {"il 9-11 dicembre": "XXXX-12-09/XXXX-12-11"}
+    assert values("del 9 al 11 de diciembre", "es", None) == {"del 9 al 11 de diciembre": "XXXX-12-09/XXXX-12-11"}
     got = values("On February 29 he came. A day later he left. On February 30 nothing.", "en", None)
     assert got == {"on february 29": "XXXX-02-29", "a day later": None, "on february 30": None}
     assert values("On December 9 he came.", "en", dt.date(2023, 12, 20)) == {"on december 9": "2023-12-09"}

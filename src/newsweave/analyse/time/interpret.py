@@ -82,8 +82,9 @@ def _day_range(g: Grammar, m: re.Match[str], anchor: dt.date | None, future: boo
         return None, "interval", "explicit"
     if m["y"]:
         year = int(m["y"])
-    elif anchor is None:
-        return None, "interval", "explicit"
+    elif anchor is None:  # "9-11 dicembre" with nothing to give it a year
+        a, b = R.yearless(mon, d1)[0], R.yearless(mon, d2)[0]
+        return (R.interval(a, b)[0] if a and b else None), "interval", "explicit"
     else:
         end = R.day_month(anchor, mon, d2, future)[0]
         year = int(end[:4]) if end else anchor.year

@@ -37,6 +37,7 @@ _TERMINAL = "!?‼⁇⁈⁉…。．！？।॥؟۔።။"
 _GREEK_Q = ";;"
 _CLOSERS = "\"'»«”“’‘)]}›」』】〕"
 
+
 def _ends_pattern(marks: str) -> re.Pattern[str]:
     cls = re.escape(marks)
     return re.compile(f"[{cls}][{cls}{re.escape(_CLOSERS)}]*")

@@ -21,6 +21,16 @@ MAX_CLUSTER_ENTITIES = 150  # likewise its most frequent entities
 DF_BUCKETS = 1 << 20  # hashed document frequencies: 4 MiB whatever the vocabulary
 
 
+Span = tuple[dt.date | None, dt.date | None]  # first and last date, None where unknown
+
+
+def days_apart(a: Span, b: Span) -> int | None:
+    """Days between two date ranges, 0 when they overlap; None when either is unknown."""
+    if None in a or None in b:
+        return None
+    return max((b[0] - a[1]).days, (a[0] - b[1]).days, 0)  # type: ignore[operator]
+
+
 @dataclass
 class Cluster:
     """Running aggregate of one event or storyline."""

@@ -21,7 +21,7 @@ import numpy as np
 from newsweave.cluster.active import ActiveSet
 from newsweave.cluster.background import seeded_centring, seeded_docfreq
 from newsweave.cluster.centring import LanguageCentring
-from newsweave.cluster.model import Cluster, DocFreq
+from newsweave.cluster.model import Cluster, DocFreq, Span, days_apart
 from newsweave.cluster.scoring import ArticleView, Calibration, Signals, load_calibration, prepare, score_signals
 from newsweave.cluster.signals import ArticleSignals
 
@@ -43,18 +43,13 @@ def within_gap(sig: Signals, level: str) -> bool:
     return limit is None or sig.gap_days is None or sig.gap_days <= limit
 
 
-Span = tuple[dt.date | None, dt.date | None]  # a cluster's first and last date
-
-
 def mergeable(a: Span, b: Span, level: str) -> bool:
     """Whether two clusters' dates allow them to be one (``MAX_GAP`` between their date ranges): an undated
     article alike to both must not weld an event of September to one of March. On held-out data this took
     ITN events from 0.938 to 0.944 and ECB+ from 0.908 to 0.900, whose gold joins a plea hearing and the
     verdict nine months later, or two Internet Explorer patches a year apart, as one event."""
-    limit = MAX_GAP.get(level)
-    if limit is None or None in a or None in b:
-        return True
-    return max((b[0] - a[1]).days, (a[0] - b[1]).days) <= limit  # type: ignore[operator]
+    limit, gap = MAX_GAP.get(level), days_apart(a, b)
+    return limit is None or gap is None or gap <= limit
 
 
 def _union(a: Span, b: Span) -> Span:

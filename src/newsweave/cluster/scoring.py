@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from newsweave.cluster.model import DF_BUCKETS, Cluster, DocFreq, entity_bucket
+from newsweave.cluster.model import DF_BUCKETS, Cluster, DocFreq, days_apart, entity_bucket
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.link.model import is_article_local
 
@@ -176,11 +176,7 @@ def _term_cosine(view: ArticleView, cluster: Cluster, cluster_norm: float) -> fl
 
 
 def _gap(art: ArticleSignals, cluster: Cluster) -> int | None:
-    if art.date is None or cluster.first is None or cluster.last is None:
-        return None
-    if cluster.first <= art.date <= cluster.last:
-        return 0
-    return min(abs((art.date - cluster.first).days), abs((art.date - cluster.last).days))
+    return days_apart((art.date, art.date), (cluster.first, cluster.last))
 
 
 @dataclass(frozen=True)

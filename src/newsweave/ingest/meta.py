@@ -59,9 +59,9 @@ class Sidecar:
             keys += [p.name, p.stem]
         return next((self.by_key[k] for k in keys if k in self.by_key), None)
 
-    def apply(self, doc: RawDocument) -> RawDocument:
-        """Overlay the sidecar's fields on a document (in place)."""
-        entry = self.lookup(doc)
+    def apply(self, doc: RawDocument, entry: dict[str, str] | None = None) -> RawDocument:
+        """Overlay the sidecar's fields on a document (in place); ``entry``: its ``lookup``, when done already."""
+        entry = entry if entry is not None else self.lookup(doc)
         if not entry:
             return doc
         if entry.get("published"):

@@ -93,7 +93,7 @@ def ingest_items(
         else:
             try:
                 meta = sidecar.lookup(item) if sidecar else None
-                store_document(store, sidecar.apply(item) if sidecar else item, settings, report, meta)
+                store_document(store, sidecar.apply(item, meta) if sidecar else item, settings, report, meta)
             except InputError as err:
                 report.errors.append(err)
         if on_item:

@@ -153,14 +153,15 @@ class Store:
             changes = {k: v for k in ("published", "title", "source", "url") if (v := given.get(k)) and v != row[k]}
             if given_by != "sidecar" and row["published_source"] == "sidecar":
                 changes.pop("published", None)
-            if given_by == "sidecar" and given.get("published") == row["published"] \
-                    and row["published_source"] != "sidecar":  # the same date, now the user's: a record won't move it
-                conn.execute(t.articles.update().where(a.id == article_id).values(published_source="sidecar"))
-            if not changes:
-                return False
-            if "published" in changes:
+            # the same date, now the user's: a record won't move it (not a change the caller reports)
+            confirmed = given_by == "sidecar" and given.get("published") == row["published"] \
+                and row["published_source"] != "sidecar"
+            if "published" in changes or confirmed:
                 changes["published_source"] = given_by
-            conn.execute(t.articles.update().where(a.id == article_id).values(**changes))
+            if changes:
+                conn.execute(t.articles.update().where(a.id == article_id).values(**changes))
+            if set(changes) <= {"published_source"}:
+                return False
             redo = ("time", "search") if "published" in changes else ("search",) if "title" in changes else ()
             s = t.article_stages.c
             conn.execute(delete(t.article_stages).where((s.article_id == article_id) & s.stage.in_(redo)))

@@ -29,10 +29,10 @@ def yearless(mon: int, d: int | None = None) -> Value:
     An undated article's "on December 9" still says when in the year it happened; the day must exist in
     some year."""
     if d is None:
-        return f"XXXX-{mon:02d}", "month"
+        return f"{YEARLESS}{mon:02d}", "month"
     if safe_date(2000, mon, d) is None:  # 2000: a leap year, so 29 February stands
         return None, "day"
-    return f"XXXX-{mon:02d}-{d:02d}", "day"
+    return f"{YEARLESS}{mon:02d}-{d:02d}", "day"
 
 
 def year(y: int) -> Value:

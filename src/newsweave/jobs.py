@@ -260,9 +260,8 @@ def explain(settings: Settings, article: str) -> dict[str, Any]:
 
     with store_for(settings) as store:
         found = event_repo.explanation(store, article)
-        known = found is not None or bool(store.articles([article]))
-    if not known:
-        raise NotFoundError(f"no article {article!r} (see 'newsweave articles')")
+        if found is None:
+            _known_article(store, article)
     if found is None:
         raise NewsweaveError(f"article {article!r} is not clustered yet: run 'newsweave run' (without inputs it "
                              "analyses and clusters what is stored)")

@@ -86,11 +86,11 @@ def search(settings: Settings, query: str, lang: str | None = None, entity: str 
     return [{**h.as_dict(), "event": member.get(h.article_id, (None, None))[0]} for h in hits]
 
 
-def eval_search(data: Any, sample: int | None = 60, query_chars: int = 300) -> dict[str, Any]:
+def eval_search(data: Any, sample: int | None = 60, query_chars: int = 300, query_words: int = 0) -> dict[str, Any]:
     """recall@10 and MRR of cross-lingual search on query sets built from ../shared/data."""
     from newsweave.eval.search import evaluate_search
 
     try:
-        return evaluate_search(data, sample=sample, query_chars=query_chars)
+        return evaluate_search(data, sample=sample, query_chars=query_chars, query_words=query_words)
     except FileNotFoundError as exc:
         raise NewsweaveError(str(exc)) from exc

@@ -13,7 +13,11 @@ Query sets come from the labelled corpora in ``../shared/data``:
 
 The whole corpus is ingested into a temporary SQLite store, analysed (text,
 entities, embed, link) and indexed; ``sample`` queries are drawn with a fixed
-seed. The query's own article is left out of its results. Reported per mode
+seed. The query's own article is left out of its results. ``query_words`` N
+asks what people type instead: the N rarest words of the query article's
+title and opening (four letters or more, found in at least two articles of
+the corpus), in their order, such as "aerial refueling" or "Brazilian
+election"; short queries are what the search's word bridge is for. Reported per mode
 (hybrid, full text only, vector only): recall@k averaged over queries, recall@k
 per relevant language (over all query-answer pairs), MRR of the first relevant
 hit, and the number of queries.
@@ -24,10 +28,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,9 +51,11 @@ class Query:
     relevant: dict[str, str]  # article id -> language
 
 
-def build_queries(data_dir: Path, query_lang: str = "en", query_chars: int = 300) -> list[Query]:
+def build_queries(data_dir: Path, query_lang: str = "en", query_chars: int = 300,
+                  query_words: int = 0) -> list[Query]:
     """Every query the folder's gold allows, in a stable order (see module docstring)."""
     docs = {d["id"]: d for d in read_jsonl(data_dir / "corpus.jsonl")}
+    text_of = (lambda d: _query_text(d, query_chars)) if not query_words else _keywords(docs.values(), query_words)
     groups: dict[str, list[str]] = defaultdict(list)
     for g in read_jsonl(data_dir / "gold.jsonl"):
         key = g.get("event") or g.get("parallel_id")
@@ -60,7 +68,7 @@ def build_queries(data_dir: Path, query_lang: str = "en", query_chars: int = 300
         for qid in [i for i in ids if docs[i]["lang"] == query_lang][:1 if not monolingual else None]:
             relevant = {i: docs[i]["lang"] for i in ids if i != qid and (monolingual or docs[i]["lang"] != query_lang)}
             if relevant:
-                out.append(Query(qid, _query_text(docs[qid], query_chars), relevant))
+                out.append(Query(qid, text_of(docs[qid]), relevant))
     return out
 
 
@@ -70,6 +78,30 @@ def _query_text(doc: dict[str, Any], chars: int) -> str:
     if title and body:
         return f"{title}. {body}"
     return title or " ".join(doc["text"].split())[:max(chars, 200)]
+
+
+_KEYWORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def _keywords(docs: Iterable[dict[str, Any]], n: int) -> Callable[[dict[str, Any]], str]:
+    """A query maker: the ``n`` rarest words of a document's title and first 300 characters, in text order.
+
+    Rarity is the number of corpus documents (title and first 800 characters) holding the word; a word
+    found in one document only can match nothing else, so it is passed over."""
+    df: Counter[str] = Counter()
+    for d in docs:
+        df.update({w.lower() for w in _KEYWORD.findall(f"{d.get('title') or ''} {d['text'][:800]}")})
+
+    def make(doc: dict[str, Any]) -> str:
+        seen: dict[str, str] = {}  # lowercased -> first spelling, in text order
+        for w in _KEYWORD.findall(f"{doc.get('title') or ''} {doc['text'][:300]}"):
+            if df[w.lower()] >= 2:
+                seen.setdefault(w.lower(), w)
+        order = list(seen)
+        rarest = sorted(order, key=lambda w: (df[w], order.index(w)))[:n]
+        return " ".join(seen[w] for w in order if w in rarest)
+
+    return make
 
 
 def build_store(data_dir: Path, db: str) -> dict[str, Any]:
@@ -124,11 +156,11 @@ def score(store: Any, queries: list[Query], mode: str, k: int = 10) -> dict[str,
 
 
 def evaluate_dataset(data_dir: Path, sample: int | None = 60, seed: int = 13, modes: tuple[str, ...] = MODES,
-                     k: int = 10, query_chars: int = 300) -> dict[str, Any]:
+                     k: int = 10, query_chars: int = 300, query_words: int = 0) -> dict[str, Any]:
     """Build the store for one corpus folder and score ``sample`` of its queries (all if None)."""
     from newsweave.store import open_store
 
-    queries = build_queries(data_dir, query_chars=query_chars)
+    queries = build_queries(data_dir, query_chars=query_chars, query_words=query_words)
     available = len(queries)
     if sample is not None and sample < len(queries):
         queries = sorted(random.Random(seed).sample(queries, sample), key=lambda q: q.article_id)
@@ -146,19 +178,21 @@ def evaluate_dataset(data_dir: Path, sample: int | None = 60, seed: int = 13, mo
 
 
 def evaluate_search(data_dir: Path, sample: int | None = 60, seed: int = 13, modes: tuple[str, ...] = MODES,
-                    k: int = 10, query_chars: int = 300) -> dict[str, Any]:
+                    k: int = 10, query_chars: int = 300, query_words: int = 0) -> dict[str, Any]:
     """recall@k, MRR and n_queries on one corpus folder, or on each known one under a data root.
 
     ``sample`` queries per corpus (None: all); ``query_chars`` of the query article's
-    text follow its title (0: the title alone, where it has one).
+    text follow its title (0: the title alone, where it has one); ``query_words`` N > 0
+    makes each query the article's N rarest words instead.
     """
     data_dir = Path(data_dir)
     if (data_dir / "corpus.jsonl").exists():
-        return evaluate_dataset(data_dir, sample, seed, modes, k, query_chars)
+        return evaluate_dataset(data_dir, sample, seed, modes, k, query_chars, query_words)
     found = [data_dir / name for name in DATASETS if (data_dir / name / "corpus.jsonl").exists()]
     if not found:
         raise FileNotFoundError(f"{data_dir}: no corpus.jsonl here nor in any of {', '.join(DATASETS)}")
-    return {"datasets": {d.name: evaluate_dataset(d, sample, seed, modes, k, query_chars) for d in found}}
+    return {"datasets": {d.name: evaluate_dataset(d, sample, seed, modes, k, query_chars, query_words)
+                         for d in found}}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,10 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--query-chars", type=int, default=300, help="text after the title in each query (0: title only)")
+    ap.add_argument("--query-words", type=int, default=0, help="queries of the article's N rarest words instead")
     args = ap.parse_args(argv)
     for d in args.data_dir:
         result = evaluate_search(d, args.sample or None, args.seed, tuple(args.modes.split(",")),
-                                 query_chars=args.query_chars)
+                                 query_chars=args.query_chars, query_words=args.query_words)
         json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
         print()
     return 0

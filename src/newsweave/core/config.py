@@ -6,6 +6,7 @@ keys are the field names of :class:`Settings`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
@@ -22,6 +23,11 @@ ANALYSE_CHARS = 200_000
 # How far past today a publication date may lie (time zones, embargoed releases): a stated date further
 # ahead is an input error, a dateline further ahead is taken as misread.
 FUTURE_DAYS = 2
+
+
+def latest_publication() -> dt.date:
+    """The last day a publication date may name: today plus ``FUTURE_DAYS``."""
+    return dt.date.today() + dt.timedelta(days=FUTURE_DAYS)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-from newsweave.core.config import FUTURE_DAYS
+from newsweave.core.config import latest_publication
 from newsweave.core.errors import InputError
 from newsweave.core.records import RawDocument
 
@@ -25,7 +25,7 @@ def check_published(value: object) -> str:
     """``value`` as a publication date string, if it is one: an ISO 8601 day, or a date-time starting with one.
 
     Raises ``ValueError`` naming the value otherwise: a date that cannot be read would be stored and then
-    silently ignored by every stage that needs it. So does a date more than ``FUTURE_DAYS`` after today.
+    silently ignored by every stage that needs it. So does a date after ``latest_publication()`` (today plus ``FUTURE_DAYS``).
     """
     text = str(value).strip()
     try:
@@ -37,7 +37,7 @@ def check_published(value: object) -> str:
             date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"'published' is {text!r}, not a date (YYYY-MM-DD or an ISO 8601 date-time)") from None
-    latest = date.today() + timedelta(days=FUTURE_DAYS)
+    latest = latest_publication()
     if date.fromisoformat(text[:10]) > latest:
         # a typo in the year would date an event into the future and stretch its storyline to it
         raise ValueError(f"'published' is {text!r}, after {latest.isoformat()}: a publication date cannot lie ahead")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from newsweave.analyse.time.role import PUBLICATION, classify_role
 from newsweave.analyse.time.tagger import tag_times
-from newsweave.core.config import FUTURE_DAYS
+from newsweave.core.config import latest_publication
 
 _HEAD = 500  # a dateline sits in the article's head
 
@@ -19,7 +17,7 @@ def dateline_date(text: str, lang: str | None) -> str | None:
     was published.
     """
     head = text[:_HEAD]
-    latest = (dt.date.today() + dt.timedelta(days=FUTURE_DAYS)).isoformat()
+    latest = latest_publication().isoformat()
     for expr in tag_times(head, lang, None):
         if expr.value and expr.value[:1].isdigit() and expr.granularity == "day" \
                 and classify_role(head, expr, [], None) == PUBLICATION:

@@ -20,7 +20,7 @@ bag-of-words matches mostly pull in same-script noise.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -61,13 +61,14 @@ class Hit:
         return asdict(self)
 
 
-def search(store: Store, query: str, *, lang: str | None = None, entity: str | None = None,
+def search(store: Store, query: str, *, lang: str | None = None, entity: str | Sequence[str] | None = None,
            date_from: str | dt.date | None = None, date_to: str | dt.date | None = None,
            article_ids: Iterable[str] | None = None, limit: int = 10, mode: str = "hybrid",
            passage: str = "auto", centre: bool = True) -> list[Hit]:
     """Articles matching ``query`` best first, each with its best passage.
 
-    ``entity`` is an entity id or a name in any language or script; ``date_from``
+    ``entity`` is an entity id or a name in any language or script (or the ids a caller has already
+    resolved, as a list); ``date_from``
     and ``date_to`` bound the publication day (inclusive); ``article_ids``
     restricts to those articles (an event's, say). ``mode`` picks "hybrid",
     "fulltext" or "vector"; ``passage`` picks how passages are chosen ("auto":
@@ -91,12 +92,12 @@ def search(store: Store, query: str, *, lang: str | None = None, entity: str | N
         return _hits(conn, fused, ranked, matched, query, qvec if passage == "auto" else None, passage)
 
 
-def _filters(store: Store, lang: str | None, entity: str | None, date_from: str | dt.date | None,
+def _filters(store: Store, lang: str | None, entity: str | Sequence[str] | None, date_from: str | dt.date | None,
              date_to: str | dt.date | None, article_ids: Iterable[str] | None) -> Filters | None:
     """The filters, or None when an entity names nothing in the store (nothing can match)."""
     entity_ids = None
     if entity is not None:
-        entity_ids = tuple(resolve_entity(store, entity))
+        entity_ids = tuple(resolve_entity(store, entity) if isinstance(entity, str) else entity)
         if not entity_ids:
             return None
     return Filters(lang=lang or None, entity_ids=entity_ids, date_from=as_day(date_from), date_to=as_day(date_to),

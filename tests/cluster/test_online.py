@@ -210,3 +210,30 @@ def test_newlang_repeats_the_embedding_only_for_a_language_the_cluster_lacks() -
         art = _art(9, 0, lang=lang)
         sig = score_signals(art, prepare(art, df), art.vector, cluster, df)
         assert sig.newlang == (sig.embedding if fresh else 0.0) and sig.embedding > 0
+
+
+def _rejoin_stream(story_bias: float) -> tuple[OnlineClusterer, list[tuple[Decision, Decision]]]:
+    """Events decided by the vector alone, storylines by shared entities alone (p = sigmoid(bias + 10 x the
+    entity cosine)): a Kim article, an unrelated one that founds its own event and storyline, then a second
+    article of that event naming Kim."""
+    oc = _clusterer()
+    oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-10.0, 20.0), 0.5))
+    oc.storylines.settings = LevelSettings("storyline", "st", 400, 5000, Calibration((story_bias, 0.0, 10.0), 0.5))
+    stream = [_art(0, 1, day=0, ents=("PER:kim", "PER:kim")), _art(1, 2, day=1), _art(2, 2, day=2, ents=("PER:kim",))]
+    return oc, [oc.assign(a) for a in stream]
+
+
+def test_a_later_article_sure_of_another_storyline_takes_its_event_there() -> None:
+    oc, [(e0, s0), (e1, s1), (e2, s2)] = _rejoin_stream(-5.0)  # an identical entity set: p = 0.993
+    assert e1.created and s1.created and s1.cluster != s0.cluster  # founded alone: nothing shared yet
+    assert not e2.created and e2.cluster == e1.cluster
+    assert s2.reason == "rejoined" and s2.cluster == s0.cluster and s2.merged == [s1.cluster]
+    assert oc.resolve(s1.cluster) == s0.cluster  # the younger storyline merged into the older, recorded
+    assert ("storyline", s1.cluster, s0.cluster) in oc.merges
+    assert oc.events.active.clusters[e1.cluster].storyline == s0.cluster
+    assert oc.storylines.active.clusters[s0.cluster].n == 3
+
+
+def test_a_storyline_that_is_merely_likely_is_not_rejoined() -> None:
+    oc, [_, (_, s1), (_, s2)] = _rejoin_stream(-8.0)  # p = 0.88: above the threshold, short of MERGE_PROBABILITY
+    assert s2.reason == "event" and s2.cluster == s1.cluster and not oc.merges

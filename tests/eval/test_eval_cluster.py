@@ -40,13 +40,14 @@ def test_meantime_translations_and_topics(tmp_path: Path) -> None:
 def test_ecbplus_events_and_topics(tmp_path: Path) -> None:
     # Measured: events 0.893 (P 0.933, R 0.857; 0.907 before events whose dates lie over 14 days apart stopped
     # merging: the gold joins a plea and the verdict nine months later; 0.878, P 0.889 before the "older" signal
-    # kept undated reports of 2008 out of the dated 2013 events, 0.898 before "newlang"); storylines against the 21 topics 0.921 (P 0.933, R 0.909; 0.907 when
-    # storylines were calibrated corpus by corpus).
+    # kept undated reports of 2008 out of the dated 2013 events, 0.898 before "newlang"); storylines against the 21 topics 0.941 (P 0.933, R 0.948; 0.921 before a later article could
+    # take an event whose storyline held it alone into the storyline it is sure of, 0.907 when storylines were
+    # calibrated corpus by corpus).
     db = str(tmp_path / "ecbplus.db")
     events = evaluate_clusters(*_corpus("ecbplus"), level="event", db=db)
     assert events["bcubed_f1"] >= 0.88 and events["bcubed_precision"] >= 0.92, events
     topics = evaluate_clusters(*_corpus("ecbplus"), level="topic", db=db)
-    assert topics["bcubed_f1"] >= 0.90 and topics["bcubed_precision"] >= 0.91, topics
+    assert topics["bcubed_f1"] >= 0.92 and topics["bcubed_precision"] >= 0.91, topics
 
 
 def test_mlcrisis_storylines(tmp_path: Path) -> None:

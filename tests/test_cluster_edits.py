@@ -114,3 +114,18 @@ def test_explain_tells_an_unknown_id_from_an_article_not_clustered_yet(sqlite_ur
     assert waiting.returncode == 2 and "not clustered yet: run 'newsweave run'" in waiting.stderr
     unknown = run_cli("explain", "nosuch", db=sqlite_url)
     assert unknown.returncode == 1 and "no article 'nosuch'" in unknown.stderr
+
+
+def test_an_untitled_report_is_labelled_by_its_first_line_after_the_dateline(sqlite_url: str, tmp_path: Path) -> None:
+    # ECB+'s untitled reports open with a date stamp, which used to name their events ("April 27, 2009")
+    corpus = tmp_path / "untitled.jsonl"
+    text = ("MONDAY, MAY 23, 2005\n\nSixers fire coach Jim O'Brien after one season\n\n"
+            "The Philadelphia 76ers fired coach Jim O'Brien on Monday after a single season in charge.")
+    plain = ("Students march through Athens on Monday, May 23, 2005\n\n"
+             "Thousands of Greek students marched against the education reform in central Athens.")
+    corpus.write_text(json.dumps({"id": "stamped", "lang": "en", "title": None, "text": text}) + "\n"
+                      + json.dumps({"id": "plain", "lang": "en", "title": None, "text": plain}) + "\n", encoding="utf-8")
+    assert run_cli("run", str(corpus), db=sqlite_url).returncode == 0
+    labels = {a: e["label"] for e in cli_json("events", db=sqlite_url) for a in e["articles"]}
+    assert labels["stamped"] == "Sixers fire coach Jim O'Brien after one season"
+    assert labels["plain"] == "Students march through Athens on Monday, May 23, 2005"  # a headline naming a date

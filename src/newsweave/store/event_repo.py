@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -107,16 +108,45 @@ def _insert_stub(conn: Any, table: Table, cid: str, founder: str | None, now: da
                                        languages="{}", top_entities="[]", is_open=0, updated_at=now))
 
 
+_LABEL_LINES = 5  # untitled text: the first line that is not a date stamp, among this many
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
 def _label(conn: Any, founder: str | None) -> str:
-    """The founding article's title, else its first line, cut to 120 characters."""
+    """The founding article's title, else its first line that is not a date stamp, cut to 120 characters."""
     if founder is None:
         return ""
     a = t.articles.c
     row = conn.execute(select(a.title, a.text).where(a.id == founder)).first()
     if row is None:
         return ""
-    text = (row.title or row.text.strip().split("\n", 1)[0]).strip()
+    text = (row.title or _first_line(conn, founder, row.text)).strip()
     return text if len(text) <= 120 else text[:119].rstrip() + "…"
+
+
+def _first_line(conn: Any, article_id: str, text: str) -> str:
+    """The first non-blank line of ``text`` that is more than a dateline: ECB+'s untitled reports open with
+    "April 27, 2009" or "MONDAY, MAY 23, 2005", which named their events. A dateline is a line holding a time
+    expression the time stage read as the publication date, with fewer than three words left beside it."""
+    x = t.time_exprs.c
+    stamps = conn.execute(select(x.start_char, x.end_char).where(
+        (x.article_id == article_id) & (x.role == "publication"))).all()
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, line))
+        pos += len(line) + 1
+        if len(lines) == _LABEL_LINES:
+            break
+    for start, line in lines:
+        end = start + len(line)
+        inside = [(max(s, start) - start, min(e, end) - start) for s, e in stamps if s < end and e > start]
+        if not inside:
+            return line
+        rest = "".join(ch if not any(s <= i < e for s, e in inside) else " " for i, ch in enumerate(line))
+        if len(_WORD.findall(rest)) >= 3:
+            return line
+    return lines[0][1] if lines else ""
 
 
 BEFORE_KEY = "before"  # cluster_state: the memberships a re-cluster started from, until its redirects are recorded

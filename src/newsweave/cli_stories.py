@@ -128,8 +128,10 @@ def _decision(d: dict[str, Any], level: str = "event") -> str:
     why = _REASONS.get(d["reason"], d["reason"])
     if d["reason"] == "scored":
         why = "no candidate likely enough" if d["created"] else "the most likely"
-    elif d["reason"] == "rejoined":  # its event's own storyline merged into this one on this article's evidence
-        why = f"with its event, whose storyline {', '.join(d.get('merged', []))} this article showed to be this one"
+    elif d["reason"] == "rejoined":  # its event's storyline and another were one, on this article's evidence
+        r = d.get("rejoined") or {}
+        why = (f"rejoined: with its event, whose storyline {r.get('from', '?')} this article showed to be one with "
+               f"{r.get('with', '?')}, the younger merged into the older")
     text = f"{verb} {d['cluster']} ({why}, p={d['probability']:.2f})"
     if s := d.get("signals"):
         gap = "unknown" if s["gap_days"] is None else counted(s["gap_days"], "days")

@@ -232,6 +232,44 @@ def test_a_later_article_sure_of_another_storyline_takes_its_event_there() -> No
     assert ("storyline", s1.cluster, s0.cluster) in oc.merges
     assert oc.events.active.clusters[e1.cluster].storyline == s0.cluster
     assert oc.storylines.active.clusters[s0.cluster].n == 3
+    assert s2.explain()["rejoined"] == {"from": s1.cluster, "with": s0.cluster}
+
+
+def test_a_rejoined_storyline_that_is_the_older_keeps_its_id() -> None:
+    oc = _clusterer()
+    oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-10.0, 20.0), 0.5))
+    oc.storylines.settings = LevelSettings("storyline", "st", 400, 5000, Calibration((-5.0, 0.0, 10.0), 0.5))
+    stream = [_art(1, 2, day=0), _art(0, 1, day=1, ents=("PER:kim", "PER:kim")), _art(2, 2, day=2, ents=("PER:kim",))]
+    [(_, own), (_, kim), (_, s2)] = [oc.assign(a) for a in stream]
+    assert s2.reason == "rejoined" and s2.cluster == own.cluster and s2.merged == [kim.cluster]
+    assert s2.explain()["rejoined"] == {"from": own.cluster, "with": kim.cluster}  # what explain names
+
+
+def test_a_storyline_holding_other_events_is_never_rejoined() -> None:
+    # Events by shared entities, storylines by shared words. Event E's storyline also holds E3, and once E
+    # absorbs E' it counts as many articles as that storyline: an article of E sure of another storyline
+    # must not carry E3 along.
+    words = {1: "harbour ferry strike dockers", 2: "volcano ash eruption flights", 3: "election ballot recount"}
+    rng = np.random.RandomState(1)
+
+    def art(i: int, story: int, ents: tuple[str, ...]) -> ArticleSignals:
+        v = rng.randn(DIM)
+        terms, text = extract_terms(words[story])
+        return ArticleSignals(id=f"w{i}", lang="en", vector=(v / np.linalg.norm(v)).astype(np.float32),
+                              date=dt.date(2024, 1, 1), dated_by="published", entities=Counter(ents),
+                              terms=terms, term_text=text)
+
+    oc = _clusterer()
+    oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-4.0, 0.0, 10.0), 0.5))
+    oc.storylines.settings = LevelSettings("storyline", "st", 400, 5000, Calibration((-5.0, 0.0, 0.0, 12.0), 0.5))
+    stream = [art(0, 1, ("PER:p",)), art(1, 1, ("PER:q",)), art(2, 2, ("PER:r",)), art(3, 3, ("PER:z",)),
+              art(4, 3, ("PER:p", "PER:r"))]
+    ds = [oc.assign(a) for a in stream]
+    (e0, s0), (e1, s1), (e4, s4) = ds[0], ds[1], ds[4]
+    assert e1.created and s1.cluster == s0.cluster  # E3 joined E's storyline
+    assert e4.cluster == e0.cluster and e4.merged == [ds[2][0].cluster]  # E absorbed E'
+    assert s4.reason == "event" and s4.cluster == s0.cluster
+    assert not [m for m in oc.merges if m[0] == "storyline"]
 
 
 def test_a_storyline_that_is_merely_likely_is_not_rejoined() -> None:

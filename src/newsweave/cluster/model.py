@@ -45,6 +45,9 @@ class Cluster:
     last: dt.date | None = None
     last_seq: int = 0  # arrival number of its latest member
     founded: int = 0  # arrival number of its first member: in a merge the oldest cluster keeps its id
+    # A storyline's events (0 on events, and on storylines saved before it was counted: unknown). An event
+    # whose storyline holds it alone may take that storyline into another (``OnlineClusterer._rejoin``).
+    events: int = 0
     storyline: str | None = None
     names: dict[str, str] = field(default_factory=dict)  # entity id -> display name, for labels
     cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # norms; not persisted
@@ -90,6 +93,7 @@ class Cluster:
         self.first, self.last = (min(days), max(days)) if days else (None, None)
         self.last_seq = max(self.last_seq, other.last_seq)
         self.founded = min(self.founded, other.founded)
+        self.events += other.events
 
 
 class DocFreq:

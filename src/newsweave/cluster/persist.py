@@ -21,7 +21,7 @@ def cluster_to_row(c: Cluster) -> dict[str, Any]:
     aggregate = {
         "n": c.n, "entities": dict(c.entities), "terms": {str(k): round(v, 5) for k, v in c.terms.items()},
         "langs": dict(c.langs), "first": _iso(c.first), "last": _iso(c.last), "last_seq": c.last_seq,
-        "founded": c.founded, "storyline": c.storyline, "names": {k: c.names[k] for k in c.entities if k in c.names},
+        "founded": c.founded, "events": c.events, "storyline": c.storyline, "names": {k: c.names[k] for k in c.entities if k in c.names},
     }
     return {"vector": c.vec_sum.astype(np.float32).tobytes(), "aggregate": json.dumps(aggregate, ensure_ascii=False)}
 
@@ -32,7 +32,8 @@ def cluster_from_row(cid: str, vector: bytes, aggregate: str) -> Cluster:
         id=cid, vec_sum=np.frombuffer(vector, dtype=np.float32).copy(), n=d["n"], entities=Counter(d["entities"]),
         terms={int(k): v for k, v in d["terms"].items()}, langs=Counter(d["langs"]), first=_day(d["first"]),
         last=_day(d["last"]), last_seq=d["last_seq"], storyline=d["storyline"], names=d["names"],
-        founded=d.get("founded", 0))  # 0 in aggregates saved before it was kept: those clusters are the older
+        founded=d.get("founded", 0),  # 0 in aggregates saved before it was kept: those clusters are the older
+        events=d.get("events", 0))  # 0: not counted when it was saved, so never taken to hold one event alone
 
 
 def state_to_blobs(centring: LanguageCentring, df: DocFreq, seq: int, newest: dt.date | None) -> dict[str, bytes]:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from conftest import SEEDS, SEEDS_META, cli_json, run_cli
+from sqlalchemy import select
 
 from newsweave.store import event_repo, open_store
 from newsweave.store import schema as t
@@ -118,14 +119,26 @@ def test_explain_tells_an_unknown_id_from_an_article_not_clustered_yet(sqlite_ur
 
 def test_an_untitled_report_is_labelled_by_its_first_line_after_the_dateline(sqlite_url: str, tmp_path: Path) -> None:
     # ECB+'s untitled reports open with a date stamp, which used to name their events ("April 27, 2009")
+    body = {"coach": "The Philadelphia 76ers fired coach Jim O'Brien on Monday after a single season in charge.",
+            "volcano": "Flights across northern Europe were grounded on Tuesday as the ash cloud spread south.",
+            "vote": "Barack Obama was elected president on Tuesday, winning states that had voted Republican for decades."}
+    docs = [("stamped", "MONDAY, MAY 23, 2005\n\nSixers fire coach Jim O'Brien after one season\n\n" + body["coach"]),
+            ("updated", "Updated: May 24, 2010, 3:23 PM ET\n\nAsh cloud grounds European flights\n\n" + body["volcano"]),
+            ("headline", "Obama wins, November 4, 2008\n\n" + body["vote"])]
     corpus = tmp_path / "untitled.jsonl"
-    text = ("MONDAY, MAY 23, 2005\n\nSixers fire coach Jim O'Brien after one season\n\n"
-            "The Philadelphia 76ers fired coach Jim O'Brien on Monday after a single season in charge.")
-    plain = ("Students march through Athens on Monday, May 23, 2005\n\n"
-             "Thousands of Greek students marched against the education reform in central Athens.")
-    corpus.write_text(json.dumps({"id": "stamped", "lang": "en", "title": None, "text": text}) + "\n"
-                      + json.dumps({"id": "plain", "lang": "en", "title": None, "text": plain}) + "\n", encoding="utf-8")
+    corpus.write_text("".join(json.dumps({"id": i, "lang": "en", "title": None, "text": x}) + "\n" for i, x in docs),
+                      encoding="utf-8")
     assert run_cli("run", str(corpus), db=sqlite_url).returncode == 0
     labels = {a: e["label"] for e in cli_json("events", db=sqlite_url) for a in e["articles"]}
     assert labels["stamped"] == "Sixers fire coach Jim O'Brien after one season"
-    assert labels["plain"] == "Students march through Athens on Monday, May 23, 2005"  # a headline naming a date
+    assert labels["updated"] == "Ash cloud grounds European flights"  # "Updated", "PM ET" beside the stamp
+    assert labels["headline"] == "Obama wins, November 4, 2008"  # two words beside the date: a headline
+    store = open_store(sqlite_url)
+    try:  # the rule's premise: each first line holds a date the time stage took for the publication date
+        with store.engine.connect() as conn:
+            x = t.time_exprs.c
+            stamped = set(conn.execute(select(x.article_id).where((x.role == "publication") & (x.start_char < 40)))
+                          .scalars())
+    finally:
+        store.close()
+    assert stamped == {"stamped", "updated", "headline"}

@@ -109,7 +109,7 @@ def _insert_stub(conn: Any, table: Table, cid: str, founder: str | None, now: da
 
 
 _LABEL_LINES = 5  # untitled text: the first line that is not a date stamp, among this many
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def _label(conn: Any, founder: str | None) -> str:
@@ -127,7 +127,9 @@ def _label(conn: Any, founder: str | None) -> str:
 def _first_line(conn: Any, article_id: str, text: str) -> str:
     """The first non-blank line of ``text`` that is more than a dateline: ECB+'s untitled reports open with
     "April 27, 2009" or "MONDAY, MAY 23, 2005", which named their events. A dateline is a line holding a time
-    expression the time stage read as the publication date, with fewer than three words left beside it."""
+    expression the time stage read as the publication date, with fewer than two words of three or more letters
+    beside it, capitals-only ones (time zones: ET, BST) not counted: "Updated: May 24, 2005, 3:23 PM ET" is one,
+    "Obama wins, November 4, 2008" is not."""
     x = t.time_exprs.c
     stamps = conn.execute(select(x.start_char, x.end_char).where(
         (x.article_id == article_id) & (x.role == "publication"))).all()
@@ -144,7 +146,7 @@ def _first_line(conn: Any, article_id: str, text: str) -> str:
         if not inside:
             return line
         rest = "".join(ch if not any(s <= i < e for s, e in inside) else " " for i, ch in enumerate(line))
-        if len(_WORD.findall(rest)) >= 3:
+        if sum(not w.isupper() for w in _WORD.findall(rest)) >= 2:
             return line
     return lines[0][1] if lines else ""
 

@@ -82,7 +82,7 @@ def search(query: Annotated[str, typer.Argument(help="Words in any language; mat
 def eval_search(data: Annotated[Path, typer.Option("--data", help="A corpus folder (itn, meantime, ecbplus) or the data root for all three.", exists=True, file_okay=False)] = Path("../shared/data"),
                 sample: Annotated[int, typer.Option("--sample", help="Queries per corpus (0: all).")] = 60,
                 query_chars: Annotated[int, typer.Option("--query-chars", help="Text after the title in each query (0: title only).")] = 300,
-                query_words: Annotated[int, typer.Option("--query-words", min=0, help="Instead, queries of N words as people type them: the query article's N rarest words (0: off).")] = 0,
+                query_words: Annotated[int, typer.Option("--query-words", min=0, help="Instead, queries of N words as people type them: the query article's N rarest words (0: off; --query-chars is then unused).")] = 0,
                 as_json: JsonFlag = False) -> None:
     """Cross-lingual search: an event's article as the query, its other-language articles as relevant; recall@10, MRR."""
     result = jobs.eval_search(data, sample or None, query_chars, query_words)

@@ -75,8 +75,8 @@ def search(settings: Settings, query: str, lang: str | None = None, entity: str 
 
     with store_for(settings) as store:
         article_ids = cluster_members(store, event=event)[1] if event else None
-        # an unknown entity is an error, as for quotes, not an empty result
-        entity_ids = _entity_ids(store, entity) if entity else None
+        # an unknown entity is an error, as for quotes, not an empty result ("" names nothing either)
+        entity_ids = _entity_ids(store, entity) if entity is not None else None
         try:
             hits = run_search(store, query, lang=lang, entity=entity_ids, date_from=date_from, date_to=date_to,
                               article_ids=article_ids, limit=limit)

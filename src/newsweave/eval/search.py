@@ -15,9 +15,9 @@ The whole corpus is ingested into a temporary SQLite store, analysed (text,
 entities, embed, link) and indexed; ``sample`` queries are drawn with a fixed
 seed. The query's own article is left out of its results. ``query_words`` N
 asks what people type instead: the N rarest words of the query article's
-title and opening (four letters or more, found in at least two articles of
-the corpus), in their order, such as "aerial refueling" or "Brazilian
-election"; short queries are what the search's word bridge is for. Reported per mode
+title and opening (four letters or more; rarity counted over the articles in
+the query's language), in their order, such as "Bagnaia" or "aerial
+refueling"; short queries are what the search's word bridge is for. Reported per mode
 (hybrid, full text only, vector only): recall@k averaged over queries, recall@k
 per relevant language (over all query-answer pairs), MRR of the first relevant
 hit, and the number of queries.
@@ -55,7 +55,10 @@ def build_queries(data_dir: Path, query_lang: str = "en", query_chars: int = 300
                   query_words: int = 0) -> list[Query]:
     """Every query the folder's gold allows, in a stable order (see module docstring)."""
     docs = {d["id"]: d for d in read_jsonl(data_dir / "corpus.jsonl")}
-    text_of = (lambda d: _query_text(d, query_chars)) if not query_words else _keywords(docs.values(), query_words)
+    if query_words < 0:
+        raise ValueError(f"query_words is {query_words}: a number of words, 0 for none")
+    text_of = (lambda d: _query_text(d, query_chars)) if not query_words else \
+        _keywords(docs.values(), query_words, query_lang)
     groups: dict[str, list[str]] = defaultdict(list)
     for g in read_jsonl(data_dir / "gold.jsonl"):
         key = g.get("event") or g.get("parallel_id")
@@ -83,20 +86,21 @@ def _query_text(doc: dict[str, Any], chars: int) -> str:
 _KEYWORD = re.compile(r"[^\W\d_]{4,}")
 
 
-def _keywords(docs: Iterable[dict[str, Any]], n: int) -> Callable[[dict[str, Any]], str]:
+def _keywords(docs: Iterable[dict[str, Any]], n: int, lang: str) -> Callable[[dict[str, Any]], str]:
     """A query maker: the ``n`` rarest words of a document's title and first 300 characters, in text order.
 
-    Rarity is the number of corpus documents (title and first 800 characters) holding the word; a word
-    found in one document only can match nothing else, so it is passed over."""
+    Rarity is the number of documents in the query language (title and first 800 characters) holding the
+    word: counted over every language, English function words ("from", "with") were rare in ITN."""
     df: Counter[str] = Counter()
     for d in docs:
-        df.update({w.lower() for w in _KEYWORD.findall(f"{d.get('title') or ''} {d['text'][:800]}")})
+        if d.get("lang") == lang:
+            df.update({w.lower() for w in _KEYWORD.findall(f"{d.get('title') or ''} {d['text'][:800]}")})
 
     def make(doc: dict[str, Any]) -> str:
         seen: dict[str, str] = {}  # lowercased -> first spelling, in text order
-        for w in _KEYWORD.findall(f"{doc.get('title') or ''} {doc['text'][:300]}"):
-            if df[w.lower()] >= 2:
-                seen.setdefault(w.lower(), w)
+        head = doc["text"][:300] if len(doc["text"]) <= 300 else doc["text"][:300].rsplit(None, 1)[0]  # whole words
+        for w in _KEYWORD.findall(f"{doc.get('title') or ''} {head}"):
+            seen.setdefault(w.lower(), w)
         order = list(seen)
         rarest = sorted(order, key=lambda w: (df[w], order.index(w)))[:n]
         return " ".join(seen[w] for w in order if w in rarest)
@@ -173,6 +177,7 @@ def evaluate_dataset(data_dir: Path, sample: int | None = 60, seed: int = 13, mo
         finally:
             store.close()
     return {"dataset": data_dir.name, "n_queries": len(queries), "queries_available": available,
+            "queries": f"the {query_words} rarest words" if query_words else f"title + {query_chars} characters",
             "n_articles": n_articles, **results["hybrid" if "hybrid" in results else modes[0]],
             "modes": results, "build_seconds": timings}
 
@@ -202,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--query-chars", type=int, default=300, help="text after the title in each query (0: title only)")
-    ap.add_argument("--query-words", type=int, default=0, help="queries of the article's N rarest words instead")
+    ap.add_argument("--query-words", type=int, default=0,
+                    help="queries of the article's N rarest words instead (--query-chars is then unused)")
     args = ap.parse_args(argv)
     for d in args.data_dir:
         result = evaluate_search(d, args.sample or None, args.seed, tuple(args.modes.split(",")),

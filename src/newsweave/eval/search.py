@@ -101,9 +101,8 @@ def _keywords(docs: Iterable[dict[str, Any]], n: int, lang: str) -> Callable[[di
         head = doc["text"][:300] if len(doc["text"]) <= 300 else doc["text"][:300].rsplit(None, 1)[0]  # whole words
         for w in _KEYWORD.findall(f"{doc.get('title') or ''} {head}"):
             seen.setdefault(w.lower(), w)
-        order = list(seen)
-        rarest = sorted(order, key=lambda w: (df[w], order.index(w)))[:n]
-        return " ".join(seen[w] for w in order if w in rarest)
+        rarest = set(sorted(seen, key=lambda w: df[w])[:n])  # a stable sort: ties go to the earlier word
+        return " ".join(seen[w] for w in seen if w in rarest)
 
     return make
 

@@ -145,7 +145,9 @@ def _first_line(conn: Any, article_id: str, text: str) -> str:
         inside = [(max(s, start) - start, min(e, end) - start) for s, e in stamps if s < end and e > start]
         if not inside:
             return line
-        rest = "".join(ch if not any(s <= i < e for s, e in inside) else " " for i, ch in enumerate(line))
+        rest = line
+        for s, e in inside:
+            rest = rest[:s] + " " * (e - s) + rest[e:]
         if sum(not w.isupper() for w in _WORD.findall(rest)) >= 2:
             return line
     return lines[0][1] if lines else ""

@@ -134,7 +134,8 @@ def test_unknown_ids_and_types_are_errors_not_empty_lists(sqlite_url: str) -> No
                              (("entities", "--type", "FOO"), "no entity type 'FOO'", 2),
                              (("events", "--storyline", "st-nosuch"), "no storyline 'st-nosuch'", 1),
                              (("search", "train", "--entity", "Nosuch Person"), "no entity matches 'Nosuch Person'", 1),
-                             (("search", "train", "--entity", ""), "no entity matches ''", 1)):
+                             (("search", "train", "--entity", ""), "no entity matches ''", 1),
+                             (("quotes", "--entity", ""), "no entity matches ''", 1)):
         proc = run_cli(*args, db=sqlite_url)  # an unknown id is bad input (1), an unknown type bad usage (2)
         assert proc.returncode == code and said in proc.stderr, (args, proc.stderr)
     people = cli_json("entities", "--type", "per", db=sqlite_url)

@@ -15,7 +15,8 @@ def quotes(settings: Settings, entity: str | None = None, event: str | None = No
 
     with store_for(settings) as store:
         article_ids = cluster_members(store, event=event)[1] if event else None
-        entity_ids = _entity_ids(store, entity) if entity else None
+        # "" names no entity: an error, as in search, never every quote
+        entity_ids = _entity_ids(store, entity) if entity is not None else None
         return reader_repo.list_quotes(store, entity_ids, article_ids)
 
 

@@ -3,8 +3,8 @@
 Replays the mentions of the analysed dev-set stores (the ``--stores`` folder
 ``cluster_heldout.py`` and ``calibrate`` build) as a stream of ``--n`` articles
 with fresh ids, linked ``--batch`` new articles at a time exactly as the link
-stage's incremental path does (``newsweave.link.incremental``): restore the
-linker from its checkpoint bytes, add the batch, build the rows of the entities
+stage's incremental path does (``newsweave.link.incremental``, the garbage
+collector paused): restore the linker from its checkpoint bytes, add the batch, build the rows of the entities
 it touched, drop the entities nothing can join again, save the checkpoint.
 Reported per step: the store size, the step's time, the checkpoint's size,
 and the process's peak RSS; at a few sizes also what a full relink of
@@ -20,16 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import resource
 import sys
 import time
-import zlib
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from newsweave.link import Linker, Mention
-from newsweave.link.incremental import _by_article, _entity_row
+from newsweave.link.incremental import _by_article, _Checkpoint, _dump, _entity_row, _load, gc_paused
 from newsweave.store import entity_repo, open_store
 
 
@@ -60,20 +59,22 @@ def _rss_mib() -> float:
 
 def run(stores: Path, n: int, batch: int, full_at: set[int], progress: bool = False) -> dict:
     arts = load_articles(stores)
-    state = zlib.compress(pickle.dumps(Linker(keep_mentions=False), protocol=pickle.HIGHEST_PROTOCOL), 1)
+    stamp = datetime(2026, 1, 1)
+    state = _dump(_Checkpoint("bench", Linker(keep_mentions=False), (stamp, "")))
     steps = []
     for i in range(0, n, batch):
-        t0 = time.perf_counter()
-        linker = pickle.loads(zlib.decompress(state))
-        t_load = time.perf_counter() - t0
-        for ms in copies(arts, i, min(i + batch, n)):
-            linker.add(ms)
-        touched = linker.take_touched()
-        rows = [_entity_row(linker.entity(x)) for x in touched if linker.has(x)]
-        linker.drop_unmatchable()
-        t1 = time.perf_counter()
-        state = zlib.compress(pickle.dumps(linker, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        t_save = time.perf_counter() - t1
+        with gc_paused():  # as the link stage runs
+            t0 = time.perf_counter()
+            linker = _load(state, "bench").linker
+            t_load = time.perf_counter() - t0
+            for ms in copies(arts, i, min(i + batch, n)):
+                linker.add(ms)
+            touched = linker.take_touched()
+            rows = [_entity_row(linker.entity(x)) for x in touched if linker.has(x)]
+            linker.drop_unmatchable()
+            t1 = time.perf_counter()
+            state = _dump(_Checkpoint("bench", linker, (stamp, f"r{i}")))
+            t_save = time.perf_counter() - t1
         size = min(i + batch, n)
         step = {"articles": size, "step_s": round(time.perf_counter() - t0, 3), "restore_s": round(t_load, 3),
                 "save_s": round(t_save, 3), "touched_rows": len(rows), "checkpoint_mib": round(len(state) / 2**20, 1),
@@ -81,9 +82,10 @@ def run(stores: Path, n: int, batch: int, full_at: set[int], progress: bool = Fa
         if size in full_at:
             t2 = time.perf_counter()
             full = Linker(keep_mentions=False)
-            for ms in copies(arts, 0, size):
-                full.add(ms)
-            full.entities()
+            with gc_paused():
+                for ms in copies(arts, 0, size):
+                    full.add(ms)
+                full.entities()
             step["full_relink_s"] = round(time.perf_counter() - t2, 2)
             del full
         del linker

@@ -29,7 +29,7 @@ def _meantime_articles() -> list[list[Mention]]:
 
 @pytest.mark.skipif(not MEANTIME.exists(), reason="shared MEANTIME data not present")
 def test_written_changes_of_a_restored_linker_equal_a_full_relink() -> None:
-    """Half of MEANTIME (4 languages, 4,500 mentions) linked, pickled and restored, then the rest
+    """Half of MEANTIME (4 languages, 4,500 mentions) linked, saved as the checkpoint's JSON and restored, then the rest
     added: the rows an incremental run writes (touched entities upserted, moved ones redirected)
     turn the first half's rows into exactly the rows of one linker over everything."""
     articles = _meantime_articles()
@@ -42,7 +42,8 @@ def test_written_changes_of_a_restored_linker_equal_a_full_relink() -> None:
     links = {m: e.id for e in first.entities() for m in e.mentions}
     first.drop_unmatchable()  # as the link stage does before saving its checkpoint
 
-    linker = pickle.loads(pickle.dumps(first))
+    linker = _round_trip(first)
+    assert [vars(e) for e in linker._ents.values()] == [vars(e) for e in first._ents.values()]
     for ms in articles[half:]:
         for m, eid in linker.add(ms):
             links[m] = eid
@@ -60,6 +61,17 @@ def test_written_changes_of_a_restored_linker_equal_a_full_relink() -> None:
         full.add(ms)
     assert rows == {e.id: _entity_row(e) for e in full.entities()}
     assert links == {m: e.id for e in full.entities() for m in e.mentions}
+
+
+def _round_trip(linker: Linker) -> Linker:
+    """The linker as the link stage saves and restores it."""
+    from datetime import datetime
+
+    from newsweave.link.incremental import _Checkpoint, _dump, _load
+
+    cp = _load(_dump(_Checkpoint("v", linker, (datetime(2026, 1, 2, 3, 4), "a1"))), "v")
+    assert cp is not None and cp.last == (datetime(2026, 1, 2, 3, 4), "a1")
+    return cp.linker
 
 
 def _ingest_and_link(url: str, batches: list[list[Path]]) -> list:
@@ -179,6 +191,7 @@ def test_a_checkpoint_dropped_during_a_run_is_not_written_back(sqlite_url: str, 
 
 
 def test_a_checkpoint_of_another_format_is_relinked(sqlite_url: str) -> None:
+    import json
     import zlib
 
     from newsweave.store import entity_repo, open_store
@@ -188,14 +201,46 @@ def test_a_checkpoint_of_another_format_is_relinked(sqlite_url: str) -> None:
     _ingest_and_link(sqlite_url, [seeds[:2]])
     store = open_store(sqlite_url)
     try:
-        cp = pickle.loads(zlib.decompress(entity_repo.load_link_state(store)))
-        cp.format -= 1  # as an older newsweave wrote it
+        cp = json.loads(zlib.decompress(entity_repo.load_link_state(store)))
+        cp["format"] -= 1  # as an older newsweave wrote it
         with store.engine.begin() as conn:
-            conn.execute(t.link_state.update().values(value=zlib.compress(pickle.dumps(cp))))
+            conn.execute(t.link_state.update().values(value=zlib.compress(json.dumps(cp).encode())))
     finally:
         store.close()
     (again,) = _ingest_and_link(sqlite_url, [seeds[2:3]])
     assert not again.incremental
+
+
+class _Boom:
+    """Unpickling this runs code: what a hostile store could hold."""
+
+    def __reduce__(self) -> tuple:
+        return (exec, ("import builtins; builtins.newsweave_pickle_ran = True",))
+
+
+@pytest.mark.parametrize("state", [pickle.dumps(_Boom()), b"{not json", b'{"format": 4, "version": []}', b"[1, 2]"])
+def test_a_checkpoint_that_is_not_ours_is_never_run_and_is_relinked(sqlite_url: str, state: bytes) -> None:
+    """A store must never execute what it reads back: a pickle (as newsweave once saved, or as someone
+    planted), or anything else that is not a checkpoint, is relinked from the mentions without being run."""
+    import builtins
+    import zlib
+
+    from newsweave.store import open_store
+    from newsweave.store import schema as t
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    (first,) = _ingest_and_link(sqlite_url, [seeds[:2]])
+    store = open_store(sqlite_url)
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(t.link_state.update().values(value=zlib.compress(state)))
+    finally:
+        store.close()
+    (again,) = _ingest_and_link(sqlite_url, [seeds[2:3]])
+    assert not again.incremental and again.articles == 3
+    assert not hasattr(builtins, "newsweave_pickle_ran")
+    (last,) = _ingest_and_link(sqlite_url, [seeds[3:]])
+    assert last.incremental  # the relink saved a checkpoint of its own
 
 
 def test_an_article_emptied_of_names_gets_its_entities_recounted(sqlite_url: str) -> None:

@@ -17,25 +17,35 @@ the linker version changed, or when a linked article's mentions were replaced
 The checkpoint keeps no mentions (each is written with its entity as it is
 linked; an entity's mention and article counts are counted from the links
 written), only what names and finds the entities: ``bench/link_stream.py``
-measures it as the store grows.
+measures it as the store grows. It is compressed JSON (``link.state``), never a
+pickle: a store must not execute what it reads back. Python's cyclic garbage
+collector is paused while a run works: the linker is hundreds of thousands of
+small containers and none of them cyclic garbage, but every collection walks
+them all, which took most of a run's time at 100,000 articles.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import pickle
+import json
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from newsweave.link.linker import Linker
 from newsweave.link.model import Entity, Mention
+from newsweave.link.state import from_plain, to_plain
 from newsweave.store import Store, entity_repo
 
 INVALIDATES = ("search", "quotes")  # the search index holds entity names and quotes hold speaker ids
-# The checkpoint is a pickle of the Linker's internals: bump this whenever they or the way it links change
-# (as LINK_VERSION is bumped for what it produces), so an older checkpoint is relinked, never resumed.
-CHECKPOINT_FORMAT = 3
+# The checkpoint holds the Linker's internals: bump this whenever they or the way it links change (as
+# LINK_VERSION is bumped for what it produces), so an older checkpoint is relinked, never resumed.
+# Formats up to 3 were pickles: they are relinked without being read.
+CHECKPOINT_FORMAT = 4
 
 
 @dataclass
@@ -58,8 +68,25 @@ class LinkReport:
     changed: list[str]
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block (as it was after)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def link_store(store: Store, pending: list[str], version: str) -> LinkReport:
     """Link the mentions of the ``pending`` articles (all articles on a full relink)."""
+    with gc_paused():
+        return _link_store(store, pending, version)
+
+
+def _link_store(store: Store, pending: list[str], version: str) -> LinkReport:
     raw = entity_repo.load_link_state(store)
     cp = _load(raw, version)
     if cp is not None and raw is not None and pending:
@@ -133,15 +160,20 @@ def _go_on(store: Store, cp: _Checkpoint, rows: list[dict[str, Any]], loaded: by
 
 
 def _dump(cp: _Checkpoint) -> bytes:
-    return zlib.compress(pickle.dumps(cp, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    last = None if cp.last is None else [cp.last[0].isoformat(), cp.last[1]]
+    data = {"format": cp.format, "version": cp.version, "last": last, "linker": to_plain(cp.linker)}
+    return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 1)
 
 
 def _load(raw: bytes | None, version: str) -> _Checkpoint | None:
+    """The checkpoint, or None when there is none or it is not one this code wrote for ``version``."""
     if raw is None:
         return None
     try:
-        cp = pickle.loads(zlib.decompress(raw))
-    except Exception:  # a checkpoint from other code: relink from the mentions, which are the truth
+        data = json.loads(zlib.decompress(raw))
+        if data["format"] != CHECKPOINT_FORMAT or data["version"] != version:
+            return None
+        last = None if data["last"] is None else (datetime.fromisoformat(data["last"][0]), str(data["last"][1]))
+        return _Checkpoint(version, from_plain(data["linker"]), last)
+    except (ValueError, TypeError, KeyError, IndexError, zlib.error):  # an older pickle, or damaged: relink
         return None
-    ok = isinstance(cp, _Checkpoint) and cp.version == version and getattr(cp, "format", None) == CHECKPOINT_FORMAT
-    return cp if ok else None

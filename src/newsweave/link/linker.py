@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsweave.link.article import LocalCluster, cluster_article
@@ -74,36 +74,6 @@ class _Ent:
     translit_keys: set[tuple[str, ...]] = field(default_factory=set)   # from non-Latin spellings
     surnames: set[str] = field(default_factory=set)
     votes: Counter = field(default_factory=Counter)          # entity type -> mentions (not PER)
-
-    # Pickled as a flat tuple with empty containers as None: the link stage's checkpoint holds tens of
-    # thousands of these (mostly bare surnames waiting for a full name), and restoring per-instance
-    # dicts of empty sets took most of its time.
-    def __getstate__(self) -> tuple:
-        return tuple(getattr(self, f) if f in _SCALARS else _plain(getattr(self, f)) for f in _FIELDS)
-
-    def __setstate__(self, state: tuple) -> None:
-        if len(state) != len(_FIELDS):  # pickled by other code: the checkpoint is relinked
-            raise ValueError(f"an entity pickled with {len(state)} fields, not {len(_FIELDS)}")
-        for f, value in zip(_FIELDS, state):
-            if f not in _SCALARS:
-                empty = _EMPTY[f]()
-                if value:
-                    dict.update(empty, value) if isinstance(empty, dict) else empty.update(value)
-                value = empty
-            setattr(self, f, value)
-
-
-def _plain(container: object) -> object:
-    """A container as pickle restores fastest: None when empty, a Counter as a plain dict (a Counter
-    is rebuilt through its Python ``update``)."""
-    if not container:
-        return None
-    return dict(container) if isinstance(container, Counter) else container
-
-
-_FIELDS = tuple(f.name for f in fields(_Ent))
-_SCALARS = {"id", "type", "order", "ref", "kind", "first_text"}
-_EMPTY = {"aliases": dict, "forms": Counter, "keys": set, "translit_keys": set, "surnames": set, "votes": Counter}
 
 
 class Linker:

@@ -292,5 +292,5 @@ link_state = Table(
     "link_state",
     metadata,
     Column("key", String(20), primary_key=True),  # "checkpoint"
-    Column("value", LargeBinary, nullable=False),  # zlib-compressed pickle
+    Column("value", LargeBinary, nullable=False),  # zlib-compressed JSON (link.state), never a pickle
 )

@@ -34,16 +34,17 @@ def test_written_changes_of_a_restored_linker_equal_a_full_relink() -> None:
     turn the first half's rows into exactly the rows of one linker over everything."""
     articles = _meantime_articles()
     half = len(articles) // 2
-    first = Linker()
+    first = Linker(keep_mentions=False)  # as the link stage keeps it
+    links: dict = {}
     for ms in articles[:half]:
-        first.add(ms)
+        links.update(first.add(ms))
     first.take_touched()
     rows = {e.id: _entity_row(e) for e in first.entities()}
-    links = {m: e.id for e in first.entities() for m in e.mentions}
+    links = {m: first.resolve(e) for m, e in links.items()}
     first.drop_unmatchable()  # as the link stage does before saving its checkpoint
 
     linker = _round_trip(first)
-    assert [vars(e) for e in linker._ents.values()] == [vars(e) for e in first._ents.values()]
+    assert _snapshot(linker) == _snapshot(first)
     for ms in articles[half:]:
         for m, eid in linker.add(ms):
             links[m] = eid
@@ -61,6 +62,50 @@ def test_written_changes_of_a_restored_linker_equal_a_full_relink() -> None:
         full.add(ms)
     assert rows == {e.id: _entity_row(e) for e in full.entities()}
     assert links == {m: e.id for e in full.entities() for m in e.mentions}
+
+
+def _snapshot(linker: Linker) -> dict:
+    """Everything a linker holds, each container with its type, and in order where order can decide
+    anything (an entity's Counters break ties between its names)."""
+    def plain(x: object) -> object:
+        if isinstance(x, dict):
+            return type(x).__name__, [(k, plain(v)) for k, v in x.items()]
+        return (type(x).__name__, sorted(x)) if isinstance(x, set) else x
+
+    out = {k: plain(v) for k, v in vars(linker).items() if k != "_ents"}
+    out = {k: (v[0], sorted(v[1])) if k.startswith(("_by_", "_surnames", "_pending", "_parent")) else v
+           for k, v in out.items()}  # the indexes' own order decides nothing
+    out["_ents"] = [(i, type(e).__name__, {f: plain(x) for f, x in vars(e).items()}) for i, e in linker._ents.items()]
+    return out
+
+
+def test_a_restored_linker_holds_every_field_it_had() -> None:
+    """Every field of every entity, and every part of the linker, comes back from the checkpoint as it
+    was: a field added later and not saved fails here."""
+    from dataclasses import fields
+
+    from newsweave.link.linker import _Ent
+
+    linker = Linker(keep_mentions=False)
+    articles = [[("Vladimir Putin", "PER", "en")], [("Βλαντίμιρ Πούτιν", "PER", "el")], [("Putin", "PER", "it")],
+                [("Smith", "PER", "en")], [("KCNA", "ORG", "en"), ("Korean Central News Agency", "ORG", "en")],
+                [("Mosca", "LOC", "it")], [("Apple Computer", "ORG", "en"), ("Apple", "ORG", "en")],
+                [("Acme", "LOC", "en")], [("Acme", "ORG", "en")], [("Acme", "ORG", "fr")]]
+    for k, names in enumerate(articles):
+        at = 0
+        ms = []
+        for text, etype, lang in names:
+            ms.append(Mention(f"a{k}", text, etype, lang, at, at + len(text)))
+            at += len(text) + 1
+        linker.add(ms)
+    restored = _round_trip(linker)
+    assert _snapshot(restored) == _snapshot(linker)
+    for f in fields(_Ent):  # the linkage above fills every field somewhere
+        assert any(getattr(e, f.name) for e in linker._ents.values()), f.name
+    fresh = vars(Linker(keep_mentions=False))
+    assert set(vars(restored)) == set(fresh)
+    assert [k for k, v in vars(linker).items() if v == fresh[k] and k not in ("_assigned", "reader_lang")] == [], \
+        "every part of the linker is exercised"
 
 
 def _round_trip(linker: Linker) -> Linker:
@@ -263,3 +308,82 @@ def test_an_article_emptied_of_names_gets_its_entities_recounted(sqlite_url: str
         store.close()
     assert before["LOC:russia"] == 3 and after["LOC:russia"] == 2
     assert again == []  # the relink saved a checkpoint
+
+
+def _tampered(change: str) -> object:
+    """A real checkpoint's JSON with one part changed as a damaged or hostile store might hold it."""
+    import json
+    import zlib
+    from datetime import datetime
+
+    from newsweave.link.incremental import _Checkpoint, _dump
+
+    linker = Linker(keep_mentions=False)
+    linker.add([Mention("a1", "Vladimir Putin", "PER", "en", 0, 14)])
+    linker.add([Mention("a2", "Angela Merkel", "PER", "en", 0, 13), Mention("a2", "Berlin", "LOC", "en", 20, 26)])
+    linker.add([Mention("a3", "Putin", "PER", "it", 0, 5)])
+    d = json.loads(zlib.decompress(_dump(_Checkpoint("v", linker, (datetime(2026, 1, 1), "a3")))))
+    lk, some = d["linker"], d["linker"]["ents"]["id"][0]
+    if change == "cycle":
+        lk["parent"] = {"PER:x": "PER:y", "PER:y": "PER:x"}
+    elif change == "merged-but-alive":
+        lk["parent"] = {some: some}
+    elif change == "ghost":
+        lk["_by_key"] = [[t, k, ["PER:ghost"]] for t, k, _ in lk["_by_key"]]
+    elif change == "ghost-ref":
+        lk["by_ref"] = [[t, r, "LOC:ghost"] for t, r, _ in lk["by_ref"]]
+    elif change == "negative-row":
+        lk["aliases"].append([-1, {"en": ["Injected"]}])
+    elif change == "repeated-row":
+        lk["aliases"].append(lk["aliases"][-1])
+    elif change == "bool-row":
+        lk["aliases"][0][0] = True
+    elif change == "same-id":
+        lk["ents"]["id"][1] = some
+    elif change == "string-for-list":
+        lk["ents"]["id"] = "abc"
+    elif change == "translit-1":
+        lk["translit_seen"] = 1
+    elif change == "mentions":
+        lk["assigned"] = []
+    elif change == "deep":
+        return b"[" * 100_000 + b"]" * 100_000
+    return json.dumps(d).encode()
+
+
+@pytest.mark.parametrize("change", ["cycle", "merged-but-alive", "ghost", "ghost-ref", "negative-row", "repeated-row",
+                                    "bool-row", "same-id", "string-for-list", "translit-1", "mentions", "deep"])
+def test_a_damaged_checkpoint_is_refused_whole_never_half_read(change: str) -> None:
+    """What would hang the next run (a merge cycle), fail it (an id naming no entity) or link wrongly
+    (a row written to another entity) is not a checkpoint: the stage relinks instead."""
+    import zlib
+
+    from newsweave.link.incremental import _load
+
+    assert _load(zlib.compress(_tampered("none")), "v") is not None
+    assert _load(zlib.compress(_tampered(change)), "v") is None
+
+
+def test_a_marker_of_another_time_zone_kind_means_a_relink_not_an_error() -> None:
+    from datetime import UTC, datetime
+
+    from newsweave.link.incremental import _Checkpoint, _follows
+
+    cp = _Checkpoint("v", Linker(keep_mentions=False), (datetime(2026, 1, 1, tzinfo=UTC), "a1"))
+    assert not _follows(cp, [{"ingested_at": datetime(2026, 1, 2), "article_id": "a2"}])
+    assert _follows(cp, [{"ingested_at": datetime(2026, 1, 2, tzinfo=UTC), "article_id": "a2"}])
+
+
+def test_the_collector_comes_back_after_overlapping_pauses_and_errors() -> None:
+    import gc
+
+    from newsweave.link.incremental import gc_paused
+
+    assert gc.isenabled()
+    outer = gc_paused()
+    outer.__enter__()  # as one thread's link run
+    with pytest.raises(RuntimeError), gc_paused():  # another's, failing, ends first
+        raise RuntimeError
+    assert not gc.isenabled()  # the first is still running
+    outer.__exit__(None, None, None)
+    assert gc.isenabled()

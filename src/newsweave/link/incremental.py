@@ -29,6 +29,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -68,16 +69,26 @@ class LinkReport:
     changed: list[str]
 
 
+_gc_lock = threading.Lock()
+_gc_pauses = [0, False]  # blocks inside gc_paused now; whether the collector was on before the first
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block (as it was after)."""
-    was = gc.isenabled()
-    gc.disable()
+    """Python's cyclic garbage collector off for the block, and on again after the last such block
+    (in any thread) ends, if it was on before the first began."""
+    with _gc_lock:
+        if _gc_pauses[0] == 0:
+            _gc_pauses[1] = gc.isenabled()
+            gc.disable()
+        _gc_pauses[0] += 1
     try:
         yield
     finally:
-        if was:
-            gc.enable()
+        with _gc_lock:
+            _gc_pauses[0] -= 1
+            if _gc_pauses[0] == 0 and _gc_pauses[1]:
+                gc.enable()
 
 
 def link_store(store: Store, pending: list[str], version: str) -> LinkReport:
@@ -102,7 +113,10 @@ def _link_store(store: Store, pending: list[str], version: str) -> LinkReport:
 def _follows(cp: _Checkpoint, rows: list[dict[str, Any]]) -> bool:
     """Whether the rows' articles (in ingest order) all come after the checkpoint's last one, so none
     is one it has seen."""
-    return cp.last is not None and (rows[0]["ingested_at"], rows[0]["article_id"]) > cp.last
+    try:
+        return cp.last is not None and (rows[0]["ingested_at"], rows[0]["article_id"]) > cp.last
+    except TypeError:  # a time with a zone against one without: not a marker this store wrote
+        return False
 
 
 def _by_article(rows: list[dict[str, Any]]) -> dict[str, list[Mention]]:
@@ -174,6 +188,8 @@ def _load(raw: bytes | None, version: str) -> _Checkpoint | None:
         if data["format"] != CHECKPOINT_FORMAT or data["version"] != version:
             return None
         last = None if data["last"] is None else (datetime.fromisoformat(data["last"][0]), str(data["last"][1]))
-        return _Checkpoint(version, from_plain(data["linker"]), last)
-    except (ValueError, TypeError, KeyError, IndexError, zlib.error):  # an older pickle, or damaged: relink
-        return None
+        linker = from_plain(data["linker"])
+    except (ValueError, TypeError, KeyError, IndexError, RecursionError, zlib.error):
+        return None  # an older pickle, or damaged: relink
+    # the stage's linker keeps no mentions: one that does would grow with every run
+    return _Checkpoint(version, linker, last) if linker._assigned is None else None

@@ -2,15 +2,18 @@
 
 The checkpoint lives in the store, and a store must never execute what it
 reads back (a shared database or a SQLite file from someone else could hold
-anything), so it is not a pickle: :func:`to_plain` gives lists, dicts,
-strings and numbers only, and :func:`from_plain` checks their shape as it
-rebuilds the linker, raising ``ValueError`` on anything else.
+anything), so it is not a pickle: :func:`to_plain` gives JSON values only
+(lists, objects, strings, numbers, booleans, null). :func:`from_plain`
+checks what it rebuilds: every value's type, every row of the sparse
+columns, and that every entity id the indexes and merges name leads, without
+a cycle, to an entity; anything else raises ``ValueError`` (the link stage
+then relinks from the mentions), never a linker that would hang or fail later.
 
 It is also laid out for speed, since every incremental link run restores and
 saves it whole (at 100,000 articles it holds a quarter of a million entities,
 most of them bare surnames waiting for a full name): entities are stored as
-columns, and an entity's empty containers are left out instead of written one
-by one.
+columns, an entity's empty containers are left out instead of written one by
+one, and the ids read back are shared strings, as the linker's own are.
 """
 
 from __future__ import annotations
@@ -59,39 +62,48 @@ def to_plain(linker: Linker) -> dict[str, Any]:
 def from_plain(data: Any) -> Linker:
     """The linker :func:`to_plain` described; ``ValueError`` when ``data`` is not such a description."""
     try:
-        return _build(data)
-    except (KeyError, TypeError, IndexError, AttributeError, ValueError) as exc:
+        linker = _build(_dict(data))
+        _check_ids(linker)
+        return linker
+    except (KeyError, TypeError, IndexError, AttributeError) as exc:
         raise ValueError(f"not a linker state: {exc!r}") from exc
 
 
 def _build(data: dict[str, Any]) -> Linker:
     linker = Linker(_str(data["reader_lang"]), keep_mentions="assigned" in data)
     linker._created = _int(data["created"])
-    linker._translit_seen = data["translit_seen"] is True
-    linker._touched = set(_strs(data["touched"]))
-    linker._parent = dict(zip(_strs(data["parent"]), _strs(data["parent"].values()), strict=True))
-    linker._by_ref = {(_str(t), _str(ref)): _str(eid) for t, ref, eid in data["by_ref"]}
-    linker._ents = {e.id: e for e in _entities(data)}
+    linker._translit_seen = _bool(data["translit_seen"])
+    ids: dict[str, str] = {}  # one string object per id, as in the linker that was saved
+    share = ids.setdefault
+    linker._ents = _entities(data, share)
+    linker._touched = {share(x, x) for x in _strs(data["touched"])}
+    parent = _dict(data["parent"])
+    linker._parent = {share(k, k): share(v, v) for k, v in zip(_strs(parent.keys()), _strs(parent.values()))}
+    linker._by_ref = {}
+    for row in _list(data["by_ref"]):
+        t, ref, eid = _strs(row, 3)
+        linker._by_ref[(t, ref)] = share(eid, eid)
     for name in _KEY_INDEXES:
         index = getattr(linker, name)
-        for t, k, ids in data[name]:
-            index[(_str(t), _key(k))] = set(_strs(ids))
+        for row in _list(data[name]):
+            t, k, members = _list(row, 3)
+            index[(_str(t), _key(k))] = {share(x, x) for x in _strs(members)}
     for name in _WORD_INDEXES:
         index = getattr(linker, name)
-        for w, ids in data[name].items():
-            index[w] = set(_strs(ids))
+        for w, members in _dict(data[name]).items():
+            index[w] = {share(x, x) for x in _strs(members)}
     if "assigned" in data:
-        linker._assigned = [(Mention(_str(a), _str(tx), _str(ty), lg and _str(lg), _int(s), _int(e)), _str(eid))
-                            for a, tx, ty, lg, s, e, eid in data["assigned"]]
+        linker._assigned = [_assignment(row, share) for row in _list(data["assigned"])]
     return linker
 
 
-def _entities(data: dict[str, Any]) -> list[_Ent]:
-    cols = data["ents"]
+def _entities(data: dict[str, Any], share: Any) -> dict[str, _Ent]:
+    cols = _dict(data["ents"])
     for f in ("id", "type", "kind", "first_text"):
         _strs(cols[f])
-    _strs(r for r in cols["ref"] if r is not None)
-    if not all(type(x) is int for x in cols["order"]):
+    if not all(r is None or type(r) is str for r in _list(cols["ref"])):
+        raise TypeError("an entity's ref is neither a string nor null")
+    if not all(type(x) is int for x in _list(cols["order"])):
         raise TypeError("an entity's order is not an integer")
     new, counter = object.__new__, dict.__new__  # no __init__: every field is set here
     ents: list[_Ent] = []
@@ -100,30 +112,91 @@ def _entities(data: dict[str, Any]) -> list[_Ent]:
         # a Counter made by dict.__new__ skips Counter.__init__, which only calls update()
         e.__dict__.update(zip(_SCALARS, values), aliases={}, forms=counter(Counter), keys=set(), translit_keys=set(),
                           surnames=set(), votes=counter(Counter))
+        e.id = share(e.id, e.id)
         ents.append(e)
-    for i, aliases in data["aliases"]:
-        ents[i].aliases = {_str(lang): _strs(forms) for lang, forms in aliases.items()}
-    for i, forms in data["forms"]:
-        dict.update(ents[i].forms, {(_str(lang), _str(core), _int(n)): _int(c) for lang, core, n, c in forms})
-    for i, votes in data["votes"]:
-        dict.update(ents[i].votes, {_str(t): _int(c) for t, c in votes})
-    for i, words in data["surnames"]:
+    by_id = {e.id: e for e in ents}
+    if len(by_id) != len(ents):
+        raise ValueError("two entities share an id")
+    for i, aliases in _rows(data["aliases"], len(ents)):
+        ents[i].aliases = {_str(lang): _strs(forms) for lang, forms in _dict(aliases).items()}
+    for i, forms in _rows(data["forms"], len(ents)):
+        for row in _list(forms):
+            lang, core, n, c = _list(row, 4)
+            dict.__setitem__(ents[i].forms, (_str(lang), _str(core), _int(n)), _int(c))
+    for i, votes in _rows(data["votes"], len(ents)):
+        for row in _list(votes):
+            t, c = _list(row, 2)
+            dict.__setitem__(ents[i].votes, _str(t), _int(c))
+    for i, words in _rows(data["surnames"], len(ents)):
         ents[i].surnames = set(_strs(words))
     for f in _SETS_OF_KEYS:
-        for i, keys in data[f]:
-            setattr(ents[i], f, {_key(k) for k in keys})
-    return ents
+        for i, keys in _rows(data[f], len(ents)):
+            setattr(ents[i], f, {_key(k) for k in _list(keys)})
+    return by_id
 
 
-def _key(k: list) -> tuple:
+def _rows(column: Any, n: int) -> list[list]:
+    """A sparse column's [row, value] pairs, rows strictly increasing within ``range(n)``."""
+    pairs = [_list(p, 2) for p in _list(column)]
+    rows = [p[0] for p in pairs]
+    if not all(type(i) is int for i in rows) or any(not 0 <= i < n for i in rows) or any(
+            a >= b for a, b in zip(rows, rows[1:])):
+        raise ValueError("a sparse column's rows are not increasing entity rows")
+    return pairs
+
+
+def _check_ids(linker: Linker) -> None:
+    """Every id an index, a ref, a pending surname or a merge names leads to an entity, with no cycle."""
+    ents, parent = linker._ents, linker._parent
+    if any(k in ents for k in parent):
+        raise ValueError("an entity is recorded as merged away")
+    ok: set[str] = set()
+    for start in parent:
+        path, i = [], start
+        while i not in ents and i not in ok:
+            if i in path or i not in parent:
+                raise ValueError(f"the merges from {start!r} lead to no entity")
+            path.append(i)
+            i = parent[i]
+        ok.update(path)
+    named = [set(linker._by_ref.values())]
+    for name in _KEY_INDEXES + _WORD_INDEXES:
+        named.extend(getattr(linker, name).values())
+    for members in named:
+        if not all(i in ents or i in ok for i in members):
+            raise ValueError("an index names an entity that does not exist")
+    # mentions kept with their ids may name entities since dropped (drop_unmatchable): not checked
+
+
+def _assignment(row: Any, share: Any) -> tuple[Mention, str]:
+    article, text, etype, lang, start, end, eid = _list(row, 7)
+    if lang is not None:
+        _str(lang)
+    return Mention(_str(article), _str(text), _str(etype), lang, _int(start), _int(end)), share(_str(eid), eid)
+
+
+def _key(k: Any) -> tuple:
     """An index key as the linker makes it: a tuple of tokens, or (length, first, last) for a shape."""
-    if not all(type(x) is str or type(x) is int for x in k):
+    if not all(type(x) is str or type(x) is int for x in _list(k)):
         raise TypeError("an index key holds something other than strings and integers")
     return tuple(k)
 
 
-def _strs(xs: Any) -> list[str]:
-    xs = list(xs)
+def _list(x: Any, n: int | None = None) -> list:
+    if type(x) is not list or (n is not None and len(x) != n):
+        raise TypeError(f"expected a list{'' if n is None else f' of {n}'}, got {type(x).__name__}")
+    return x
+
+
+def _dict(x: Any) -> dict:
+    if type(x) is not dict:
+        raise TypeError(f"expected an object, got {type(x).__name__}")
+    return x
+
+
+def _strs(xs: Any, n: int | None = None) -> list[str]:
+    """A list of strings (an object's keys or values as they come, too), ``n`` long if given."""
+    xs = list(xs) if isinstance(xs, (type({}.keys()), type({}.values()))) else _list(xs, n)
     if not all(type(x) is str for x in xs):
         raise TypeError("expected strings")
     return xs
@@ -138,4 +211,10 @@ def _str(x: Any) -> str:
 def _int(x: Any) -> int:
     if type(x) is not int:
         raise TypeError(f"expected an integer, got {type(x).__name__}")
+    return x
+
+
+def _bool(x: Any) -> bool:
+    if type(x) is not bool:
+        raise TypeError(f"expected true or false, got {type(x).__name__}")
     return x

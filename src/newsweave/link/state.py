@@ -189,9 +189,7 @@ def _list(x: Any, n: int | None = None) -> list:
 
 
 def _dict(x: Any) -> dict:
-    if type(x) is not dict:
-        raise TypeError(f"expected an object, got {type(x).__name__}")
-    return x
+    return _of(dict, x)
 
 
 def _strs(xs: Any, n: int | None = None) -> list[str]:
@@ -202,19 +200,20 @@ def _strs(xs: Any, n: int | None = None) -> list[str]:
     return xs
 
 
-def _str(x: Any) -> str:
-    if type(x) is not str:
-        raise TypeError(f"expected a string, got {type(x).__name__}")
+def _of(kind: type, x: Any) -> Any:
+    """``x`` if it is exactly of ``kind`` (True is not an integer here), else TypeError."""
+    if type(x) is not kind:
+        raise TypeError(f"expected {kind.__name__}, got {type(x).__name__}")
     return x
+
+
+def _str(x: Any) -> str:
+    return _of(str, x)
 
 
 def _int(x: Any) -> int:
-    if type(x) is not int:
-        raise TypeError(f"expected an integer, got {type(x).__name__}")
-    return x
+    return _of(int, x)
 
 
 def _bool(x: Any) -> bool:
-    if type(x) is not bool:
-        raise TypeError(f"expected true or false, got {type(x).__name__}")
-    return x
+    return _of(bool, x)

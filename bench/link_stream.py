@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from newsweave.link import Linker, Mention
-from newsweave.link.incremental import _by_article, _Checkpoint, _dump, _entity_row, _load, gc_paused
+from newsweave.link.incremental import _Checkpoint, by_article, _dump, _entity_row, _load, gc_paused
 from newsweave.store import entity_repo, open_store
 
 
@@ -38,10 +38,9 @@ def load_articles(stores: Path) -> list[list[Mention]]:
     for db in sorted(stores.glob("*.db")):
         store = open_store(str(db))
         try:
-            rows = entity_repo.all_mentions(store)
+            out.extend(by_article(entity_repo.iter_mentions(store)))
         finally:
             store.close()
-        out.extend(_by_article(rows).values())
     return out
 
 

@@ -366,12 +366,13 @@ def test_a_damaged_checkpoint_is_refused_whole_never_half_read(change: str) -> N
 
 def test_a_marker_of_another_time_zone_kind_means_a_relink_not_an_error() -> None:
     from datetime import UTC, datetime
+    from types import SimpleNamespace as Row
 
     from newsweave.link.incremental import _Checkpoint, _follows
 
     cp = _Checkpoint("v", Linker(keep_mentions=False), (datetime(2026, 1, 1, tzinfo=UTC), "a1"))
-    assert not _follows(cp, [{"ingested_at": datetime(2026, 1, 2), "article_id": "a2"}])
-    assert _follows(cp, [{"ingested_at": datetime(2026, 1, 2, tzinfo=UTC), "article_id": "a2"}])
+    assert not _follows(cp, Row(ingested_at=datetime(2026, 1, 2), article_id="a2"))
+    assert _follows(cp, Row(ingested_at=datetime(2026, 1, 2, tzinfo=UTC), article_id="a2"))
 
 
 def test_the_collector_comes_back_after_overlapping_pauses_and_errors() -> None:

@@ -31,11 +31,14 @@ import hashlib
 import json
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from typing import Any
+
+from sqlalchemy import Row
 
 from newsweave.link.linker import Linker
 from newsweave.link.model import Entity, Mention
@@ -98,33 +101,37 @@ def link_store(store: Store, pending: list[str], version: str) -> LinkReport:
 
 
 def _link_store(store: Store, pending: list[str], version: str) -> LinkReport:
+    # the restored linker goes with _go_on's frame before a relink builds another
+    return (_go_on_if_possible(store, pending, version) if pending else None) or _relink(store, version)
+
+
+def _go_on_if_possible(store: Store, pending: list[str], version: str) -> LinkReport | None:
     raw = entity_repo.load_link_state(store)
     cp = _load(raw, version)
-    if cp is not None and raw is not None and pending:
-        rows = entity_repo.all_mentions(store, pending)
-        if rows and _follows(cp, rows):
-            try:
-                return _go_on(store, cp, rows, hashlib.sha256(raw).digest())
-            except entity_repo.StaleLinkState:
-                pass  # another process changed linked mentions meanwhile: relink from the mentions
-    return _relink(store, version)
-
-
-def _follows(cp: _Checkpoint, rows: list[dict[str, Any]]) -> bool:
-    """Whether the rows' articles (in ingest order) all come after the checkpoint's last one, so none
-    is one it has seen."""
+    if cp is None or raw is None:
+        return None
+    rows = list(entity_repo.iter_mentions(store, pending))
+    if not rows or not _follows(cp, rows[0]):
+        return None
     try:
-        return cp.last is not None and (rows[0]["ingested_at"], rows[0]["article_id"]) > cp.last
+        return _go_on(store, cp, rows, hashlib.sha256(raw).digest())
+    except entity_repo.StaleLinkState:
+        return None  # another process changed linked mentions meanwhile: relink from the mentions
+
+
+def _follows(cp: _Checkpoint, first: Row) -> bool:
+    """Whether the first of the rows' articles (in ingest order), and so all, come after the
+    checkpoint's last one, so none is one it has seen."""
+    try:
+        return cp.last is not None and (first.ingested_at, first.article_id) > cp.last
     except TypeError:  # a time with a zone against one without: not a marker this store wrote
         return False
 
 
-def _by_article(rows: list[dict[str, Any]]) -> dict[str, list[Mention]]:
-    out: dict[str, list[Mention]] = {}
-    for r in rows:  # in ingest order
-        out.setdefault(r["article_id"], []).append(
-            Mention(r["article_id"], r["text"], r["type"], r["lang"], r["start_char"], r["end_char"]))
-    return out
+def by_article(rows: Iterable[Row]) -> Iterator[list[Mention]]:
+    """Mention rows (``entity_repo.iter_mentions``, in ingest order) as each article's mentions in turn."""
+    for article, group in groupby(rows, key=lambda r: r.article_id):
+        yield [Mention(article, r.text, r.type, r.lang, r.start_char, r.end_char) for r in group]
 
 
 def _entity_row(ent: Entity) -> dict[str, Any]:
@@ -132,45 +139,50 @@ def _entity_row(ent: Entity) -> dict[str, Any]:
     return {"id": ent.id, "name": ent.name, "type": ent.type, "languages": ent.languages, "aliases": ent.aliases}
 
 
-def _link_rows(rows: list[dict[str, Any]], entity_of: dict[tuple, str]) -> list[tuple[str, int, str]]:
-    return [(r["article_id"], r["idx"], entity_of[(r["article_id"], r["start_char"], r["end_char"], r["type"])])
-            for r in rows]
+@dataclass
+class _Linked:
+    links: list[tuple[str, int, str]]  # (article, mention index, final entity id)
+    last: tuple[Any, str] | None  # (ingested_at, id) of the last article
+    articles: int
 
 
-def _add(linker: Linker, rows: list[dict[str, Any]]) -> dict[tuple, str]:
-    """Add the rows' articles in order; each mention's final entity id (a later article may merge it)."""
-    assigned: dict[tuple, str] = {}
-    for ms in _by_article(rows).values():
-        for m, eid in linker.add(ms):
-            assigned[(m.article, m.start, m.end, m.type)] = eid
-    return {k: linker.resolve(eid) for k, eid in assigned.items()}
+def _add(linker: Linker, rows: Iterable[Row]) -> _Linked:
+    """Add the rows' articles in order, one at a time (the rows may stream): each mention's final
+    entity id (a later article may merge it) and where the run ended."""
+    links: list[tuple[str, int, str]] = []
+    last, n = None, 0
+    for article, group in groupby(rows, key=lambda r: r.article_id):
+        group = list(group)
+        added = linker.add([Mention(article, r.text, r.type, r.lang, r.start_char, r.end_char) for r in group])
+        links.extend((article, r.idx, eid) for r, (_, eid) in zip(group, added))
+        last, n = (group[-1].ingested_at, article), n + 1
+    return _Linked([(a, i, linker.resolve(e)) for a, i, e in links], last, n)
 
 
 def _relink(store: Store, version: str) -> LinkReport:
-    rows = entity_repo.all_mentions(store)
     linker = Linker(keep_mentions=False)
-    entity_of = _add(linker, rows)
+    done = _add(linker, entity_repo.iter_mentions(store))
     linker.take_touched()
     entities = linker.entities()
     linker.drop_unmatchable()
-    cp = _Checkpoint(version, linker, last=(rows[-1]["ingested_at"], rows[-1]["article_id"]) if rows else None)
-    changed = entity_repo.replace_entities(store, [_entity_row(e) for e in entities], _link_rows(rows, entity_of),
+    cp = _Checkpoint(version, linker, last=done.last)
+    changed = entity_repo.replace_entities(store, [_entity_row(e) for e in entities], done.links,
                                            version, invalidate=INVALIDATES, state=_dump(cp))
-    return LinkReport(False, len({r["article_id"] for r in rows}), changed)
+    return LinkReport(False, done.articles, changed)
 
 
-def _go_on(store: Store, cp: _Checkpoint, rows: list[dict[str, Any]], loaded: bytes) -> LinkReport:
+def _go_on(store: Store, cp: _Checkpoint, rows: list[Row], loaded: bytes) -> LinkReport:
     linker = cp.linker
-    entity_of = _add(linker, rows)
+    done = _add(linker, rows)
     touched = linker.take_touched()
     live = sorted(i for i in touched if linker.has(i))
     moved = {i: linker.resolve(i) for i in touched if not linker.has(i)}
-    cp.last = (rows[-1]["ingested_at"], rows[-1]["article_id"])
+    cp.last = done.last
     entities = [_entity_row(linker.entity(i)) for i in live]
     linker.drop_unmatchable()
-    changed = entity_repo.update_entities(store, entities, moved, _link_rows(rows, entity_of), cp.version,
+    changed = entity_repo.update_entities(store, entities, moved, done.links, cp.version,
                                           INVALIDATES, _dump(cp), loaded)
-    return LinkReport(True, len({r["article_id"] for r in rows}), changed)
+    return LinkReport(True, done.articles, changed)
 
 
 def _dump(cp: _Checkpoint) -> bytes:

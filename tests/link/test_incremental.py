@@ -342,6 +342,14 @@ def _tampered(change: str) -> object:
         lk["ents"]["id"][1] = some
     elif change == "string-for-list":
         lk["ents"]["id"] = "abc"
+    elif change == "number-in-key":
+        lk["keys"] = [[i, [[1, 2]]] for i, _ in lk["keys"]]
+    elif change == "empty-key":
+        lk["_by_key"][0][1] = []
+    elif change == "shape-of-words":
+        lk["_by_shape"][0][1] = ["a", "b", "c"]
+    elif change == "id-without-type":
+        lk["ents"]["id"][0] = "vladimir-putin"
     elif change == "translit-1":
         lk["translit_seen"] = 1
     elif change == "mentions":
@@ -352,7 +360,8 @@ def _tampered(change: str) -> object:
 
 
 @pytest.mark.parametrize("change", ["cycle", "merged-but-alive", "ghost", "ghost-ref", "negative-row", "repeated-row",
-                                    "bool-row", "same-id", "string-for-list", "translit-1", "mentions", "deep"])
+                                    "bool-row", "same-id", "string-for-list", "number-in-key", "empty-key",
+                                    "shape-of-words", "id-without-type", "translit-1", "mentions", "deep"])
 def test_a_damaged_checkpoint_is_refused_whole_never_half_read(change: str) -> None:
     """What would hang the next run (a merge cycle), fail it (an id naming no entity) or link wrongly
     (a row written to another entity) is not a checkpoint: the stage relinks instead."""
@@ -388,3 +397,29 @@ def test_the_collector_comes_back_after_overlapping_pauses_and_errors() -> None:
     assert not gc.isenabled()  # the first is still running
     outer.__exit__(None, None, None)
     assert gc.isenabled()
+
+
+def test_a_checkpoint_that_passes_its_checks_but_fails_is_replaced_by_a_relink(sqlite_url: str, monkeypatch,
+                                                                            caplog) -> None:
+    """Should a checkpoint the checks let through still fail the linker, the run relinks (and saves a
+    good checkpoint) instead of failing now and on every run after."""
+    from newsweave.link import linker as linker_module
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    _ingest_and_link(sqlite_url, [seeds[:2]])
+    calls = {"n": 0}
+    real = linker_module.Linker.add
+
+    def fails_once_restored(self, mentions):  # the first add of the run, on the restored linker
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise TypeError("'int' object is not subscriptable")
+        return real(self, mentions)
+
+    monkeypatch.setattr(linker_module.Linker, "add", fails_once_restored)
+    (again,) = _ingest_and_link(sqlite_url, [seeds[2:3]])
+    assert not again.incremental and again.articles == 3
+    assert "the linker checkpoint failed" in caplog.text
+    monkeypatch.undo()
+    (last,) = _ingest_and_link(sqlite_url, [seeds[3:]])
+    assert last.incremental

@@ -85,9 +85,10 @@ def _build(data: dict[str, Any]) -> Linker:
         linker._by_ref[(t, ref)] = share(eid, eid)
     for name in _KEY_INDEXES:
         index = getattr(linker, name)
+        key = _shape if name == "_by_shape" else _key
         for row in _list(data[name]):
             t, k, members = _list(row, 3)
-            index[(_str(t), _key(k))] = {share(x, x) for x in _strs(members)}
+            index[(_str(t), key(k))] = {share(x, x) for x in _strs(members)}
     for name in _WORD_INDEXES:
         index = getattr(linker, name)
         for w, members in _dict(data[name]).items():
@@ -117,6 +118,8 @@ def _entities(data: dict[str, Any], share: Any) -> dict[str, _Ent]:
     by_id = {e.id: e for e in ents}
     if len(by_id) != len(ents):
         raise ValueError("two entities share an id")
+    if not all(i.startswith(f"{e.type}:") for i, e in by_id.items()):
+        raise ValueError("an entity id does not begin with its type")  # a retype rewrites what follows it
     for i, aliases in _rows(data["aliases"], len(ents)):
         ents[i].aliases = {_str(lang): _strs(forms) for lang, forms in _dict(aliases).items()}
     for i, forms in _rows(data["forms"], len(ents)):
@@ -175,11 +178,17 @@ def _assignment(row: Any, share: Any) -> tuple[Mention, str]:
     return Mention(_str(article), _str(text), _str(etype), lang, _int(start), _int(end)), share(_str(eid), eid)
 
 
-def _key(k: Any) -> tuple:
-    """An index key as the linker makes it: a tuple of tokens, or (length, first, last) for a shape."""
-    if not all(type(x) is str or type(x) is int for x in _list(k)):
-        raise TypeError("an index key holds something other than strings and integers")
+def _key(k: Any) -> tuple[str, ...]:
+    """A name key as the linker makes it: one or more tokens."""
+    if not _list(k) or not all(type(x) is str for x in k):
+        raise TypeError("a name key is not a list of one or more strings")
     return tuple(k)
+
+
+def _shape(k: Any) -> tuple[int, str, str]:
+    """A shape key (``keys.shape``): (token count, first letters, last letters)."""
+    n, first, last = _list(k, 3)
+    return _int(n), _str(first), _str(last)
 
 
 def _list(x: Any, n: int | None = None) -> list:

@@ -58,7 +58,8 @@ def iter_mentions(store: Store, article_ids: list[str] | None = None) -> Iterato
     q = _mentions_query()
     with store.engine.connect() as conn:
         if article_ids is None:
-            yield from conn.execution_options(yield_per=10_000).execute(q)
+            with conn.execution_options(yield_per=10_000).execute(q) as result:  # closed if the reader stops
+                yield from result
             return
         m = t.mentions.c
         rows = [r for chunk in t.chunks(article_ids) for r in conn.execute(q.where(m.article_id.in_(chunk)))]

@@ -38,7 +38,7 @@ def load_articles(stores: Path) -> list[list[Mention]]:
     for db in sorted(stores.glob("*.db")):
         store = open_store(str(db))
         try:
-            out.extend(by_article(entity_repo.iter_mentions(store)))
+            out.extend(mentions for _, mentions in by_article(entity_repo.iter_mentions(store)))
         finally:
             store.close()
     return out

@@ -135,10 +135,12 @@ def _follows(cp: _Checkpoint, first: Row) -> bool:
         return False
 
 
-def by_article(rows: Iterable[Row]) -> Iterator[list[Mention]]:
-    """Mention rows (``entity_repo.iter_mentions``, in ingest order) as each article's mentions in turn."""
+def by_article(rows: Iterable[Row]) -> Iterator[tuple[list[Row], list[Mention]]]:
+    """Mention rows (``entity_repo.iter_mentions``, in ingest order) article by article: its rows and
+    their mentions, in the same order."""
     for article, group in groupby(rows, key=lambda r: r.article_id):
-        yield [Mention(article, r.text, r.type, r.lang, r.start_char, r.end_char) for r in group]
+        group = list(group)
+        yield group, [Mention(article, r.text, r.type, r.lang, r.start_char, r.end_char) for r in group]
 
 
 def _entity_row(ent: Entity) -> dict[str, Any]:
@@ -158,11 +160,9 @@ def _add(linker: Linker, rows: Iterable[Row]) -> _Linked:
     entity id (a later article may merge it) and where the run ended."""
     links: list[tuple[str, int, str]] = []
     last, n = None, 0
-    for article, group in groupby(rows, key=lambda r: r.article_id):
-        group = list(group)
-        added = linker.add([Mention(article, r.text, r.type, r.lang, r.start_char, r.end_char) for r in group])
-        links.extend((article, r.idx, eid) for r, (_, eid) in zip(group, added))
-        last, n = (group[-1].ingested_at, article), n + 1
+    for group, mentions in by_article(rows):
+        links.extend((r.article_id, r.idx, eid) for r, (_, eid) in zip(group, linker.add(mentions)))
+        last, n = (group[-1].ingested_at, group[-1].article_id), n + 1
     for k, (a, i, e) in enumerate(links):  # in place: at 100,000 articles there are millions
         links[k] = (a, i, linker.resolve(e))
     return _Linked(links, last, n)

@@ -423,3 +423,29 @@ def test_a_checkpoint_that_passes_its_checks_but_fails_is_replaced_by_a_relink(s
     monkeypatch.undo()
     (last,) = _ingest_and_link(sqlite_url, [seeds[3:]])
     assert last.incremental
+
+
+def test_a_full_relink_reads_the_mentions_in_short_transactions(pg_url: str, monkeypatch) -> None:
+    """A full relink at 100,000 articles reads millions of mentions over a minute of linking. Read in one
+    transaction, the session sat idle in it between fetches, and a server that ends such sessions
+    (``idle_in_transaction_session_timeout``, here half a second) broke the relink: each page of articles
+    is now read in a transaction of its own, and the rows come in the same order as one read gives."""
+    import time
+
+    from newsweave.store import entity_repo, open_store
+
+    url = pg_url + "%20-cidle_in_transaction_session_timeout%3D500"
+    _ingest_and_link(url, [sorted(SEEDS.glob("*.txt"))])
+    monkeypatch.setattr(entity_repo, "_ARTICLES_PER_READ", 2)  # five articles: three reads
+    store = open_store(url)
+    try:
+        rows = entity_repo.iter_mentions(store)
+        first = next(rows)
+        time.sleep(1.0)  # linking the first page takes this long
+        read = [first, *rows]
+    finally:
+        store.close()
+    assert len({r.article_id for r in read}) == 5
+    assert [(r.article_id, r.idx) for r in read] == [
+        (r.article_id, r.idx) for r in sorted(read, key=lambda r: (r.ingested_at, r.article_id, r.idx))]
+    assert len(read) == len(_linked(url)[1])

@@ -38,11 +38,27 @@ def replace_mentions(store: Store, article_id: str, rows: list[dict[str, Any]], 
         conn.execute(delete(t.article_stages).where((s.article_id == article_id) & s.stage.in_(("quotes", "search"))))
 
 
+_ARTICLES_PER_READ = 1_000  # a full relink reads the mentions this many articles at a time
+
+
 def _mentions_query():
     m, a = t.mentions.c, t.articles.c
     return (select(m.article_id, m.idx, m.start_char, m.end_char, m.text, m.type, m.lang, m.entity_id, a.ingested_at)
-            .join(t.articles, a.id == m.article_id)
-            .order_by(a.ingested_at, m.article_id, m.idx))
+            .join(t.articles, a.id == m.article_id))
+
+
+def _ingest_order(store: Store, article_ids: list[str] | None) -> list[str]:
+    """The articles (of ``article_ids`` only, when given) that have mentions, in ingest order, then by id in
+    code-point order: the order ``incremental`` compares its checkpoint's last article in, whatever the
+    database's collation."""
+    m, a = t.mentions.c, t.articles.c
+    q = select(a.ingested_at, a.id).where(a.id.in_(select(m.article_id).distinct()))
+    with store.engine.connect() as conn:
+        if article_ids is None:
+            rows = list(conn.execute(q))
+        else:
+            rows = [r for chunk in t.chunks(sorted(set(article_ids))) for r in conn.execute(q.where(a.id.in_(chunk)))]
+    return [r.id for r in sorted(rows, key=lambda r: (r.ingested_at, r.id))]
 
 
 def iter_mentions(store: Store, article_ids: list[str] | None = None) -> Iterator[Row]:
@@ -52,18 +68,23 @@ def iter_mentions(store: Store, article_ids: list[str] | None = None) -> Iterato
     Ingest order, not publication order: an entity's id comes from the mention
     that founds it, and an older article ingested later must not found it
     anew (one Russian "Владимира Путина" from 2014 renamed Putin's entity).
-    Over the whole store the rows stream (a full relink at 100,000 articles
-    reads millions); ``article_ids`` are read whole and sorted.
+    The rows stream, ``_ARTICLES_PER_READ`` articles a read, each read in a
+    transaction of its own: a full relink at 100,000 articles reads millions of
+    rows over a minute of linking, and one long read would keep SQLite's
+    write-ahead log from being checkpointed, and sit "idle in transaction" on
+    PostgreSQL between fetches, where a server's
+    ``idle_in_transaction_session_timeout`` would end it.
     """
-    q = _mentions_query()
-    with store.engine.connect() as conn:
-        if article_ids is None:
-            with conn.execution_options(yield_per=10_000).execute(q) as result:  # closed if the reader stops
-                yield from result
-            return
-        m = t.mentions.c
-        rows = [r for chunk in t.chunks(article_ids) for r in conn.execute(q.where(m.article_id.in_(chunk)))]
-    yield from sorted(rows, key=lambda r: (r.ingested_at, r.article_id, r.idx))
+    order = _ingest_order(store, article_ids)
+    q, m = _mentions_query(), t.mentions.c
+    for start in range(0, len(order), _ARTICLES_PER_READ):
+        page = order[start : start + _ARTICLES_PER_READ]
+        place = {aid: k for k, aid in enumerate(page)}
+        with store.engine.connect() as conn:
+            rows = [r for chunk in t.chunks(page) for r in conn.execute(q.where(m.article_id.in_(chunk)))]
+        rows.sort(key=lambda r: (place[r.article_id], r.idx))
+        yield from rows
+        del rows  # the next page's rows, not two pages, at a time
 
 
 def all_mentions(store: Store, article_ids: list[str] | None = None) -> list[dict[str, Any]]:

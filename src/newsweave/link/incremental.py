@@ -161,7 +161,8 @@ def _add(linker: Linker, rows: Iterable[Row]) -> _Linked:
     links: list[tuple[str, int, str]] = []
     last, n = None, 0
     for group, mentions in by_article(rows):
-        links.extend((r.article_id, r.idx, eid) for r, (_, eid) in zip(group, linker.add(mentions)))
+        article = group[0].article_id  # one string for all its links: the rows each bring a copy
+        links.extend((article, r.idx, eid) for r, (_, eid) in zip(group, linker.add(mentions)))
         last, n = (group[-1].ingested_at, group[-1].article_id), n + 1
     for k, (a, i, e) in enumerate(links):  # in place: at 100,000 articles there are millions
         links[k] = (a, i, linker.resolve(e))

@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 
 from newsweave.link import Linker, Mention
-from newsweave.link.incremental import _Checkpoint, by_article, _dump, _entity_row, _load, gc_paused
+from newsweave.link.incremental import _Checkpoint, _dump, _entity_row, _load, gc_paused, mentions_of
 from newsweave.store import entity_repo, open_store
 
 
@@ -38,7 +38,7 @@ def load_articles(stores: Path) -> list[list[Mention]]:
     for db in sorted(stores.glob("*.db")):
         store = open_store(str(db))
         try:
-            out.extend(mentions for _, mentions in by_article(entity_repo.iter_mentions(store)))
+            out.extend(mentions_of(art) for art in entity_repo.iter_mentions(store))
         finally:
             store.close()
     return out

@@ -36,7 +36,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import groupby
 from typing import Any
 
 from sqlalchemy import Row
@@ -112,11 +111,11 @@ def _go_on_if_possible(store: Store, pending: list[str], version: str) -> LinkRe
     cp = _load(raw, version)
     if cp is None or raw is None:
         return None
-    rows = list(entity_repo.iter_mentions(store, pending))
-    if not rows or not _follows(cp, rows[0]):
+    arts = list(entity_repo.iter_mentions(store, pending))
+    if not arts or not _follows(cp, arts[0]):
         return None
     try:
-        return _go_on(store, cp, rows, hashlib.sha256(raw).digest())
+        return _go_on(store, cp, arts, hashlib.sha256(raw).digest())
     except entity_repo.StaleLinkState:
         return None  # another process changed linked mentions meanwhile: relink from the mentions
     except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
@@ -126,21 +125,18 @@ def _go_on_if_possible(store: Store, pending: list[str], version: str) -> LinkRe
         return None
 
 
-def _follows(cp: _Checkpoint, first: Row) -> bool:
-    """Whether the first of the rows' articles (in ingest order), and so all, come after the
-    checkpoint's last one, so none is one it has seen."""
+def _follows(cp: _Checkpoint, first: entity_repo.ArticleMentions) -> bool:
+    """Whether the first of the articles (in ingest order), and so all, come after the checkpoint's last
+    one, so none is one it has seen."""
     try:
         return cp.last is not None and (first.ingested_at, first.article_id) > cp.last
     except TypeError:  # a time with a zone against one without: not a marker this store wrote
         return False
 
 
-def by_article(rows: Iterable[Row]) -> Iterator[tuple[list[Row], list[Mention]]]:
-    """Mention rows (``entity_repo.iter_mentions``, in ingest order) article by article: its rows and
-    their mentions, in the same order."""
-    for article, group in groupby(rows, key=lambda r: r.article_id):
-        group = list(group)
-        yield group, [Mention(article, r.text, r.type, r.lang, r.start_char, r.end_char) for r in group]
+def mentions_of(art: entity_repo.ArticleMentions) -> list[Mention]:
+    """A stored article's mentions (``entity_repo.iter_mentions``) as the linker takes them."""
+    return [Mention(art.article_id, r.text, r.type, r.lang, r.start_char, r.end_char) for r in art.rows]
 
 
 def _entity_row(ent: Entity) -> dict[str, Any]:
@@ -155,15 +151,14 @@ class _Linked:
     articles: int
 
 
-def _add(linker: Linker, rows: Iterable[Row]) -> _Linked:
-    """Add the rows' articles in order, one at a time (the rows may stream): each mention's final
-    entity id (a later article may merge it) and where the run ended."""
+def _add(linker: Linker, arts: Iterable[entity_repo.ArticleMentions]) -> _Linked:
+    """Add the articles in order, one at a time (they may stream): each mention's final entity id (a
+    later article may merge it) and where the run ended."""
     links: list[tuple[str, int, str]] = []
     last, n = None, 0
-    for group, mentions in by_article(rows):
-        article = group[0].article_id  # one string for all its links: the rows each bring a copy
-        links.extend((article, r.idx, eid) for r, (_, eid) in zip(group, linker.add(mentions)))
-        last, n = (group[-1].ingested_at, group[-1].article_id), n + 1
+    for art in arts:
+        links.extend((art.article_id, r.idx, eid) for r, (_, eid) in zip(art.rows, linker.add(mentions_of(art))))
+        last, n = (art.ingested_at, art.article_id), n + 1
     for k, (a, i, e) in enumerate(links):  # in place: at 100,000 articles there are millions
         links[k] = (a, i, linker.resolve(e))
     return _Linked(links, last, n)
@@ -181,9 +176,9 @@ def _relink(store: Store, version: str) -> LinkReport:
     return LinkReport(False, done.articles, changed)
 
 
-def _go_on(store: Store, cp: _Checkpoint, rows: list[Row], loaded: bytes) -> LinkReport:
+def _go_on(store: Store, cp: _Checkpoint, arts: list[entity_repo.ArticleMentions], loaded: bytes) -> LinkReport:
     linker = cp.linker
-    done = _add(linker, rows)
+    done = _add(linker, arts)
     touched = linker.take_touched()
     live = sorted(i for i in touched if linker.has(i))
     moved = {i: linker.resolve(i) for i in touched if not linker.has(i)}

@@ -6,9 +6,9 @@ import hashlib
 import json
 from collections.abc import Iterator
 from itertools import groupby
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, bindparam, delete, func, select
+from sqlalchemy import Row, bindparam, delete, exists, func, select
 
 from newsweave.store import schema as t
 from newsweave.store.repository import Store
@@ -42,55 +42,65 @@ def replace_mentions(store: Store, article_id: str, rows: list[dict[str, Any]], 
 _ARTICLES_PER_READ = 1_000  # a full relink reads the mentions this many articles at a time
 
 
-def _mentions_query():
-    m, a = t.mentions.c, t.articles.c
-    return (select(m.article_id, m.idx, m.start_char, m.end_char, m.text, m.type, m.lang, m.entity_id, a.ingested_at)
-            .join(t.articles, a.id == m.article_id))
+class ArticleMentions(NamedTuple):
+    """One article's stored mentions, in position order, with what places it in ingest order."""
+
+    ingested_at: Any
+    article_id: str
+    rows: list[Row]  # article_id, idx, start_char, end_char, text, type, lang, entity_id
 
 
-def _ingest_order(store: Store, article_ids: list[str] | None) -> list[str]:
-    """The articles (of ``article_ids`` only, when given) that have mentions, in ingest order, then by id in
-    code-point order: the order ``incremental`` compares its checkpoint's last article in, whatever the
-    database's collation."""
+def _ingest_order(store: Store, article_ids: list[str] | None) -> list[tuple[Any, str]]:
+    """(ingested_at, id) of the articles (of ``article_ids`` only, when given) that have mentions, in ingest
+    order, then by id in code-point order: the order ``incremental`` compares its checkpoint's last article
+    in, whatever the database's collation."""
     m, a = t.mentions.c, t.articles.c
-    q = select(a.ingested_at, a.id).where(a.id.in_(select(m.article_id).distinct()))
+    q = select(a.ingested_at, a.id).where(exists().where(m.article_id == a.id))
     with store.engine.connect() as conn:
         if article_ids is None:
-            rows = list(conn.execute(q))
+            order = [(at, aid) for at, aid in conn.execute(q)]
         else:
-            rows = [r for chunk in t.chunks(sorted(set(article_ids))) for r in conn.execute(q.where(a.id.in_(chunk)))]
-    return [r.id for r in sorted(rows, key=lambda r: (r.ingested_at, r.id))]
+            order = [(at, aid) for chunk in t.chunks(sorted(set(article_ids)))
+                     for at, aid in conn.execute(q.where(a.id.in_(chunk)))]
+    order.sort()
+    return order
 
 
-def iter_mentions(store: Store, article_ids: list[str] | None = None) -> Iterator[Row]:
-    """Every stored mention (of ``article_ids`` only, when given) in ingest order of its article, then
-    position, as rows with attribute access; each also holds its article's ``ingested_at``.
+def iter_mentions(store: Store, article_ids: list[str] | None = None) -> Iterator[ArticleMentions]:
+    """Every article with stored mentions (of ``article_ids`` only, when given), in ingest order, with its
+    mentions in position order.
 
     Ingest order, not publication order: an entity's id comes from the mention
     that founds it, and an older article ingested later must not found it
     anew (one Russian "Владимира Путина" from 2014 renamed Putin's entity).
-    The rows stream, ``_ARTICLES_PER_READ`` articles a read, each read in a
+    The articles stream, ``_ARTICLES_PER_READ`` a read, each read a short
     transaction of its own: a full relink at 100,000 articles reads millions of
-    rows over a minute of linking, and one long read would keep SQLite's
+    mentions over a minute of linking, and one long read would keep SQLite's
     write-ahead log from being checkpointed, and sit "idle in transaction" on
     PostgreSQL between fetches, where a server's
-    ``idle_in_transaction_session_timeout`` would end it.
+    ``idle_in_transaction_session_timeout`` would end it. The reads name only
+    mentions (the ingest times come from the first read): a join made each
+    read cost as much again.
     """
     order = _ingest_order(store, article_ids)
-    q, m = _mentions_query(), t.mentions.c
+    m = t.mentions.c
+    q = select(m.article_id, m.idx, m.start_char, m.end_char, m.text, m.type, m.lang, m.entity_id)
     for start in range(0, len(order), _ARTICLES_PER_READ):
         page = order[start : start + _ARTICLES_PER_READ]
-        place = {aid: k for k, aid in enumerate(page)}
+        grouped: dict[str, list[Row]] = {aid: [] for _, aid in page}
         with store.engine.connect() as conn:
-            rows = [r for chunk in t.chunks(page) for r in conn.execute(q.where(m.article_id.in_(chunk)))]
-        rows.sort(key=lambda r: (place[r.article_id], r.idx))
-        yield from rows
-        del rows  # the next page's rows, not two pages, at a time
+            for r in conn.execute(q.where(m.article_id.in_(list(grouped)))):
+                grouped[r.article_id].append(r)
+        for at, aid in page:
+            rows = grouped.pop(aid)
+            rows.sort(key=lambda r: r.idx)
+            yield ArticleMentions(at, aid, rows)
 
 
 def all_mentions(store: Store, article_ids: list[str] | None = None) -> list[dict[str, Any]]:
-    """:func:`iter_mentions` as a list of dicts."""
-    return [dict(r._mapping) for r in iter_mentions(store, article_ids)]
+    """:func:`iter_mentions` as a list of dicts, one per mention (each with its article's ``ingested_at``)."""
+    return [{**r._mapping, "ingested_at": art.ingested_at} for art in iter_mentions(store, article_ids)
+            for r in art.rows]
 
 
 def articles_to_link(store: Store, linker: str) -> list[str]:

@@ -21,7 +21,7 @@ from newsweave.store import Store
 from newsweave.store import entity_repo
 
 TIME_VERSION = "time-cldr@2"  # @2: days and months named without a year, no anchor: "XXXX-12-09"
-LINK_VERSION = "link-translit-gazetteer@2"
+LINK_VERSION = "link-translit-gazetteer@3"  # @3: a named entity is retyped only on a 2:1 lead
 R = TypeVar("R")
 
 

@@ -214,6 +214,22 @@ def test_type_follows_most_mentions_when_first_seen_mistyped() -> None:
     assert linker.resolve(first) == "ORG:tas"
 
 
+def test_a_name_tagged_as_often_one_way_as_the_other_keeps_its_type_and_id() -> None:
+    """Each retype moves the entity's id and every mention (the articles' search entries and quotes are
+    redone): a plain majority flipped "Bankitalia" at nearly every article while its tags ran even. Another
+    type takes over only with twice the votes."""
+    linker = Linker()
+    ids = set()
+    for k, tags in enumerate([("LOC",) * 2] + [("ORG",) * 3, ("LOC",) * 2] * 3):
+        ids |= {eid for _, eid in linker.add(_article(f"a{k}", "it", *[("Bankitalia", t) for t in tags]))}
+    [ent] = linker.entities()
+    assert ids == {"LOC:bankitalia"} and ent.type == "LOC"
+    linker.add(_article("b", "it", *[("Bankitalia", "ORG")] * 6))  # 15 ORG votes against 8 LOC: not yet
+    assert linker.entities()[0].id == "LOC:bankitalia"
+    linker.add(_article("c", "it", ("Bankitalia", "ORG")))  # 16 against 8
+    assert linker.entities()[0].id == "ORG:bankitalia" == linker.resolve("LOC:bankitalia")
+
+
 def test_a_surname_shared_across_articles_and_scripts_never_merges_people() -> None:
     ms = (_article("a", "en", ("Kim Jong Un", "PER"), ("Kim", "PER"))
           + _article("b", "el", ("Κιμ Γιο Τζονγκ", "PER"), ("Κιμ", "PER"))

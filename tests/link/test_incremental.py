@@ -495,3 +495,79 @@ def test_a_relink_reports_exactly_the_articles_whose_linked_names_changed(db_url
         assert relink() == []
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("victim", [0, 4])  # in the page read first, and in a later one
+def test_mentions_stored_anew_during_a_full_relink_are_not_given_the_old_links(db_url: str, monkeypatch,
+                                                                               victim: int) -> None:
+    """The relink reads the mentions in short transactions, so another process may store an article's
+    mentions anew while it links. Its links made from the old mentions must not land on the new ones (they
+    did, and the checkpoint then claimed the article: it stayed wrongly linked): the relink starts again."""
+    from newsweave.store import entity_repo, open_store
+    from newsweave.store import schema as t
+
+    _ingest_and_link(db_url, [sorted(SEEDS.glob("*.txt"))])
+    store = open_store(db_url)
+    try:
+        article = entity_repo._ingest_order(store, None)[victim][1]
+        monkeypatch.setattr(entity_repo, "_ARTICLES_PER_READ", 2)
+        real, reads = entity_repo.iter_mentions, []
+
+        def another_process_meanwhile(store_, ids=None):
+            for k, art in enumerate(real(store_, ids)):
+                yield art
+                if k == 0 and not reads:  # on the first try only
+                    reads.append(art.article_id)
+                    new = [{"start_char": 0, "end_char": 10, "text": "Zyxwv Qqqq", "type": "ORG", "lang": "en"}] * 2
+                    entity_repo.replace_mentions(store_, article, new, "other")
+
+        monkeypatch.setattr(entity_repo, "iter_mentions", another_process_meanwhile)
+        with store.engine.begin() as conn:
+            conn.execute(t.link_state.delete())
+        report = link_store(store, entity_repo.articles_to_link(store, LINK_VERSION), LINK_VERSION)
+        assert not report.incremental and reads
+        m, e = t.mentions.c, t.entities.c
+        with store.engine.connect() as conn:
+            names = set(conn.execute(select(e.name).join(t.mentions, m.entity_id == e.id)
+                                     .where(m.article_id == article)).scalars())
+        assert names == {"Zyxwv Qqqq"}
+        assert entity_repo.articles_to_link(store, LINK_VERSION) == []
+        assert entity_repo.load_link_state(store) is not None
+    finally:
+        store.close()
+
+
+def test_a_relink_that_never_sees_the_store_hold_still_fails_clearly_and_writes_nothing(sqlite_url: str,
+                                                                                        monkeypatch) -> None:
+    from datetime import UTC, datetime
+
+    from newsweave.link.incremental import RELINK_TRIES, LinkRunError
+    from newsweave.store import entity_repo, open_store
+    from newsweave.store import schema as t
+
+    _ingest_and_link(sqlite_url, [sorted(SEEDS.glob("*.txt"))])
+    before = _linked(sqlite_url)
+    store = open_store(sqlite_url)
+    try:
+        article = entity_repo._ingest_order(store, None)[-1][1]
+        real, tries = entity_repo.iter_mentions, []
+
+        def always_changing(store_, ids=None):
+            tries.append(1)
+            for art in real(store_, ids):
+                yield art
+            with store_.engine.begin() as conn:  # the entities stage marks the article done again
+                conn.execute(t.article_stages.update().where((t.article_stages.c.article_id == article)
+                                                             & (t.article_stages.c.stage == "entities"))
+                             .values(done_at=datetime.now(UTC)))
+
+        monkeypatch.setattr(entity_repo, "iter_mentions", always_changing)
+        with store.engine.begin() as conn:
+            conn.execute(t.link_state.delete())
+        with pytest.raises(LinkRunError, match=f"on each of {RELINK_TRIES} tries: nothing was written"):
+            link_store(store, [], LINK_VERSION)
+        assert len(tries) == RELINK_TRIES
+        assert entity_repo.load_link_state(store) is None
+    finally:
+        store.close()
+    assert _linked(sqlite_url) == before

@@ -12,7 +12,11 @@ grew, merged or retyped are written.
 
 A full relink happens when there is no checkpoint or it is unreadable, when
 the linker version changed, or when a linked article's mentions were replaced
-(``entity_repo.replace_mentions`` drops the checkpoint then).
+(``entity_repo.replace_mentions`` drops the checkpoint then). The mentions are
+read in short transactions, so another process may store an article's
+mentions anew while a run links; the run's writes check each article's
+"entities" mark and, if one moved, write nothing: a run going on from the
+checkpoint relinks instead, and a relink starts again (``RELINK_TRIES``).
 
 The checkpoint keeps no mentions (each is written with its entity as it is
 linked; an entity's mention and article counts are counted from the links
@@ -40,6 +44,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from newsweave.core.errors import StoreError
 from newsweave.link.linker import Linker
 from newsweave.link.model import Entity, Mention
 from newsweave.link.state import from_plain, to_plain
@@ -51,6 +56,11 @@ INVALIDATES = ("search", "quotes")  # the search index holds entity names and qu
 # LINK_VERSION is bumped for what it produces), so an older checkpoint is relinked, never resumed.
 # Formats up to 3 were pickles: they are relinked without being read.
 CHECKPOINT_FORMAT = 4
+RELINK_TRIES = 3
+
+
+class LinkRunError(StoreError):
+    """The link run could not write a consistent result (the store kept changing under it)."""
 
 
 @dataclass
@@ -149,22 +159,38 @@ class _Linked:
     links: list[tuple[str, int, str]]  # (article, mention index, final entity id)
     last: tuple[Any, str] | None  # (ingested_at, id) of the last article
     articles: int
+    recognised: dict[str, Any]  # article -> when its mentions were stored, checked again when writing
 
 
 def _add(linker: Linker, arts: Iterable[entity_repo.ArticleMentions]) -> _Linked:
     """Add the articles in order, one at a time (they may stream): each mention's final entity id (a
     later article may merge it) and where the run ended."""
     links: list[tuple[str, int, str]] = []
-    last, n = None, 0
+    recognised: dict[str, Any] = {}
+    last = None
     for art in arts:
         links.extend((art.article_id, r.idx, eid) for r, (_, eid) in zip(art.rows, linker.add(mentions_of(art))))
-        last, n = (art.ingested_at, art.article_id), n + 1
+        last, recognised[art.article_id] = (art.ingested_at, art.article_id), art.recognised
     for k, (a, i, e) in enumerate(links):  # in place: at 100,000 articles there are millions
         links[k] = (a, i, linker.resolve(e))
-    return _Linked(links, last, n)
+    return _Linked(links, last, len(recognised), recognised)
 
 
 def _relink(store: Store, version: str) -> LinkReport:
+    """Link every stored mention anew; again, from the start, when another process stores some article's
+    mentions anew meanwhile (at most ``RELINK_TRIES`` times)."""
+    for attempt in range(1, RELINK_TRIES + 1):
+        try:
+            return _relink_once(store, version)
+        except entity_repo.StaleLinkState as exc:
+            if attempt == RELINK_TRIES:
+                raise LinkRunError(f"{exc} on each of {RELINK_TRIES} tries: nothing was written; run again when "
+                                   "no other process is analysing this store") from exc
+            log.warning("%s: relinking again", exc)
+    raise AssertionError("unreachable")
+
+
+def _relink_once(store: Store, version: str) -> LinkReport:
     linker = Linker(keep_mentions=False)
     done = _add(linker, entity_repo.iter_mentions(store))
     linker.take_touched()
@@ -172,7 +198,8 @@ def _relink(store: Store, version: str) -> LinkReport:
     linker.drop_unmatchable()
     cp = _Checkpoint(version, linker, last=done.last)
     changed = entity_repo.replace_entities(store, [_entity_row(e) for e in entities], done.links,
-                                           version, invalidate=INVALIDATES, state=_dump(cp))
+                                           version, invalidate=INVALIDATES, state=_dump(cp),
+                                           recognised=done.recognised)
     return LinkReport(False, done.articles, changed)
 
 
@@ -186,7 +213,7 @@ def _go_on(store: Store, cp: _Checkpoint, arts: list[entity_repo.ArticleMentions
     entities = [_entity_row(linker.entity(i)) for i in live]
     linker.drop_unmatchable()
     changed = entity_repo.update_entities(store, entities, moved, done.links, cp.version,
-                                          INVALIDATES, _dump(cp), loaded)
+                                          INVALIDATES, _dump(cp), loaded, done.recognised)
     return LinkReport(True, done.articles, changed)
 
 

@@ -48,21 +48,25 @@ class ArticleMentions(NamedTuple):
     ingested_at: Any
     article_id: str
     rows: list[Row]  # article_id, idx, start_char, end_char, text, type, lang, entity_id
+    # when its mentions were stored (its "entities" stage mark): the link run's writes check it is unchanged
+    recognised: Any = None
 
 
-def _ingest_order(store: Store, article_ids: list[str] | None) -> list[tuple[Any, str]]:
-    """(ingested_at, id) of the articles (of ``article_ids`` only, when given) that have mentions, in ingest
-    order, then by id in code-point order: the order ``incremental`` compares its checkpoint's last article
-    in, whatever the database's collation."""
-    m, a = t.mentions.c, t.articles.c
-    q = select(a.ingested_at, a.id).where(exists().where(m.article_id == a.id))
+def _ingest_order(store: Store, article_ids: list[str] | None) -> list[tuple[Any, str, Any]]:
+    """(ingested_at, id, entities-stage mark) of the articles (of ``article_ids`` only, when given) that have
+    mentions, in ingest order, then by id in code-point order: the order ``incremental`` compares its
+    checkpoint's last article in, whatever the database's collation."""
+    m, a, s = t.mentions.c, t.articles.c, t.article_stages.c
+    q = (select(a.ingested_at, a.id, s.done_at)
+         .outerjoin(t.article_stages, (s.article_id == a.id) & (s.stage == "entities"))
+         .where(exists().where(m.article_id == a.id)))
     with store.engine.connect() as conn:
         if article_ids is None:
-            order = [(at, aid) for at, aid in conn.execute(q)]
+            order = [tuple(r) for r in conn.execute(q)]
         else:
-            order = [(at, aid) for chunk in t.chunks(sorted(set(article_ids)))
-                     for at, aid in conn.execute(q.where(a.id.in_(chunk)))]
-    order.sort()
+            order = [tuple(r) for chunk in t.chunks(sorted(set(article_ids)))
+                     for r in conn.execute(q.where(a.id.in_(chunk)))]
+    order.sort(key=lambda r: (r[0], r[1]))
     return order
 
 
@@ -87,14 +91,14 @@ def iter_mentions(store: Store, article_ids: list[str] | None = None) -> Iterato
     q = select(m.article_id, m.idx, m.start_char, m.end_char, m.text, m.type, m.lang, m.entity_id)
     for start in range(0, len(order), _ARTICLES_PER_READ):
         page = order[start : start + _ARTICLES_PER_READ]
-        grouped: dict[str, list[Row]] = {aid: [] for _, aid in page}
+        grouped: dict[str, list[Row]] = {aid: [] for _, aid, _ in page}
         with store.engine.connect() as conn:
             for r in conn.execute(q.where(m.article_id.in_(list(grouped)))):
                 grouped[r.article_id].append(r)
-        for at, aid in page:
+        for at, aid, recognised in page:
             rows = grouped.pop(aid)
             rows.sort(key=lambda r: r.idx)
-            yield ArticleMentions(at, aid, rows)
+            yield ArticleMentions(at, aid, rows, recognised)
 
 
 def all_mentions(store: Store, article_ids: list[str] | None = None) -> list[dict[str, Any]]:
@@ -137,6 +141,20 @@ def load_link_state(store: Store) -> bytes | None:
         return conn.execute(select(t.link_state.c.value).where(t.link_state.c.key == _CHECKPOINT)).scalar()
 
 
+def _check_unchanged(conn, recognised: dict[str, Any]) -> None:
+    """Raise :class:`StaleLinkState` when any of the articles' mentions were stored again (or removed) since
+    the link run read them (``recognised``: article -> its "entities" stage mark then). The run reads in short
+    transactions of its own, so another process may replace an article's mentions meanwhile: the links it
+    made from the old ones must not land on the new."""
+    s = t.article_stages.c
+    ids = sorted(recognised)
+    now = {aid: at for chunk in t.chunks(ids) for aid, at in conn.execute(  # locked until the run's writes commit
+        select(s.article_id, s.done_at).where((s.stage == "entities") & s.article_id.in_(chunk)).with_for_update())}
+    gone = [aid for aid in ids if now.get(aid) != recognised[aid]]
+    if gone:
+        raise StaleLinkState(f"the mentions of {len(gone)} article(s) changed during the link run ({gone[0]}, ...)")
+
+
 def _save_link_state(conn, state: bytes | None) -> None:
     conn.execute(delete(t.link_state))
     if state is not None:
@@ -175,7 +193,7 @@ def _count(conn, ids: list[str] | None) -> None:
 
 def update_entities(store: Store, entities: list[dict[str, Any]], moved: dict[str, str],
                     links: list[tuple[str, int, str]], linker: str, invalidate: tuple[str, ...],
-                    state: bytes, loaded: bytes) -> list[str]:
+                    state: bytes, loaded: bytes, recognised: dict[str, Any] | None = None) -> list[str]:
     """An incremental link run's writes, in one transaction: the ``entities`` it created or changed,
     the ids ``moved`` into others (merged or retyped: their rows go, their mentions follow), the
     new mentions' ``links``, and the linker ``state``. Articles whose linked (id, name) pairs changed
@@ -183,7 +201,8 @@ def update_entities(store: Store, entities: list[dict[str, Any]], moved: dict[st
     :func:`replace_entities`; returns them.
 
     ``loaded`` is the SHA-256 of the checkpoint the run started from: when the stored one is no
-    longer it (a linked article's mentions were replaced meanwhile, which drops it), nothing is
+    longer it (a linked article's mentions were replaced meanwhile, which drops it), or when the
+    mentions of an article it linked changed (``recognised``: see :func:`_check_unchanged`), nothing is
     written and :class:`StaleLinkState` is raised, for the caller to relink instead."""
     e, m = t.entities.c, t.mentions.c
     with store.engine.begin() as conn:
@@ -191,6 +210,7 @@ def update_entities(store: Store, entities: list[dict[str, Any]], moved: dict[st
         now = conn.execute(select(ls.value).where(ls.key == _CHECKPOINT).with_for_update()).scalar()
         if now is None or hashlib.sha256(now).digest() != loaded:
             raise StaleLinkState("the linker checkpoint changed during the link run")
+        _check_unchanged(conn, recognised or {})
         ids = [x["id"] for x in entities]
         before = {i: n for chunk in t.chunks(ids) for i, n in conn.execute(select(e.id, e.name).where(e.id.in_(chunk)))}
         renamed = [x["id"] for x in entities if x["id"] in before and before[x["id"]] != x["name"]]
@@ -212,17 +232,20 @@ def update_entities(store: Store, entities: list[dict[str, Any]], moved: dict[st
 
 
 def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[tuple[str, int, str]], linker: str,
-                     invalidate: tuple[str, ...] = (), state: bytes | None = None) -> list[str]:
+                     invalidate: tuple[str, ...] = (), state: bytes | None = None,
+                     recognised: dict[str, Any] | None = None) -> list[str]:
     """Write the linked entities and each mention's entity id, in one transaction, with the
     linker's ``state`` for the next run to go on from (or none).
 
     Relinking can move an old article's mention to another entity or rename an
     entity; the articles whose linked (id, name) pairs changed lose their
     ``invalidate`` stage marks, so stages that copied names (the search index,
-    quote speakers) redo them. Returns those articles.
+    quote speakers) redo them. Returns those articles. Raises :class:`StaleLinkState`, writing nothing,
+    when the mentions of an article in ``recognised`` changed since they were read (:func:`_check_unchanged`).
     """
     with store.engine.begin() as conn:
-        _save_link_state(conn, state)
+        _save_link_state(conn, state)  # a write first: on SQLite it takes the lock, so the check below sees the latest
+        _check_unchanged(conn, recognised or {})
         before = _linked_names(conn) if invalidate else {}
         conn.execute(delete(t.entities))
         if entities:

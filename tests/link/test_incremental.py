@@ -497,35 +497,44 @@ def test_a_relink_reports_exactly_the_articles_whose_linked_names_changed(db_url
         store.close()
 
 
-@pytest.mark.parametrize("victim", [0, 4])  # in the page read first, and in a later one
-def test_mentions_stored_anew_during_a_full_relink_are_not_given_the_old_links(db_url: str, monkeypatch,
-                                                                               victim: int) -> None:
-    """The relink reads the mentions in short transactions, so another process may store an article's
+@pytest.mark.parametrize("run", ["relink, first page", "relink, later page", "incremental"])
+def test_mentions_stored_anew_during_a_link_run_are_not_given_the_old_links(db_url: str, monkeypatch,
+                                                                            run: str) -> None:
+    """A link run reads the mentions in short transactions, so another process may store an article's
     mentions anew while it links. Its links made from the old mentions must not land on the new ones (they
-    did, and the checkpoint then claimed the article: it stayed wrongly linked): the relink starts again."""
+    did, and the checkpoint then claimed the article: it stayed wrongly linked): a relink starts again, a
+    run going on from the checkpoint relinks."""
     from newsweave.store import entity_repo, open_store
     from newsweave.store import schema as t
 
-    _ingest_and_link(db_url, [sorted(SEEDS.glob("*.txt"))])
+    seeds = sorted(SEEDS.glob("*.txt"))
+    _ingest_and_link(db_url, [seeds] if run.startswith("relink") else [seeds[:3]])
+    if run == "incremental":
+        from newsweave import jobs
+        from newsweave.core.config import Settings
+
+        jobs.ingest(Settings(db=db_url), [str(f) for f in seeds[3:]])
+        jobs.analyse(Settings(db=db_url), only={"text", "entities"})
     store = open_store(db_url)
     try:
-        article = entity_repo._ingest_order(store, None)[victim][1]
+        article = entity_repo._ingest_order(store, None)[0 if run == "relink, first page" else -1][1]
         monkeypatch.setattr(entity_repo, "_ARTICLES_PER_READ", 2)
         real, reads = entity_repo.iter_mentions, []
 
         def another_process_meanwhile(store_, ids=None):
             for k, art in enumerate(real(store_, ids)):
                 yield art
-                if k == 0 and not reads:  # on the first try only
+                if k == 0 and not reads:  # on the first run's first read only
                     reads.append(art.article_id)
                     new = [{"start_char": 0, "end_char": 10, "text": "Zyxwv Qqqq", "type": "ORG", "lang": "en"}] * 2
                     entity_repo.replace_mentions(store_, article, new, "other")
 
         monkeypatch.setattr(entity_repo, "iter_mentions", another_process_meanwhile)
-        with store.engine.begin() as conn:
-            conn.execute(t.link_state.delete())
+        if run.startswith("relink"):
+            with store.engine.begin() as conn:
+                conn.execute(t.link_state.delete())
         report = link_store(store, entity_repo.articles_to_link(store, LINK_VERSION), LINK_VERSION)
-        assert not report.incremental and reads
+        assert not report.incremental and reads and report.articles == 5
         m, e = t.mentions.c, t.entities.c
         with store.engine.connect() as conn:
             names = set(conn.execute(select(e.name).join(t.mentions, m.entity_id == e.id)
@@ -571,3 +580,47 @@ def test_a_relink_that_never_sees_the_store_hold_still_fails_clearly_and_writes_
     finally:
         store.close()
     assert _linked(sqlite_url) == before
+
+
+def test_mentions_stored_anew_while_a_run_writes_wait_for_it_and_are_relinked(db_url: str, monkeypatch) -> None:
+    """Another process storing a pending article's mentions anew between the run's check and its writes
+    (on SQLite the check used to run before the transaction took the write lock) waits for the run to
+    commit; it then drops the checkpoint, so the next run relinks and the new mentions get their own links."""
+    import threading
+    import time
+
+    from newsweave import jobs
+    from newsweave.core.config import Settings
+    from newsweave.store import entity_repo, open_store
+    from newsweave.store import schema as t
+
+    seeds = sorted(SEEDS.glob("*.txt"))
+    _ingest_and_link(db_url, [seeds[:3]])
+    jobs.ingest(Settings(db=db_url), [str(f) for f in seeds[3:]])
+    jobs.analyse(Settings(db=db_url), only={"text", "entities"})
+    store, other = open_store(db_url), open_store(db_url)
+    try:
+        article = entity_repo._ingest_order(store, None)[-1][1]
+        real, threads = entity_repo._check_unchanged, []
+
+        def check_then_another_process(conn, recognised):
+            real(conn, recognised)
+            new = [{"start_char": 0, "end_char": 10, "text": "Zyxwv Qqqq", "type": "ORG", "lang": "en"}] * 2
+            threads.append(threading.Thread(target=entity_repo.replace_mentions, args=(other, article, new, "x")))
+            threads[0].start()
+            time.sleep(0.5)  # long enough for it to write, were it not made to wait
+
+        monkeypatch.setattr(entity_repo, "_check_unchanged", check_then_another_process)
+        assert link_store(store, entity_repo.articles_to_link(store, LINK_VERSION), LINK_VERSION).incremental
+        threads[0].join(30)
+        monkeypatch.setattr(entity_repo, "_check_unchanged", real)
+        assert entity_repo.load_link_state(store) is None  # it replaced linked mentions: the next run relinks
+        assert not link_store(store, entity_repo.articles_to_link(store, LINK_VERSION), LINK_VERSION).incremental
+        m, e = t.mentions.c, t.entities.c
+        with store.engine.connect() as conn:
+            names = set(conn.execute(select(e.name).join(t.mentions, m.entity_id == e.id)
+                                     .where(m.article_id == article)).scalars())
+        assert names == {"Zyxwv Qqqq"}
+    finally:
+        store.close()
+        other.close()

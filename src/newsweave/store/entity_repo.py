@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from itertools import groupby
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, bindparam, delete, exists, func, select
+from sqlalchemy import Row, bindparam, delete, exists, false, func, select, text
 
 from newsweave.store import schema as t
 from newsweave.store.repository import Store
@@ -21,10 +21,25 @@ class StaleLinkState(Exception):
     """The linker checkpoint changed (or went) since it was read: an incremental write would be stale."""
 
 
+_LINK_LOCK = 7_263_541  # PostgreSQL advisory lock: mention replacements and link writes, one at a time
+
+
+def _lock_links(conn) -> None:
+    """Take the lock that orders mention replacements and link writes (to its transaction's end): a link
+    run's check that the mentions it read are unchanged, and its writes, see no replacement in between,
+    and neither side can deadlock the other by locking rows in another order. On SQLite a write that
+    changes nothing opens the transaction and takes the database's one write lock."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LINK_LOCK})
+    else:
+        conn.execute(t.link_state.update().where(false()).values(key=t.link_state.c.key))
+
+
 def replace_mentions(store: Store, article_id: str, rows: list[dict[str, Any]], version: str) -> None:
     """Swap one article's recognised mentions (unlinked until the link stage runs)."""
     m = t.mentions.c
     with store.engine.begin() as conn:
+        _lock_links(conn)
         linked = conn.execute(select(m.idx).where((m.article_id == article_id) & m.entity_id.is_not(None))
                               .limit(1)).first()
         if linked:  # the linker's checkpoint holds this article's old mentions: the next run relinks all
@@ -145,11 +160,11 @@ def _check_unchanged(conn, recognised: dict[str, Any]) -> None:
     """Raise :class:`StaleLinkState` when any of the articles' mentions were stored again (or removed) since
     the link run read them (``recognised``: article -> its "entities" stage mark then). The run reads in short
     transactions of its own, so another process may replace an article's mentions meanwhile: the links it
-    made from the old ones must not land on the new."""
+    made from the old ones must not land on the new. Call it under :func:`_lock_links`."""
     s = t.article_stages.c
     ids = sorted(recognised)
-    now = {aid: at for chunk in t.chunks(ids) for aid, at in conn.execute(  # locked until the run's writes commit
-        select(s.article_id, s.done_at).where((s.stage == "entities") & s.article_id.in_(chunk)).with_for_update())}
+    now = {aid: at for chunk in t.chunks(ids) for aid, at in conn.execute(
+        select(s.article_id, s.done_at).where((s.stage == "entities") & s.article_id.in_(chunk)))}
     gone = [aid for aid in ids if now.get(aid) != recognised[aid]]
     if gone:
         raise StaleLinkState(f"the mentions of {len(gone)} article(s) changed during the link run ({gone[0]}, ...)")
@@ -206,8 +221,9 @@ def update_entities(store: Store, entities: list[dict[str, Any]], moved: dict[st
     written and :class:`StaleLinkState` is raised, for the caller to relink instead."""
     e, m = t.entities.c, t.mentions.c
     with store.engine.begin() as conn:
+        _lock_links(conn)
         ls = t.link_state.c
-        now = conn.execute(select(ls.value).where(ls.key == _CHECKPOINT).with_for_update()).scalar()
+        now = conn.execute(select(ls.value).where(ls.key == _CHECKPOINT)).scalar()
         if now is None or hashlib.sha256(now).digest() != loaded:
             raise StaleLinkState("the linker checkpoint changed during the link run")
         _check_unchanged(conn, recognised or {})
@@ -244,8 +260,9 @@ def replace_entities(store: Store, entities: list[dict[str, Any]], links: list[t
     when the mentions of an article in ``recognised`` changed since they were read (:func:`_check_unchanged`).
     """
     with store.engine.begin() as conn:
-        _save_link_state(conn, state)  # a write first: on SQLite it takes the lock, so the check below sees the latest
+        _lock_links(conn)
         _check_unchanged(conn, recognised or {})
+        _save_link_state(conn, state)
         before = _linked_names(conn) if invalidate else {}
         conn.execute(delete(t.entities))
         if entities:

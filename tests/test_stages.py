@@ -65,3 +65,30 @@ def test_a_web_page_dump_is_analysed_up_to_the_analysis_limit(sqlite_url: str, t
     dates = cli_json("dates", db=sqlite_url)
     assert dates and all(r["end"] <= ANALYSE_CHARS for r in dates)
     assert "2021-03-03" not in {r["value"] for r in dates}
+
+
+def test_whole_store_stages_tell_each_article_as_they_go(sqlite_url: str) -> None:
+    """Linking and clustering run once over the whole store (minutes at 100,000 articles): they tell the
+    progress display of each article while they work, not all at once when they are done."""
+    from newsweave import jobs
+    from newsweave.core.config import Settings
+    from newsweave.store import entity_repo, open_store
+
+    settings = Settings(db=sqlite_url)
+    jobs.ingest(settings, [str(SEEDS)])
+    store = open_store(sqlite_url)
+    told: list[tuple[str, bool]] = []
+
+    def progress(message: str) -> None:  # whether the links were already written when it was told
+        if message.startswith("link: "):
+            told.append((message, entity_repo.load_link_state(store) is not None))
+        elif message.startswith("cluster: "):
+            told.append((message.split(" -> ")[0], message.split(" -> ")[1].startswith("ev-")))
+
+    try:
+        jobs.analyse(settings, progress)
+    finally:
+        store.close()
+    links = [m for m, written in told if m.startswith("link: ") and not written]
+    clusters = [m for m, event in told if m.startswith("cluster: ") and event]
+    assert len(links) == 5 == len(set(links)) and len(told) == 10 == len(clusters) + len(links)

@@ -67,6 +67,9 @@ def run_stage(store: Store, stage: Stage, batch_size: int, progress: Progress | 
     step = max(len(pending), 1) if stage.whole_store else batch_size
     for i in range(0, len(pending), step):
         batch = pending[i : i + step]
+        if stage.tells:
+            stage.run(store, batch, progress)
+            continue
         stage.run(store, batch)
         if progress:
             for article_id in batch:

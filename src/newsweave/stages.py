@@ -35,8 +35,11 @@ class Stage:
 
     name: str
     pending: Callable[[Store], list[str]]
-    run: Callable[[Store, list[str]], None]
+    run: Callable[..., None]  # (store, ids), and the progress callback when ``tells``
     whole_store: bool = False  # run once over all pending ids, not in batches
+    # ``run`` tells a progress callback of each article as it goes (its one call over the store can take
+    # minutes); the others' articles are told when each batch is done
+    tells: bool = False
 
 
 def _text_run(store: Store, ids: list[str]) -> None:
@@ -123,12 +126,12 @@ def _entities_version() -> str:
     return get_recogniser().name
 
 
-def _link_run(store: Store, ids: list[str]) -> None:
+def _link_run(store: Store, ids: list[str], progress: Callable[[str], None] | None = None) -> None:
     """Link the new articles' mentions on from the last run (newsweave.link.incremental); entity ids
     derive from canonical keys, so they stay put."""
     from newsweave.link.incremental import link_store
 
-    link_store(store, ids, LINK_VERSION)
+    link_store(store, ids, LINK_VERSION, progress)
 
 
 EMBED_CHARS = 800  # the lead: 3x cheaper than the full text and as good for events (bench/encoder_throughput.py)
@@ -190,11 +193,11 @@ def _search_run(store: Store, ids: list[str]) -> None:
     index_articles(store, ids)
 
 
-def _cluster_run(store: Store, ids: list[str]) -> None:
+def _cluster_run(store: Store, ids: list[str], progress: Callable[[str], None] | None = None) -> None:
     """Place every unassigned article in an event and storyline, in arrival order."""
     from newsweave.cluster.stream import cluster_pending
 
-    cluster_pending(store, _embed_id())
+    cluster_pending(store, _embed_id(), progress)
 
 
 def _cluster_pending(store: Store) -> list[str]:
@@ -214,9 +217,9 @@ STAGES: list[Stage] = [
     Stage("entities", lambda store: store.stale_articles("entities", _entities_version()), _entities_run),
     Stage("embed", lambda store: [aid for aid, _ in store.articles_without_vector(_embed_id())], _embed_run),
     Stage("link", lambda store: entity_repo.articles_to_link(store, LINK_VERSION), _link_run,
-          whole_store=True),
+          whole_store=True, tells=True),
     # After link: search, quotes and clustering read canonical entity ids.
     Stage("search", _search_pending, _search_run),
     per_article_stage("quotes", QUOTES_VERSION, _quotes_run),
-    Stage("cluster", _cluster_pending, _cluster_run, whole_store=True),
+    Stage("cluster", _cluster_pending, _cluster_run, whole_store=True, tells=True),
 ]

@@ -36,7 +36,7 @@ import json
 import logging
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -105,18 +105,32 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
-def link_store(store: Store, pending: list[str], version: str) -> LinkReport:
-    """Link the mentions of the ``pending`` articles (all articles on a full relink)."""
+Progress = Callable[[str], None]
+
+
+def link_store(store: Store, pending: list[str], version: str, progress: Progress | None = None) -> LinkReport:
+    """Link the mentions of the ``pending`` articles (all articles on a full relink), telling ``progress``
+    "link: <article>" as each is linked (a full relink at 100,000 articles takes minutes)."""
     with gc_paused():
-        return _link_store(store, pending, version)
+        return _link_store(store, pending, version, progress)
 
 
-def _link_store(store: Store, pending: list[str], version: str) -> LinkReport:
+def _link_store(store: Store, pending: list[str], version: str, progress: Progress | None) -> LinkReport:
     # the restored linker goes with _go_on's frame before a relink builds another
-    return (_go_on_if_possible(store, pending, version) if pending else None) or _relink(store, version)
+    return ((_go_on_if_possible(store, pending, version, progress) if pending else None)
+            or _relink(store, version, progress))
 
 
-def _go_on_if_possible(store: Store, pending: list[str], version: str) -> LinkReport | None:
+def _told(arts: Iterable[entity_repo.ArticleMentions], progress: Progress | None
+          ) -> Iterator[entity_repo.ArticleMentions]:
+    for art in arts:
+        yield art
+        if progress:
+            progress(f"link: {art.article_id}")
+
+
+def _go_on_if_possible(store: Store, pending: list[str], version: str,
+                       progress: Progress | None) -> LinkReport | None:
     raw = entity_repo.load_link_state(store)
     cp = _load(raw, version)
     if cp is None or raw is None:
@@ -125,7 +139,7 @@ def _go_on_if_possible(store: Store, pending: list[str], version: str) -> LinkRe
     if not arts or not _follows(cp, arts[0]):
         return None
     try:
-        return _go_on(store, cp, arts, hashlib.sha256(raw).digest())
+        return _go_on(store, cp, _told(arts, progress), hashlib.sha256(raw).digest())
     except entity_repo.StaleLinkState:
         return None  # another process changed linked mentions meanwhile: relink from the mentions
     except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
@@ -176,12 +190,12 @@ def _add(linker: Linker, arts: Iterable[entity_repo.ArticleMentions]) -> _Linked
     return _Linked(links, last, len(recognised), recognised)
 
 
-def _relink(store: Store, version: str) -> LinkReport:
+def _relink(store: Store, version: str, progress: Progress | None = None) -> LinkReport:
     """Link every stored mention anew; again, from the start, when another process stores some article's
     mentions anew meanwhile (at most ``RELINK_TRIES`` times)."""
     for attempt in range(1, RELINK_TRIES + 1):
         try:
-            return _relink_once(store, version)
+            return _relink_once(store, version, progress)
         except entity_repo.StaleLinkState as exc:
             if attempt == RELINK_TRIES:
                 raise LinkRunError(f"{exc} on each of {RELINK_TRIES} tries: nothing was written; run again when "
@@ -190,9 +204,9 @@ def _relink(store: Store, version: str) -> LinkReport:
     raise AssertionError("unreachable")
 
 
-def _relink_once(store: Store, version: str) -> LinkReport:
+def _relink_once(store: Store, version: str, progress: Progress | None) -> LinkReport:
     linker = Linker(keep_mentions=False)
-    done = _add(linker, entity_repo.iter_mentions(store))
+    done = _add(linker, _told(entity_repo.iter_mentions(store), progress))
     linker.take_touched()
     entities = linker.entities()
     linker.drop_unmatchable()
@@ -203,7 +217,7 @@ def _relink_once(store: Store, version: str) -> LinkReport:
     return LinkReport(False, done.articles, changed)
 
 
-def _go_on(store: Store, cp: _Checkpoint, arts: list[entity_repo.ArticleMentions], loaded: bytes) -> LinkReport:
+def _go_on(store: Store, cp: _Checkpoint, arts: Iterable[entity_repo.ArticleMentions], loaded: bytes) -> LinkReport:
     linker = cp.linker
     done = _add(linker, arts)
     touched = linker.take_touched()

@@ -230,6 +230,21 @@ def test_a_name_tagged_as_often_one_way_as_the_other_keeps_its_type_and_id() -> 
     assert linker.entities()[0].id == "ORG:bankitalia" == linker.resolve("LOC:bankitalia")
 
 
+def test_an_entity_keeps_its_name_until_another_form_is_used_twice_as_often() -> None:
+    """A name shown by the form used most flipped whenever two forms ran even ("KC" and "Kansas City
+    Chiefs" took turns in a replay): each flip re-marks every article linking the entity for the search
+    index and quotes, and users saw the name change back and forth."""
+    linker = Linker()
+    for k, form in enumerate(["Marina militare", "Marina Militare"] * 6):
+        linker.add(_article(f"a{k}", "it", (form, "ORG")))
+        assert linker.entities()[0].name == "Marina militare"
+    for k in range(5):  # 11 against 6: not yet twice
+        linker.add(_article(f"b{k}", "it", ("Marina Militare", "ORG")))
+    assert linker.entities()[0].name == "Marina militare"
+    linker.add(_article("c", "it", ("Marina Militare", "ORG")))  # 12 against 6
+    assert linker.entities()[0].name == "Marina Militare"
+
+
 def test_a_surname_shared_across_articles_and_scripts_never_merges_people() -> None:
     ms = (_article("a", "en", ("Kim Jong Un", "PER"), ("Kim", "PER"))
           + _article("b", "el", ("Κιμ Γιο Τζονγκ", "PER"), ("Κιμ", "PER"))

@@ -55,7 +55,7 @@ INVALIDATES = ("search", "quotes")  # the search index holds entity names and qu
 # The checkpoint holds the Linker's internals: bump this whenever they or the way it links change (as
 # LINK_VERSION is bumped for what it produces), so an older checkpoint is relinked, never resumed.
 # Formats up to 3 were pickles: they are relinked without being read.
-CHECKPOINT_FORMAT = 4
+CHECKPOINT_FORMAT = 5  # 5: entities keep the name form they are shown by
 RELINK_TRIES = 3
 
 
@@ -111,8 +111,15 @@ Progress = Callable[[str], None]
 def link_store(store: Store, pending: list[str], version: str, progress: Progress | None = None) -> LinkReport:
     """Link the mentions of the ``pending`` articles (all articles on a full relink), telling ``progress``
     "link: <article>" as each is linked (a full relink at 100,000 articles takes minutes)."""
+    told: set[str] = set()
+
+    def once(message: str) -> None:  # a relink after going on failed, or retried, goes over articles again
+        if message not in told:
+            told.add(message)
+            progress(message)  # type: ignore[misc]
+
     with gc_paused():
-        return _link_store(store, pending, version, progress)
+        return _link_store(store, pending, version, once if progress else None)
 
 
 def _link_store(store: Store, pending: list[str], version: str, progress: Progress | None) -> LinkReport:

@@ -44,6 +44,11 @@ _NAMED_TYPES = ("ORG", "LOC", "MISC")
 # articles for the search index and quotes. The lead is over the current type's votes alone: MISC 10 against
 # LOC 19 and ORG 19 stays MISC until one of the two has 20.
 RETYPE_LEAD = 2
+# Likewise a name form replaces the one an entity is shown by only with twice its count ("KC" and "Kansas City
+# Chiefs", "Marina militare" and "Marina Militare" took turns in a replay, each turn re-marking every article
+# that links the entity for the search index and quotes). Settled after every article, not when names are
+# read, so a run that goes on from the checkpoint names entities as a full relink does.
+RENAME_LEAD = 2
 
 
 @lru_cache(maxsize=100_000)
@@ -81,6 +86,7 @@ class _Ent:
     translit_keys: set[tuple[str, ...]] = field(default_factory=set)   # from non-Latin spellings
     surnames: set[str] = field(default_factory=set)
     votes: Counter = field(default_factory=Counter)          # entity type -> mentions (not PER)
+    shown: str = ""  # the form it is named by, settled after each article (``Linker._settle``)
 
 
 class Linker:
@@ -152,6 +158,8 @@ class Linker:
                 for m, _ in c.items:
                     assigned[id(m)] = eid
         out = [(m, self.resolve(assigned[id(m)])) for m in mentions_of_one_article]
+        for eid in sorted({eid for _, eid in out}):
+            self._settle(self._ents[eid])
         if self._assigned is not None:
             self._assigned.extend(out)
         return out
@@ -344,29 +352,53 @@ class Linker:
                       aliases={lang: list(forms) for lang, forms in e.aliases.items()}, mentions=mentions)
 
     def _display(self, e: _Ent) -> str:
-        lang = self.reader_lang
-        if e.ref:
-            local = Counter({core: n for (lg, core, _), n in e.forms.items() if lg == lang})
-            name = ref_name(e.ref, lang)
-            if e.ref.startswith("C") and lang != "en" and local:
-                return local.most_common(1)[0][0]
-            if name:
-                return name
+        named = self._ref_name(e)
+        if named is not None:
+            return named
         if not e.forms:
             return e.first_text
+        core = e.shown or self._best_form(e)[0]
+        return core if _is_latin(core) else transliterate(core)
+
+    def _ref_name(self, e: _Ent) -> str | None:
+        """A gazetteer entity's name for the reader (or the form most used in the reader's language)."""
+        if not e.ref:
+            return None
+        lang = self.reader_lang
+        local = Counter({core: n for (lg, core, _), n in e.forms.items() if lg == lang})
+        if e.ref.startswith("C") and lang != "en" and local:
+            return local.most_common(1)[0][0]
+        return ref_name(e.ref, lang) or None
+
+    @staticmethod
+    def _best_form(e: _Ent) -> tuple[str, dict[str, int]]:
+        """The form an entity would be named by now, and the counts of the forms that may name it (run
+        for every entity an article names: kept to plain dicts)."""
+        if len(e.forms) <= 1:
+            if not e.forms:
+                return e.first_text, {}
+            (_, core, _), cnt = next(iter(e.forms.items()))
+            return core, {core: cnt}
         # a person is named in full ("Vladimir Putin", not the more frequent "Putin")
         longest = max(n for (_, _, n) in e.forms) if e.type == "PER" else 0
-        totals: Counter = Counter()
-        for (lg, core, n), cnt in e.forms.items():
+        totals: dict[str, int] = {}
+        for (_, core, n), cnt in e.forms.items():
             if n >= longest:
-                totals[core] += cnt
-        # ties go to the form seen first (Counter keeps insertion order, max keeps the first)
-        latin = [(cnt, core) for core, cnt in totals.items() if _is_latin(core)]
-        if latin:
-            return max(latin, key=lambda x: x[0])[1]
-        return transliterate(max(totals.items(), key=lambda x: x[1])[0])
+                totals[core] = totals.get(core, 0) + cnt
+        latin = {core: cnt for core, cnt in totals.items() if _is_latin(core)}
+        totals = latin or totals  # Latin forms first; other scripts are transliterated
+        # ties go to the form seen first (dicts keep insertion order, max keeps the first)
+        return max(totals.items(), key=lambda x: x[1])[0], totals
+
+    def _settle(self, e: _Ent) -> None:
+        """Keep the form the entity is shown by unless another now has ``RENAME_LEAD`` times its count
+        (or it may no longer name it: a person's full name turned up)."""
+        best, totals = self._best_form(e)
+        if e.shown != best and (e.shown not in totals or totals[best] >= RENAME_LEAD * totals[e.shown]):
+            e.shown = best
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_latin(text: str) -> bool:
     return script_of(text) == "latin"
 

@@ -24,7 +24,7 @@ from typing import Any
 from newsweave.link.linker import Linker, _Ent
 from newsweave.link.model import Mention
 
-_SCALARS = ("id", "type", "order", "ref", "kind", "first_text")
+_SCALARS = ("id", "type", "order", "ref", "kind", "first_text", "shown")
 _SETS_OF_KEYS = ("keys", "translit_keys")  # sets of token tuples
 _KEY_INDEXES = ("_by_key", "_by_weak", "_by_acronym", "_by_shape")  # (type, tuple) -> ids
 _WORD_INDEXES = ("_surnames", "_pending")  # token -> ids
@@ -100,7 +100,7 @@ def _build(data: dict[str, Any]) -> Linker:
 
 def _entities(data: dict[str, Any], share: Any) -> dict[str, _Ent]:
     cols = _dict(data["ents"])
-    for f in ("id", "type", "kind", "first_text"):
+    for f in ("id", "type", "kind", "first_text", "shown"):
         _strs(cols[f])
     if not all(r is None or type(r) is str for r in _list(cols["ref"])):
         raise TypeError("an entity's ref is neither a string nor null")

@@ -30,7 +30,8 @@ def _lock_links(conn) -> None:
     and neither side can deadlock the other by locking rows in another order. On SQLite a write that
     changes nothing opens the transaction and takes the database's one write lock."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LINK_LOCK})
+        # keyed by schema too: stores in other schemas of the database do not wait on this one
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k, hashtext(current_schema()))"), {"k": _LINK_LOCK})
     else:
         conn.execute(t.link_state.update().where(false()).values(key=t.link_state.c.key))
 

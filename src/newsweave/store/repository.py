@@ -366,7 +366,9 @@ def open_store(db: str) -> Store:
         parsed = make_url(url)
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if parsed.get_backend_name() == "sqlite":
-            kwargs["connect_args"] = {"timeout": 30}
+            # how long a write waits for another process's: a full relink of 100,000 articles writes for
+            # about 27 s in one transaction, so 30 s left little room (bench/relink_store.py)
+            kwargs["connect_args"] = {"timeout": 120}
         engine = create_engine(parsed, **kwargs)
     except (ArgumentError, SQLAlchemyError, ImportError) as exc:
         raise StoreError(f"cannot use database URL {db!r}: {exc}") from exc

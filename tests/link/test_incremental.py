@@ -533,8 +533,10 @@ def test_mentions_stored_anew_during_a_link_run_are_not_given_the_old_links(db_u
         if run.startswith("relink"):
             with store.engine.begin() as conn:
                 conn.execute(t.link_state.delete())
-        report = link_store(store, entity_repo.articles_to_link(store, LINK_VERSION), LINK_VERSION)
+        told: list[str] = []
+        report = link_store(store, entity_repo.articles_to_link(store, LINK_VERSION), LINK_VERSION, told.append)
         assert not report.incremental and reads and report.articles == 5
+        assert len(told) == len(set(told)) == 5  # the articles gone over again are not told twice
         m, e = t.mentions.c, t.entities.c
         with store.engine.connect() as conn:
             names = set(conn.execute(select(e.name).join(t.mentions, m.entity_id == e.id)

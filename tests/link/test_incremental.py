@@ -354,6 +354,8 @@ def _tampered(change: str) -> object:
         lk["translit_seen"] = 1
     elif change == "mentions":
         lk["assigned"] = []
+    elif change == "shown-by-no-form":
+        lk["ents"]["shown"][0] = "Hacked"
     elif change == "deep":
         return b"[" * 100_000 + b"]" * 100_000
     return json.dumps(d).encode()
@@ -361,7 +363,7 @@ def _tampered(change: str) -> object:
 
 @pytest.mark.parametrize("change", ["cycle", "merged-but-alive", "ghost", "ghost-ref", "negative-row", "repeated-row",
                                     "bool-row", "same-id", "string-for-list", "number-in-key", "empty-key",
-                                    "shape-of-words", "id-without-type", "translit-1", "mentions", "deep"])
+                                    "shape-of-words", "id-without-type", "translit-1", "mentions", "shown-by-no-form", "deep"])
 def test_a_damaged_checkpoint_is_refused_whole_never_half_read(change: str) -> None:
     """What would hang the next run (a merge cycle), fail it (an id naming no entity) or link wrongly
     (a row written to another entity) is not a checkpoint: the stage relinks instead."""

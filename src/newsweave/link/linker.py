@@ -392,7 +392,10 @@ class Linker:
 
     def _settle(self, e: _Ent) -> None:
         """Keep the form the entity is shown by unless another now has ``RENAME_LEAD`` times its count
-        (or it may no longer name it: a person's full name turned up)."""
+        (or it may no longer name it: a person's full name turned up). Gazetteer entities are named by
+        their reference and are left alone."""
+        if e.ref:
+            return
         best, totals = self._best_form(e)
         if e.shown != best and (e.shown not in totals or totals[best] >= RENAME_LEAD * totals[e.shown]):
             e.shown = best

@@ -135,6 +135,8 @@ def _entities(data: dict[str, Any], share: Any) -> dict[str, _Ent]:
     for f in _SETS_OF_KEYS:
         for i, keys in _rows(data[f], len(ents)):
             setattr(ents[i], f, {_key(k) for k in _list(keys)})
+    if any(e.shown and e.shown not in {core for _, core, _ in e.forms} for e in ents):
+        raise ValueError("an entity is shown by a name none of its forms has")
     return by_id
 
 

@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Row
@@ -142,11 +143,13 @@ def _go_on_if_possible(store: Store, pending: list[str], version: str,
     cp = _load(raw, version)
     if cp is None or raw is None:
         return None
-    arts = list(entity_repo.iter_mentions(store, pending))
-    if not arts or not _follows(cp, arts[0]):
+    # streamed, as a relink's: a batch of 100,000 new articles holds millions of mention rows
+    arts = entity_repo.iter_mentions(store, pending)
+    first = next(arts, None)
+    if first is None or not _follows(cp, first):
         return None
     try:
-        return _go_on(store, cp, _told(arts, progress), hashlib.sha256(raw).digest())
+        return _go_on(store, cp, _told(chain([first], arts), progress), hashlib.sha256(raw).digest())
     except entity_repo.StaleLinkState:
         return None  # another process changed linked mentions meanwhile: relink from the mentions
     except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:

@@ -43,8 +43,6 @@ from datetime import datetime
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Row
-
 from newsweave.core.errors import StoreError
 from newsweave.link.linker import Linker
 from newsweave.link.model import Entity, Mention

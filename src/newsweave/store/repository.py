@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, create_engine, delete, event, func, select, tuple_
+from sqlalchemy import Engine, and_, create_engine, delete, event, func, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 
@@ -78,12 +78,15 @@ class Store:
         A candidate that is itself a near-copy is reported under its original,
         so copies of copies link to the first article.
         """
-        keys = list(enumerate(fp.bands))
+        b = t.minhash_bands.c
+        # one (band = ? AND key = ?) per band, not a row-value IN: SQLite scans the whole table for that (measured:
+        # ingest time per article grew with the store), and searches the key for each of these
+        bands = or_(*(and_(b.band == band, b.key == key) for band, key in enumerate(fp.bands)))
         q = (
             select(t.minhashes.c.article_id, t.minhashes.c.signature, t.articles.c.duplicate_of)
             .join(t.minhash_bands, t.minhash_bands.c.article_id == t.minhashes.c.article_id)
             .join(t.articles, t.articles.c.id == t.minhashes.c.article_id)
-            .where(tuple_(t.minhash_bands.c.band, t.minhash_bands.c.key).in_(keys))
+            .where(bands)
             .where(t.minhashes.c.article_id != exclude)
             .distinct()
         )

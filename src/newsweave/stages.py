@@ -19,8 +19,12 @@ from newsweave.core.config import ANALYSE_CHARS  # dates, entities and quotes re
 from newsweave.core.parallel import map_articles
 from newsweave.store import Store
 from newsweave.store import entity_repo
+from newsweave.store.furniture_repo import read_without_furniture
 
-TIME_VERSION = "time-cldr@2"  # @2: days and months named without a year, no anchor: "XXXX-12-09"
+TIME_VERSION = "time-cldr@3"  # @2: days and months named without a year, no anchor: "XXXX-12-09"; @3: furniture skipped
+# The readers of text (dates, entities, quotes) skip page furniture (``analyse.furniture``): their outputs made
+# before that are redone once.
+FURNITURE_READ = "+furniture"
 LINK_VERSION = "link-translit-gazetteer@3"  # @3: a named entity is retyped only on a 2:1 lead
 R = TypeVar("R")
 
@@ -44,7 +48,9 @@ class Stage:
 
 def _text_run(store: Store, ids: list[str]) -> None:
     for article_id in ids:
-        analysed = text_stage.analyse_text(store.article_text(article_id))
+        with store.engine.connect() as conn:
+            text = read_without_furniture(conn, article_id, store.article_text(article_id))
+        analysed = text_stage.analyse_text(text)
         store.replace_text_analysis(article_id, analysed, text_stage.VERSION)
 
 
@@ -115,15 +121,16 @@ def _entities_run(store: Store, ids: list[str]) -> None:
     """Recognise PER/ORG/LOC/MISC mentions in each article."""
     from newsweave.analyse.entities import get_recogniser
 
-    recogniser = get_recogniser()  # loaded here, so forked workers inherit it
+    get_recogniser()  # loaded here, so forked workers inherit it
+    version = _entities_version()
     for article_id, rows in zip(ids, _map_stored(store, ids, _entity_rows)):
-        entity_repo.replace_mentions(store, article_id, rows, recogniser.name)
+        entity_repo.replace_mentions(store, article_id, rows, version)
 
 
 def _entities_version() -> str:
     from newsweave.analyse.entities import get_recogniser
 
-    return get_recogniser().name
+    return get_recogniser().name + FURNITURE_READ
 
 
 def _link_run(store: Store, ids: list[str], progress: Callable[[str], None] | None = None) -> None:
@@ -153,7 +160,7 @@ def _embed_run(store: Store, ids: list[str]) -> None:
         store.put_vectors(_embed_id(), [(h, v) for (_, h, _), v in zip(rows, vectors)])
 
 
-QUOTES_VERSION = "quotes-rules@1"
+QUOTES_VERSION = "quotes-rules@1" + FURNITURE_READ
 
 
 def _quote_rows(job: tuple[dict, list]) -> list[dict]:

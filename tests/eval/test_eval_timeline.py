@@ -5,9 +5,10 @@ from __future__ import annotations
 from conftest import SHARED
 from newsweave.eval.timeline import evaluate_timeline
 
-# Measured 2026-12-06: overall date F1 0.223, ROUGE-1 F 0.385 (es 0.424/0.523, fr 0.182/0.434, it 0.062/0.198;
+# Measured 2026-12-06: overall date F1 0.255, ROUGE-1 F 0.403 (es 0.427/0.527, fr 0.218/0.451, it 0.120/0.230;
+# 0.223 / 0.385 before page furniture was skipped;
 # 0.219 / 0.382 while 200,000 characters of each article were analysed, not 50,000).
-FLOORS = {"date_f1": 0.19, "rouge1_f": 0.35}
+FLOORS = {"date_f1": 0.23, "rouge1_f": 0.38}
 
 
 def test_timeline_scores_hold_their_floors() -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from conftest import SEEDS
 from newsweave import jobs
+from newsweave.analyse.furniture import keyed_lines
 from newsweave.analyse.text import analyse_text
 from newsweave.core.config import Settings
 from newsweave.core.errors import StoreError
@@ -104,7 +105,8 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
     store = open_store(db_url)
     with store.engine.begin() as conn:  # turn it back into what newsweave 0.1 (schema v1) wrote
         for table in (t.time_exprs, t.mentions, t.entities, t.events, t.storylines, t.event_articles,
-                      t.cluster_log, t.cluster_state, t.quotes, t.summaries, t.link_state):
+                      t.cluster_log, t.cluster_state, t.quotes, t.summaries, t.link_state, t.article_lines,
+                      t.furniture_keys):
             table.drop(conn)
         for name in ("search_fts", "search_docs", "search_terms"):
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
@@ -115,6 +117,10 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
     assert store.schema_version() == SCHEMA_VERSION
     with store.engine.connect() as conn:
         assert inspect(conn).has_table("time_exprs") and inspect(conn).has_table("events")
+        # v8 keyed the stored article's lines (page furniture is counted over them)
+        stored = conn.execute(select(t.articles.c.text)).scalar_one()
+        assert conn.execute(select(func.count()).select_from(t.article_lines)).scalar_one() == \
+            len({key for _, _, key in keyed_lines(stored)}) > 5
     store.close()
     assert jobs.analyse(settings)["time"] == 1
     assert any(r["value"] == "2023-08-16" for r in jobs.dates(settings))

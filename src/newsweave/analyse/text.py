@@ -10,7 +10,7 @@ from newsweave.core.config import ANALYSE_CHARS
 from newsweave.core.records import AnalysedText, Paragraph, Span
 
 STAGE = "text"
-VERSION = "text@1"
+VERSION = "text@2"  # @2: page furniture (analyse.furniture) skipped
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 _LETTER = re.compile(r"[^\W\d_]")

@@ -12,6 +12,7 @@ from newsweave.core.records import Fingerprint, RawDocument
 from newsweave.ingest.dedup import content_hash, fingerprint, similarity
 from newsweave.ingest.meta import Sidecar
 from newsweave.store import Store
+from newsweave.store.furniture_repo import read_without_furniture
 
 
 @dataclass
@@ -64,7 +65,8 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
     previous_origin = store.origin_of(doc.id)
     if previous_origin is not None and previous_origin != doc.origin and not _same_file(previous_origin, doc.origin):
         raise InputError(doc.origin, f"id {doc.id!r} is already used by {previous_origin}; give distinct ids (e.g. via --meta)")
-    analysed = text_stage.analyse_text(doc.text)
+    with store.engine.connect() as conn:  # page furniture other articles already show is not the article's language
+        analysed = text_stage.analyse_text(read_without_furniture(conn, doc.id, doc.text))
     fp = fingerprint(doc.text)
     near = _near_duplicate(store, doc.id, fp, settings.near_dup_threshold) if fp else None
     store.save_article(doc, digest, analysed, fp, near, text_stage.VERSION)

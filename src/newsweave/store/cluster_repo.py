@@ -8,9 +8,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
+from newsweave.analyse.furniture import blank
 from newsweave.cluster.signals import ArticleSignals, content_date, extract_terms, parse_date, year_of
 from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import schema as t
+from newsweave.store.furniture_repo import furniture_spans
 from newsweave.store.repository import Store
 
 
@@ -24,13 +26,16 @@ def load_signals(store: Store, ids: list[str], encoder: str) -> list[ArticleSign
             .where(a.id.in_(ids)))}
         dates, years = _times(conn, list(rows))
         ents, names = _entities(conn, list(rows))
+        # the analysed prefix, as the other stages read it (a 2 MB page of reader comments is not the story),
+        # without page furniture
+        texts = {aid: r.text[:ANALYSE_CHARS] for aid, r in rows.items()}
+        furniture = furniture_spans(conn, texts)
     out = []
     for aid in ids:
         r = rows.get(aid)
         if r is None:
             continue
-        # the analysed prefix, as the other stages read it: a 2 MB page of reader comments is not the story
-        terms, surfaces = extract_terms(f"{r.title or ''}\n{r.text[:ANALYSE_CHARS]}")
+        terms, surfaces = extract_terms(f"{r.title or ''}\n{blank(texts[aid], furniture[aid])}")
         published = parse_date(r.published)
         event_dates = dates.get(aid, [])
         day = published or content_date(event_dates)

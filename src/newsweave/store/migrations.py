@@ -58,8 +58,18 @@ def _v7_link_state(conn: Connection) -> None:
     link_state.create(conn)
 
 
+def _v8_article_lines(conn: Connection) -> None:
+    from newsweave.store.furniture_repo import backfill
+    from newsweave.store.schema import article_lines, furniture_keys
+
+    article_lines.create(conn)  # with its index
+    furniture_keys.create(conn)
+    backfill(conn)
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs, 3: _v3_entities, 4: _v4_clusters,
-                                                  5: _v5_readers, 6: _v6_search, 7: _v7_link_state}
+                                                  5: _v5_readers, 6: _v6_search, 7: _v7_link_state,
+                                                  8: _v8_article_lines}
 
 _PG_LOCK = 7_263_540  # any constant: serialises concurrent migrations on one server
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,9 +13,12 @@ from sqlalchemy import Engine, and_, create_engine, delete, event, func, or_, se
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 
+from newsweave.analyse.furniture import blank, without
+from newsweave.core.config import ANALYSE_CHARS
 from newsweave.core.errors import StoreError
 from newsweave.core.records import AnalysedText, Fingerprint, RawDocument
 from newsweave.store import schema as t
+from newsweave.store.furniture_repo import furniture_spans, store_lines
 from newsweave.store.migrations import current_version, migrate
 
 
@@ -121,7 +125,7 @@ class Store:
                 # new text, but no sidecar this time: the date the user gave still holds
                 row["published"], row["published_source"] = exists.published, exists.published_source
             if exists:
-                for table in (t.paragraphs, t.sentences, t.minhashes, t.minhash_bands, t.article_stages):
+                for table in (t.paragraphs, t.sentences, t.minhashes, t.minhash_bands, t.article_stages, t.article_lines):
                     conn.execute(delete(table).where(table.c.article_id == doc.id))
                 self._unplace(conn, doc.id)
                 # what nearly copied its old text copies nothing now: scored on its own at the re-cluster
@@ -142,6 +146,7 @@ class Store:
                 conn.execute(t.minhash_bands.insert(), [
                     {"band": b, "key": k, "article_id": doc.id} for b, k in enumerate(fp.bands)
                 ])
+            store_lines(conn, doc.id, doc.text)
 
     def update_metadata(self, article_id: str, given: dict[str, str], given_by: str = "sidecar") -> bool:
         """Give a stored article whose text is unchanged the sidecar's ``published``, ``title``, ``source``
@@ -222,18 +227,22 @@ class Store:
     # -- time ----------------------------------------------------------------
 
     def articles_for_analysis(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """Text, title, language, publication date and sentence spans of the given articles, by id,
-        in two queries per 500 ids; unknown ids are left out."""
+        """Text, title, language, publication date and sentence spans of the given articles, by id, as every
+        reader of text sees them: page furniture blanked (``analyse.furniture``; offsets hold in the stored
+        text) and its sentences left out. Three queries per 500 ids; unknown ids are left out."""
         a, s = t.articles.c, t.sentences.c
         out: dict[str, dict[str, Any]] = {}
         with self.engine.connect() as conn:
             for chunk in t.chunks(ids):
+                found: dict[str, dict[str, Any]] = {}
                 for r in conn.execute(select(a.id, a.title, a.text, a.lang, a.published, a.published_source)
                                       .where(a.id.in_(chunk))):
-                    out[r.id] = {**r._asdict(), "sentences": []}
+                    found[r.id] = {**r._asdict(), "sentences": []}
                 for r in conn.execute(select(s.article_id, s.start_char, s.end_char)
                                       .where(s.article_id.in_(chunk)).order_by(s.article_id, s.idx)):
-                    out[r.article_id]["sentences"].append((r.start_char, r.end_char))
+                    found[r.article_id]["sentences"].append((r.start_char, r.end_char))
+                furniture = furniture_spans(conn, {aid: art["text"] for aid, art in found.items()})
+                out.update((aid, _without_furniture(art, furniture[aid])) for aid, art in found.items())
         return out
 
     def replace_time_exprs(self, article_id: str, rows: list[dict[str, Any]], version: str,
@@ -278,11 +287,14 @@ class Store:
             return [(r[0], r[1]) for r in conn.execute(q)]
 
     def article_leads(self, ids: list[str], chars: int) -> list[tuple[str, str, str]]:
-        """``(id, content hash, first chars of text)`` of the given articles, in one query."""
+        """``(id, content hash, lead)`` of the given articles: the first ``chars`` characters of the text once
+        page furniture is left out (``analyse.furniture``), in one pass of reads."""
         a = t.articles.c
-        q = select(a.id, a.content_hash, func.substr(a.text, 1, chars)).where(a.id.in_(ids)).order_by(a.id)
+        q = select(a.id, a.content_hash, func.substr(a.text, 1, ANALYSE_CHARS)).where(a.id.in_(ids)).order_by(a.id)
         with self.engine.connect() as conn:
-            return [(r[0], r[1], r[2]) for r in conn.execute(q)]
+            rows = [(r[0], r[1], r[2]) for r in conn.execute(q)]
+            furniture = furniture_spans(conn, {aid: text for aid, _, text in rows})
+        return [(aid, digest, without(text, furniture[aid])[:chars]) for aid, digest, text in rows]
 
     def put_vectors(self, encoder: str, rows: list[tuple[str, np.ndarray]]) -> None:
         """Store one float32 vector per content hash (skipping hashes already stored)."""
@@ -344,7 +356,8 @@ class Store:
             result = {
                 name: conn.execute(select(func.count()).select_from(table)).scalar_one()
                 for name, table in (("articles", t.articles), ("sentences", t.sentences),
-                                    ("paragraphs", t.paragraphs), ("vectors", t.vectors))
+                                    ("paragraphs", t.paragraphs), ("vectors", t.vectors),
+                                    ("furniture_lines", t.furniture_keys))
             }
             result["near_duplicates"] = conn.execute(
                 select(func.count()).select_from(t.articles).where(t.articles.c.duplicate_of.is_not(None))
@@ -384,3 +397,17 @@ def open_store(db: str) -> Store:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StoreError(f"cannot open store {engine.url.render_as_string(hide_password=True)}: {reason}") from exc
     return Store(engine)
+
+
+def _without_furniture(art: dict[str, Any], spans: list[tuple[int, int]]) -> dict[str, Any]:
+    """An article as ``articles_for_analysis`` reads it, furniture ``spans`` blanked and their sentences dropped."""
+    if not spans:
+        return art
+    spans = sorted(spans)
+    starts = [start for start, _ in spans]
+
+    def inside(start: int, end: int) -> bool:
+        i = bisect_right(starts, start) - 1
+        return i >= 0 and end <= spans[i][1]
+
+    return {**art, "text": blank(art["text"], spans), "sentences": [x for x in art["sentences"] if not inside(*x)]}

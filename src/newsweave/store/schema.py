@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 7  # v7: the linker's checkpoint (link_state)
+SCHEMA_VERSION = 8  # v8: article_lines, furniture_keys (page furniture)
 
 metadata = MetaData()
 
@@ -111,6 +111,24 @@ minhash_bands = Table(
     Column("band", SmallInteger, primary_key=True),
     Column("key", BigInteger, primary_key=True),
     Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+# Each distinct line of an article's analysed prefix, hashed (``analyse.furniture``): lines that articles of
+# many days share are page furniture, which the analysers skip.
+article_lines = Table(
+    "article_lines",
+    metadata,
+    Column("key", BigInteger, primary_key=True),
+    Column("article_id", String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+Index("ix_article_lines_article", article_lines.c.article_id)
+
+# The line keys found to be furniture (articles of ``FURNITURE_DAYS`` days held them when one was stored). Once
+# furniture, always: readers look keys up here instead of counting holders, whose number grows with the store.
+furniture_keys = Table(
+    "furniture_keys",
+    metadata,
+    Column("key", BigInteger, primary_key=True),
 )
 
 # One vector per (content, encoder): re-runs and re-ingests never re-embed.

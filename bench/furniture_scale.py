@@ -1,14 +1,15 @@
 """Whether page furniture keeps ingest and reads flat as a site's pages pile up (not run in CI).
 
 Ingests ``--n`` synthetic pages of one site (the same ``--menu`` lines around
-a story of its own, one page a day for a year, then again) into a fresh
+a story of its own, one page a day over ``--days`` days, then again) into a fresh
 store, and reports the ingest time per article of each block of ``--block``
 pages, and the time of ``Store.articles_for_analysis`` over the last block.
 A cost that grew with the site's pages (counting the holders of every menu
 line at each ingest) would show as a rising ratio of the last block to the
-first. Usage:
+first; ``--days 0`` makes the pages undated, so their menus never become
+furniture. Usage:
 
-    .venv/bin/python bench/furniture_scale.py [--n 20000] [--block 1000] [--db URL] [--json]
+    .venv/bin/python bench/furniture_scale.py [--n 20000] [--block 1000] [--days 365] [--db URL] [--json]
 """
 
 from __future__ import annotations
@@ -36,12 +37,12 @@ def _story(rng: random.Random) -> str:
     return " ".join("".join(rng.choice(_LETTERS) for _ in range(rng.randint(3, 9))) for _ in range(120))
 
 
-def _page(i: int, menu: list[str], rng: random.Random) -> RawDocument:
+def _page(i: int, menu: list[str], rng: random.Random, days: int) -> RawDocument:
     story = _story(rng) + "."
-    day = dt.date(2020, 1, 1) + dt.timedelta(days=i % 365)
+    day = (dt.date(2020, 1, 1) + dt.timedelta(days=i % days)).isoformat() if days else None
     text = "\n\n".join([*menu[:10], story, *menu[10:]])
-    return RawDocument(id=f"page-{i}", text=text, origin=f"bench:{i}", published=day.isoformat(),
-                       published_source="jsonl")
+    return RawDocument(id=f"page-{i}", text=text, origin=f"bench:{i}", published=day,
+                       published_source="jsonl" if day else None)
 
 
 def main() -> None:
@@ -49,6 +50,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=20000)
     ap.add_argument("--block", type=int, default=1000)
     ap.add_argument("--menu", type=int, default=20, help="furniture lines per page")
+    ap.add_argument("--days", type=int, default=365, help="pages spread over this many days (0: undated, whose "
+                    "menus are never found to be furniture but must not cost more as they pile up)")
     ap.add_argument("--db", help="store URL (default: a fresh SQLite file)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -61,7 +64,7 @@ def main() -> None:
         for start in range(0, args.n, args.block):
             began = time.perf_counter()
             for i in range(start, min(start + args.block, args.n)):
-                store_document(store, _page(i, menu, rng), settings, report)
+                store_document(store, _page(i, menu, rng, args.days), settings, report)
             blocks.append(round((time.perf_counter() - began) / args.block * 1000, 3))
         last = [f"page-{i}" for i in range(max(0, args.n - args.block), args.n)]
         began = time.perf_counter()

@@ -98,10 +98,12 @@ def test_an_older_store_keys_its_lines_and_finds_its_furniture_on_upgrade(db_url
     store = open_store(db_url)
     with store.engine.connect() as conn:
         before = set(conn.execute(select(t.furniture_keys.c.key)).scalars())
+        evidence = set(conn.execute(select(t.furniture_days.c.key, t.furniture_days.c.day)).all())
     assert before == {line_key(line) for line in MENU}
+    assert not {k for k, _ in evidence} & before  # furniture leaves the evidence
     with store.engine.begin() as conn:  # as schema v7 left it
-        t.furniture_keys.drop(conn)
-        t.article_lines.drop(conn)
+        for table in (t.furniture_keys, t.furniture_days, t.article_lines):
+            table.drop(conn)
         conn.execute(delete(t.schema_version).where(t.schema_version.c.version == 8))
         conn.execute(t.schema_version.insert().values(version=7, applied_at=datetime.now(UTC)))
     store.close()
@@ -109,6 +111,61 @@ def test_an_older_store_keys_its_lines_and_finds_its_furniture_on_upgrade(db_url
     try:
         with store.engine.connect() as conn:
             assert set(conn.execute(select(t.furniture_keys.c.key)).scalars()) == before
+            assert set(conn.execute(select(t.furniture_days.c.key, t.furniture_days.c.day)).all()) == evidence
             assert conn.execute(select(t.article_lines.c.key)).first() is not None
     finally:
         store.close()
+
+
+def test_pages_read_before_their_menus_were_known_are_read_again(db_url: str, tmp_path: Path) -> None:
+    """A live feed: one page a day, each run analysing it. The third day makes the menus furniture; the pages
+    of the first days are then redone (language, sentences, dates, entities, quotes, vector), the fourth
+    page's language and sentences are read without them at ingest."""
+    settings = Settings(db=db_url)
+    corpus = _corpus(tmp_path / "pages.jsonl").read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(corpus[:4]):
+        day = tmp_path / f"day{i}.jsonl"
+        day.write_text(line + "\n", encoding="utf-8")
+        report, _ = jobs.run(settings, [str(day)])
+        assert report.ok
+    assert set(jobs.status(settings)["pending"].values()) == {0}
+    store = open_store(db_url)
+    try:
+        with store.engine.connect() as conn:
+            texts = dict(conn.execute(select(t.articles.c.id, t.articles.c.text)).all())
+            m, p, s = t.mentions.c, t.paragraphs.c, t.sentences.c
+            surfaces = set(conn.execute(select(m.text)).scalars())
+            for table in (t.paragraphs, t.sentences):
+                c = table.c
+                for aid, start, end in conn.execute(select(c.article_id, c.start_char, c.end_char)):
+                    assert texts[aid][start:end] not in MENU, (table.name, aid)
+        assert not surfaces & {"Villa Clara", "Sancti Spíritus", "José Martí", "La Habana"}
+        from newsweave.analyse.encoder import get_encoder
+        from newsweave.stages import _embed_id
+
+        stored = store.vectors(_embed_id(), ["site-0"])["site-0"]
+        assert float(stored @ get_encoder().encode_passages([STORIES[0][0]])[0]) > 0.999
+        labels = {e["label"] for e in jobs.events(settings)}
+        assert not labels & set(MENU)  # an untitled page's event is named by its story, not its menu
+    finally:
+        store.close()
+
+
+def test_a_story_reprinted_on_three_days_is_not_furniture(sqlite_url: str, tmp_path: Path) -> None:
+    body = ("The harbour authority in Valletta said on Monday that the tanker Ocean Star had run aground "
+            "near the breakwater, and that divers from the Armed Forces of Malta were inspecting its hull. ") * 3
+    rows = [{"id": f"copy-{i}", "lang": "en", "title": None, "published": f"2021-03-0{i + 1}",
+             "text": f"{body}\n\nReprinted by outlet {i}."} for i in range(3)]
+    path = tmp_path / "copies.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    settings = Settings(db=sqlite_url)
+    report, _ = jobs.run(settings, [str(path)])
+    assert report.ok and len(report.near_duplicates) == 2  # the later copies nearly copy the first
+    assert jobs.status(settings)["counts"]["furniture_lines"] == 0
+
+
+def test_a_line_cut_by_the_analysed_limit_is_not_keyed() -> None:
+    from newsweave.core.config import ANALYSE_CHARS
+
+    text = "Read more\n\n" + "x" * (ANALYSE_CHARS - 20) + "\n\nRead more about the inquiry the minister opened."
+    assert [text[s:e] for s, e, _ in keyed_lines(text)] == ["Read more", "x" * (ANALYSE_CHARS - 20)]

@@ -106,7 +106,7 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
     with store.engine.begin() as conn:  # turn it back into what newsweave 0.1 (schema v1) wrote
         for table in (t.time_exprs, t.mentions, t.entities, t.events, t.storylines, t.event_articles,
                       t.cluster_log, t.cluster_state, t.quotes, t.summaries, t.link_state, t.article_lines,
-                      t.furniture_keys):
+                      t.furniture_keys, t.furniture_days):
             table.drop(conn)
         for name in ("search_fts", "search_docs", "search_terms"):
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")

@@ -38,8 +38,10 @@ def line_key(line: str) -> int:
 def keyed_lines(text: str) -> list[Line]:
     """Each line with a letter in the analysed prefix, with its key."""
     head = text[:ANALYSE_CHARS]
-    return [(s.start, s.end, line_key(head[s.start : s.end])) for s in paragraph_spans(head)
-            if _LETTER.search(head, s.start, s.end)]
+    spans = paragraph_spans(head)
+    if spans and len(text) > ANALYSE_CHARS and spans[-1].end == len(head):
+        spans = spans[:-1]  # a line cut by the limit is not the line it starts like
+    return [(s.start, s.end, line_key(head[s.start : s.end])) for s in spans if _LETTER.search(head, s.start, s.end)]
 
 
 def furniture_of(lines: list[Line], furniture: set[int]) -> Spans:

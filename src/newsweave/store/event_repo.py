@@ -12,6 +12,7 @@ from sqlalchemy import Table, delete, func, select
 from newsweave.cluster.model import Cluster
 from newsweave.cluster.persist import cluster_from_row, cluster_to_row
 from newsweave.store import schema as t
+from newsweave.store.furniture_repo import read_without_furniture
 from newsweave.store.repository import Store
 
 
@@ -108,6 +109,15 @@ def _insert_stub(conn: Any, table: Table, cid: str, founder: str | None, now: da
                                        languages="{}", top_entities="[]", is_open=0, updated_at=now))
 
 
+def relabel(conn: Any, founders: Any) -> None:
+    """Name again the events and storylines that the articles ``founders`` (a subquery of ids) founded: their first
+    line may have been found to be page furniture since."""
+    for table in (t.events, t.storylines):
+        c = table.c
+        for cid, founder in conn.execute(select(c.id, c.founded_by).where(c.founded_by.in_(founders))).all():
+            conn.execute(table.update().where(c.id == cid).values(label=_label(conn, founder)))
+
+
 _LABEL_LINES = 5  # untitled text: the first line that is not a date stamp, among this many
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
@@ -133,6 +143,7 @@ def _first_line(conn: Any, article_id: str, text: str) -> str:
     x = t.time_exprs.c
     stamps = conn.execute(select(x.start_char, x.end_char).where(
         (x.article_id == article_id) & (x.role == "publication"))).all()
+    text = read_without_furniture(conn, article_id, text)  # a menu names no event
     lines, pos = [], 0
     for line in text.split("\n"):
         if line.strip():

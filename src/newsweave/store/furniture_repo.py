@@ -1,48 +1,77 @@
 """Store access for page furniture (``analyse.furniture``): line keys in at ingest, furniture spans out.
 
-Counting the days a line's holders were published on costs as many rows as it
-has holders, which grow with the store: so it is counted only when an article
-is stored, for its own lines not yet known to be furniture, and a line found to
-be furniture is kept in ``furniture_keys``, where readers look it up.
+When an article is stored its lines are keyed (``article_lines``: who holds
+what), and, if it is dated and no near-copy, its day is added to the evidence
+of each line not yet known to be furniture (``furniture_days``). A line whose
+evidence reaches ``FURNITURE_DAYS`` days becomes furniture (``furniture_keys``,
+where every reader looks it up) and leaves the evidence, so storing an article
+costs the same however many pages of its site the store holds. The articles
+that held the line before it was known are read again: their language,
+sentences, dates, entities, quotes and vector are redone by the next run
+(their event and storyline stay: placements move only in a re-cluster; an event they
+founded is named again).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import bindparam, distinct, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from newsweave.analyse.furniture import FURNITURE_DAYS, Spans, blank, furniture_of, keyed_lines
+from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import schema as t
 
 _KEYS_PER_QUERY = 2000
+# The stages whose output reads the text: redone for the articles holding a line found to be furniture.
+REREAD_STAGES = ("text", "time", "entities", "quotes")
 
-
-def _counted(keys: Any) -> Any:
-    """The keys among ``keys`` (a clause) whose holders were published on ``FURNITURE_DAYS`` different days."""
-    c, a = t.article_lines.c, t.articles.c
-    return (select(c.key).join(t.articles, a.id == c.article_id)
-            .where(keys & a.published.is_not(None))
-            .group_by(c.key).having(func.count(distinct(func.substr(a.published, 1, 10))) >= FURNITURE_DAYS))
-
-
-# built once: every stored article asks them
 _KNOWN = select(t.furniture_keys.c.key).where(t.furniture_keys.c.key.in_(bindparam("keys", expanding=True)))
-_COUNTED = _counted(t.article_lines.c.key.in_(bindparam("keys", expanding=True)))
+_DAYS = t.furniture_days.c
+_REACHED = (select(_DAYS.key).where(_DAYS.key.in_(bindparam("keys", expanding=True)))
+            .group_by(_DAYS.key).having(func.count() >= FURNITURE_DAYS).order_by(_DAYS.key))
 
 
-def store_lines(conn: Any, article_id: str, text: str) -> None:
-    """Key one article's lines (each distinct line once) and record those that became furniture with it."""
+def day_of(published: str | None) -> int | None:
+    """The day of a stored ``published`` value as a date ordinal (None if undated or not a date)."""
+    try:
+        return dt.date.fromisoformat(published[:10]).toordinal() if published else None
+    except ValueError:
+        return None
+
+
+def store_lines(conn: Any, article_id: str, text: str, day: int | None) -> None:
+    """Key one article's lines; with ``day`` (None for undated articles and near-copies) add it to the evidence
+    of those not yet furniture, and record the ones that became furniture with it."""
     keys = sorted({k for _, _, k in keyed_lines(text)})
     if not keys:
         return
     conn.execute(t.article_lines.insert(), [{"key": k, "article_id": article_id} for k in keys])
+    if day is None:
+        return
     for chunk in t.chunks(keys, _KEYS_PER_QUERY):
         fresh = sorted(set(chunk) - set(conn.execute(_KNOWN, {"keys": chunk}).scalars()))
-        if fresh:
-            found = list(conn.execute(_COUNTED, {"keys": fresh}).scalars())
-            if found:  # a concurrent ingest may have recorded them first
-                conn.execute(t.insert_or_skip(conn, t.furniture_keys), [{"key": k} for k in found])
+        if not fresh:
+            continue
+        conn.execute(t.insert_or_skip(conn, t.furniture_days), [{"key": k, "day": day} for k in fresh])
+        found = list(conn.execute(_REACHED, {"keys": fresh}).scalars())
+        if found:
+            _record(conn, found)
+
+
+def _record(conn: Any, keys: list[int]) -> None:
+    """Make ``keys`` furniture and have their holders read again."""
+    conn.execute(t.insert_or_skip(conn, t.furniture_keys), [{"key": k} for k in keys])  # a concurrent ingest may too
+    conn.execute(delete(t.furniture_days).where(_DAYS.key.in_(keys)))
+    holders = select(t.article_lines.c.article_id).where(t.article_lines.c.key.in_(keys))
+    s = t.article_stages.c
+    conn.execute(delete(t.article_stages).where(s.article_id.in_(holders) & s.stage.in_(REREAD_STAGES)))
+    hashes = select(t.articles.c.content_hash).where(t.articles.c.id.in_(holders))
+    conn.execute(delete(t.vectors).where(t.vectors.c.content_hash.in_(hashes)))
+    from newsweave.store.event_repo import relabel  # here: event_repo reads furniture to name events
+
+    relabel(conn, holders)
 
 
 def furniture_spans(conn: Any, texts: dict[str, str]) -> dict[str, Spans]:
@@ -62,14 +91,28 @@ def read_without_furniture(conn: Any, article_id: str, text: str) -> str:
 
 
 def backfill(conn: Any) -> None:
-    """Line keys of every stored article, and the furniture among them (schema v8 on an older store)."""
+    """Line keys and evidence of every stored article, and the furniture among them (schema v8 on an older
+    store); the stored outputs stay until the stages' new versions redo them."""
     a = t.articles.c
     ids = list(conn.execute(select(a.id).order_by(a.id)).scalars())
+    days: set[tuple[int, int]] = set()
     for chunk in t.chunks(ids):
-        rows = [{"key": k, "article_id": aid} for aid, text in conn.execute(select(a.id, a.text).where(a.id.in_(chunk)))
-                for k in sorted({k for _, _, k in keyed_lines(text)})]
+        rows = []
+        for aid, text, published, copy_of in conn.execute(
+                select(a.id, func.substr(a.text, 1, ANALYSE_CHARS), a.published, a.duplicate_of).where(a.id.in_(chunk))):
+            keys = sorted({k for _, _, k in keyed_lines(text)})
+            rows += [{"key": k, "article_id": aid} for k in keys]
+            day = None if copy_of else day_of(published)
+            if day is not None:
+                days.update((k, day) for k in keys)
         if rows:
             conn.execute(t.article_lines.insert(), rows)
-    found = [{"key": k} for k in conn.execute(_counted(t.article_lines.c.key.is_not(None))).scalars()]
-    if found:
-        conn.execute(t.furniture_keys.insert(), found)
+    per_key: dict[int, int] = {}
+    for key, _ in days:
+        per_key[key] = per_key.get(key, 0) + 1
+    furniture = sorted(k for k, n in per_key.items() if n >= FURNITURE_DAYS)
+    if furniture:
+        conn.execute(t.furniture_keys.insert(), [{"key": k} for k in furniture])
+    evidence = [{"key": k, "day": d} for k, d in sorted(days) if per_key[k] < FURNITURE_DAYS]
+    for i in range(0, len(evidence), 10_000):
+        conn.execute(t.furniture_days.insert(), evidence[i : i + 10_000])

@@ -60,9 +60,10 @@ def _v7_link_state(conn: Connection) -> None:
 
 def _v8_article_lines(conn: Connection) -> None:
     from newsweave.store.furniture_repo import backfill
-    from newsweave.store.schema import article_lines, furniture_keys
+    from newsweave.store.schema import article_lines, furniture_days, furniture_keys
 
     article_lines.create(conn)  # with its index
+    furniture_days.create(conn)
     furniture_keys.create(conn)
     backfill(conn)
 

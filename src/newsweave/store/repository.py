@@ -18,7 +18,7 @@ from newsweave.core.config import ANALYSE_CHARS
 from newsweave.core.errors import StoreError
 from newsweave.core.records import AnalysedText, Fingerprint, RawDocument
 from newsweave.store import schema as t
-from newsweave.store.furniture_repo import furniture_spans, store_lines
+from newsweave.store.furniture_repo import day_of, furniture_spans, store_lines
 from newsweave.store.migrations import current_version, migrate
 
 
@@ -146,7 +146,8 @@ class Store:
                 conn.execute(t.minhash_bands.insert(), [
                     {"band": b, "key": k, "article_id": doc.id} for b, k in enumerate(fp.bands)
                 ])
-            store_lines(conn, doc.id, doc.text)
+            # a near-copy's day is no evidence: a wire story that outlets reprint on three days is not furniture
+            store_lines(conn, doc.id, doc.text, None if duplicate else day_of(row["published"]))
 
     def update_metadata(self, article_id: str, given: dict[str, str], given_by: str = "sidecar") -> bool:
         """Give a stored article whose text is unchanged the sidecar's ``published``, ``title``, ``source``

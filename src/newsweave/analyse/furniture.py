@@ -36,10 +36,11 @@ def line_key(line: str) -> int:
 
 
 def keyed_lines(text: str) -> list[Line]:
-    """Each line with a letter in the analysed prefix, with its key."""
+    """Each line with a letter in the analysed prefix, with its key (``text`` may stop one character past the
+    prefix: enough to tell whether its last line goes on)."""
     head = text[:ANALYSE_CHARS]
     spans = paragraph_spans(head)
-    if spans and len(text) > ANALYSE_CHARS and spans[-1].end == len(head):
+    if spans and len(text) > ANALYSE_CHARS and "\n" not in text[spans[-1].end : ANALYSE_CHARS + 1]:
         spans = spans[:-1]  # a line cut by the limit is not the line it starts like
     return [(s.start, s.end, line_key(head[s.start : s.end])) for s in spans if _LETTER.search(head, s.start, s.end)]
 

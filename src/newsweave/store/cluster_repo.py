@@ -28,14 +28,14 @@ def load_signals(store: Store, ids: list[str], encoder: str) -> list[ArticleSign
         ents, names = _entities(conn, list(rows))
         # the analysed prefix, as the other stages read it (a 2 MB page of reader comments is not the story),
         # without page furniture
-        texts = {aid: r.text[:ANALYSE_CHARS] for aid, r in rows.items()}
+        texts = {aid: r.text[: ANALYSE_CHARS + 1] for aid, r in rows.items()}  # + 1: see keyed_lines
         furniture = furniture_spans(conn, texts)
     out = []
     for aid in ids:
         r = rows.get(aid)
         if r is None:
             continue
-        terms, surfaces = extract_terms(f"{r.title or ''}\n{blank(texts[aid], furniture[aid])}")
+        terms, surfaces = extract_terms(f"{r.title or ''}\n{blank(texts[aid], furniture[aid])[:ANALYSE_CHARS]}")
         published = parse_date(r.published)
         event_dates = dates.get(aid, [])
         day = published or content_date(event_dates)

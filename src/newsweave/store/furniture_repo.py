@@ -1,15 +1,17 @@
 """Store access for page furniture (``analyse.furniture``): line keys in at ingest, furniture spans out.
 
-When an article is stored its lines are keyed (``article_lines``: who holds
-what), and, if it is dated and no near-copy, its day is added to the evidence
-of each line not yet known to be furniture (``furniture_days``). A line whose
-evidence reaches ``FURNITURE_DAYS`` days becomes furniture (``furniture_keys``,
-where every reader looks it up) and leaves the evidence, so storing an article
-costs the same however many pages of its site the store holds. The articles
-that held the line before it was known are read again: their language,
-sentences, dates, entities, quotes and vector are redone by the next run
-(their event and storyline stay: placements move only in a re-cluster; an event they
-founded is named again).
+When an article is first stored its lines are keyed (``article_lines``: who
+holds what), and, if it is dated and no near-copy, its day is added to the
+evidence of each line not yet known to be furniture (``furniture_days``). A
+line whose evidence reaches ``FURNITURE_DAYS`` days becomes furniture
+(``furniture_keys``, where every reader looks it up) and leaves the evidence, so
+storing an article costs the same however many pages of its site the store
+holds. The next analysis run has the articles that held the line before read
+again (``reread_holders``: language, sentences, dates, quotes, vector, and the
+names of events they founded) in its own transaction, not the ingest's, which
+must not lock other articles. Their entities stay: a changed article's mentions
+send the linker back over the whole store. Their placements stay too, as
+placements do until a re-cluster.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from newsweave.store import schema as t
 
 _KEYS_PER_QUERY = 2000
 # The stages whose output reads the text: redone for the articles holding a line found to be furniture.
-REREAD_STAGES = ("text", "time", "entities", "quotes")
+REREAD_STAGES = ("text", "time", "quotes")
 
 _KNOWN = select(t.furniture_keys.c.key).where(t.furniture_keys.c.key.in_(bindparam("keys", expanding=True)))
 _DAYS = t.furniture_days.c
@@ -61,17 +63,29 @@ def store_lines(conn: Any, article_id: str, text: str, day: int | None) -> None:
 
 
 def _record(conn: Any, keys: list[int]) -> None:
-    """Make ``keys`` furniture and have their holders read again."""
-    conn.execute(t.insert_or_skip(conn, t.furniture_keys), [{"key": k} for k in keys])  # a concurrent ingest may too
-    conn.execute(delete(t.furniture_days).where(_DAYS.key.in_(keys)))
-    holders = select(t.article_lines.c.article_id).where(t.article_lines.c.key.in_(keys))
-    s = t.article_stages.c
-    conn.execute(delete(t.article_stages).where(s.article_id.in_(holders) & s.stage.in_(REREAD_STAGES)))
-    hashes = select(t.articles.c.content_hash).where(t.articles.c.id.in_(holders))
-    conn.execute(delete(t.vectors).where(t.vectors.c.content_hash.in_(hashes)))
-    from newsweave.store.event_repo import relabel  # here: event_repo reads furniture to name events
+    """Make ``keys`` furniture, their holders to be read again by the next analysis run."""
+    conn.execute(t.insert_or_skip(conn, t.furniture_keys), [{"key": k, "reread": 1} for k in keys])  # a concurrent
+    conn.execute(delete(t.furniture_days).where(_DAYS.key.in_(keys)))  # ingest may have recorded them first
 
-    relabel(conn, holders)
+
+def reread_holders(conn: Any) -> int:
+    """Mark the articles that held a line before it was found to be furniture to be read again (``REREAD_STAGES``,
+    their vector) and name again the events they founded untitled; return how many lines that took in."""
+    f = t.furniture_keys.c
+    keys = list(conn.execute(select(f.key).where(f.reread == 1).order_by(f.key)).scalars())
+    for chunk in t.chunks(keys, _KEYS_PER_QUERY):
+        if not chunk:
+            continue
+        holders = select(t.article_lines.c.article_id).where(t.article_lines.c.key.in_(chunk))
+        s = t.article_stages.c
+        conn.execute(delete(t.article_stages).where(s.article_id.in_(holders) & s.stage.in_(REREAD_STAGES)))
+        hashes = select(t.articles.c.content_hash).where(t.articles.c.id.in_(holders))
+        conn.execute(delete(t.vectors).where(t.vectors.c.content_hash.in_(hashes)))
+        from newsweave.store.event_repo import relabel  # here: event_repo reads furniture to name events
+
+        relabel(conn, select(t.articles.c.id).where(t.articles.c.id.in_(holders) & t.articles.c.title.is_(None)))
+        conn.execute(t.furniture_keys.update().where(f.key.in_(chunk)).values(reread=0))
+    return len(keys)
 
 
 def furniture_spans(conn: Any, texts: dict[str, str]) -> dict[str, Spans]:
@@ -91,28 +105,27 @@ def read_without_furniture(conn: Any, article_id: str, text: str) -> str:
 
 
 def backfill(conn: Any) -> None:
-    """Line keys and evidence of every stored article, and the furniture among them (schema v8 on an older
-    store); the stored outputs stay until the stages' new versions redo them."""
+    """Line keys and evidence of every stored article, and the furniture among them (schema v8 on an older store),
+    500 articles at a time; the stored outputs stay until the stages' new versions redo them."""
     a = t.articles.c
     ids = list(conn.execute(select(a.id).order_by(a.id)).scalars())
-    days: set[tuple[int, int]] = set()
     for chunk in t.chunks(ids):
-        rows = []
+        lines, days = [], set()
         for aid, text, published, copy_of in conn.execute(
-                select(a.id, func.substr(a.text, 1, ANALYSE_CHARS), a.published, a.duplicate_of).where(a.id.in_(chunk))):
+                select(a.id, func.substr(a.text, 1, ANALYSE_CHARS + 1), a.published, a.duplicate_of)
+                .where(a.id.in_(chunk))):
             keys = sorted({k for _, _, k in keyed_lines(text)})
-            rows += [{"key": k, "article_id": aid} for k in keys]
+            lines += [{"key": k, "article_id": aid} for k in keys]
             day = None if copy_of else day_of(published)
             if day is not None:
                 days.update((k, day) for k in keys)
-        if rows:
-            conn.execute(t.article_lines.insert(), rows)
-    per_key: dict[int, int] = {}
-    for key, _ in days:
-        per_key[key] = per_key.get(key, 0) + 1
-    furniture = sorted(k for k, n in per_key.items() if n >= FURNITURE_DAYS)
-    if furniture:
-        conn.execute(t.furniture_keys.insert(), [{"key": k} for k in furniture])
-    evidence = [{"key": k, "day": d} for k, d in sorted(days) if per_key[k] < FURNITURE_DAYS]
-    for i in range(0, len(evidence), 10_000):
-        conn.execute(t.furniture_days.insert(), evidence[i : i + 10_000])
+        if lines:
+            conn.execute(t.article_lines.insert(), lines)
+        if days:
+            conn.execute(t.insert_or_skip(conn, t.furniture_days), [{"key": k, "day": d} for k, d in sorted(days)])
+    found = list(conn.execute(select(_DAYS.key).group_by(_DAYS.key).having(func.count() >= FURNITURE_DAYS)
+                              .order_by(_DAYS.key)).scalars())
+    for chunk in t.chunks(found, _KEYS_PER_QUERY):
+        if chunk:
+            conn.execute(t.furniture_keys.insert(), [{"key": k, "reread": 0} for k in chunk])
+            conn.execute(delete(t.furniture_days).where(_DAYS.key.in_(chunk)))

@@ -146,8 +146,9 @@ class Store:
                 conn.execute(t.minhash_bands.insert(), [
                     {"band": b, "key": k, "article_id": doc.id} for b, k in enumerate(fp.bands)
                 ])
-            # a near-copy's day is no evidence: a wire story that outlets reprint on three days is not furniture
-            store_lines(conn, doc.id, doc.text, None if duplicate else day_of(row["published"]))
+            # a near-copy's day is no evidence (a wire story that outlets reprint on three days is not furniture),
+            # nor is a new version's: one article edited on three days does not make its own lines furniture
+            store_lines(conn, doc.id, doc.text, None if duplicate or exists else day_of(row["published"]))
 
     def update_metadata(self, article_id: str, given: dict[str, str], given_by: str = "sidecar") -> bool:
         """Give a stored article whose text is unchanged the sidecar's ``published``, ``title``, ``source``
@@ -291,7 +292,8 @@ class Store:
         """``(id, content hash, lead)`` of the given articles: the first ``chars`` characters of the text once
         page furniture is left out (``analyse.furniture``), in one pass of reads."""
         a = t.articles.c
-        q = select(a.id, a.content_hash, func.substr(a.text, 1, ANALYSE_CHARS)).where(a.id.in_(ids)).order_by(a.id)
+        # one character past the analysed prefix: whether its last line goes on (``keyed_lines``)
+        q = select(a.id, a.content_hash, func.substr(a.text, 1, ANALYSE_CHARS + 1)).where(a.id.in_(ids)).order_by(a.id)
         with self.engine.connect() as conn:
             rows = [(r[0], r[1], r[2]) for r in conn.execute(q)]
             furniture = furniture_spans(conn, {aid: text for aid, _, text in rows})

@@ -132,11 +132,13 @@ furniture_days = Table(
     Column("day", Integer, primary_key=True),
 )
 
-# The line keys found to be furniture. Once furniture, always: readers look keys up here.
+# The line keys found to be furniture. Once furniture, always: readers look keys up here. ``reread`` is 1 until the
+# articles that held the line before are marked to be read again (at the start of the next analysis run).
 furniture_keys = Table(
     "furniture_keys",
     metadata,
     Column("key", BigInteger, primary_key=True),
+    Column("reread", SmallInteger, nullable=False, default=1),
 )
 
 # One vector per (content, encoder): re-runs and re-ingests never re-embed.

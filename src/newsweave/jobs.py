@@ -18,7 +18,6 @@ from newsweave.ingest.pipeline import IngestReport, ingest_items
 from newsweave.ingest.sources import SourceReader
 from newsweave.stages import STAGES, Stage
 from newsweave.store import Store, open_store
-from newsweave.store.furniture_repo import reread_holders
 
 Progress = Callable[[str], None]
 
@@ -56,8 +55,6 @@ def analyse(settings: Settings, progress: Progress | None = None, only: set[str]
     """Run every analysis stage (or those named in ``only``) where its output is missing; count per stage."""
     done: dict[str, int] = {}
     with store_for(settings) as store:
-        with store.engine.begin() as conn:  # lines found to be furniture since the last run: their holders read again
-            reread_holders(conn)
         for stage in STAGES:
             if only is None or stage.name in only:
                 done[stage.name] = run_stage(store, stage, settings.batch_size, progress)

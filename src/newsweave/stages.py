@@ -19,7 +19,7 @@ from newsweave.core.config import ANALYSE_CHARS  # dates, entities and quotes re
 from newsweave.core.parallel import map_articles
 from newsweave.store import Store
 from newsweave.store import entity_repo
-from newsweave.store.furniture_repo import read_without_furniture
+from newsweave.store.furniture_repo import holders_to_reread, read_without_furniture, reread_holders
 
 TIME_VERSION = "time-cldr@3"  # @2: days and months named without a year, no anchor: "XXXX-12-09"; @3: furniture skipped
 # The readers of text (dates, entities, quotes) skip page furniture (``analyse.furniture``): their outputs made
@@ -44,6 +44,18 @@ class Stage:
     # ``run`` tells a progress callback of each article as it goes (its one call over the store can take
     # minutes); the others' articles are told when each batch is done
     tells: bool = False
+
+
+def _furniture_pending(store: Store) -> list[str]:
+    with store.engine.connect() as conn:
+        return holders_to_reread(conn)
+
+
+def _furniture_run(store: Store, ids: list[str]) -> None:
+    """Have the articles that held a line before it was found to be page furniture read again by the stages
+    below (``furniture_repo.reread_holders``): in its own transaction, not the ingest's."""
+    with store.engine.begin() as conn:
+        reread_holders(conn)
 
 
 def _text_run(store: Store, ids: list[str]) -> None:
@@ -219,6 +231,8 @@ def per_article_stage(name: str, version: str, run: Callable[[Store, list[str]],
 
 
 STAGES: list[Stage] = [
+    # First: it marks the stages below to be redone for the articles whose page furniture was found since.
+    Stage("furniture", _furniture_pending, _furniture_run, whole_store=True),
     per_article_stage(text_stage.STAGE, text_stage.VERSION, _text_run),
     per_article_stage("time", TIME_VERSION, _time_run),
     Stage("entities", lambda store: store.stale_articles("entities", _entities_version()), _entities_run),

@@ -131,7 +131,7 @@ def test_pages_read_before_their_menus_were_known_are_read_again(db_url: str, tm
         report, done = jobs.run(settings, [str(day)])
         assert report.ok
         runs.append(done)
-    assert runs[2]["text"] == 3 and runs[2]["time"] == 3 and runs[2]["embed"] == 3 and runs[2]["link"] == 1
+    assert runs[2]["furniture"] == 3 and runs[2]["text"] == 3 and runs[2]["time"] == 3 and runs[2]["embed"] == 3 and runs[2]["link"] == 1
     assert runs[3]["text"] == 0 and runs[3]["link"] == 1  # read without the menus at ingest
     assert set(jobs.status(settings)["pending"].values()) == {0}
     store = open_store(db_url)

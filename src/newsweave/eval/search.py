@@ -118,7 +118,7 @@ def build_store(data_dir: Path, db: str) -> dict[str, Any]:
     t0 = time.perf_counter()
     jobs.ingest(settings, [str(data_dir / "corpus.jsonl")])
     t1 = time.perf_counter()
-    jobs.analyse(settings, only={"text", "entities", "embed", "link"})
+    jobs.analyse(settings, only={"furniture", "text", "entities", "embed", "link"})
     t2 = time.perf_counter()
     store = open_store(db)
     try:

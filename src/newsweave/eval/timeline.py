@@ -52,7 +52,7 @@ def evaluate_timeline(data_dir: Path, db: str | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(db=db or str(Path(tmp) / "timeline-eval.db"))
         report = jobs.ingest(settings, [str(data_dir / "corpus.jsonl")])
-        jobs.analyse(settings, only={"text", "time"})  # timelines need nothing else
+        jobs.analyse(settings, only={"furniture", "text", "time"})  # timelines need nothing else
         runs = []
         for (topic, lang), ref in sorted(refs.items()):
             ids = [i for i, t in topic_of.items() if t == topic and lang_of.get(i) == lang]

@@ -68,6 +68,14 @@ def _record(conn: Any, keys: list[int]) -> None:
     conn.execute(delete(t.furniture_days).where(_DAYS.key.in_(keys)))  # ingest may have recorded them first
 
 
+def holders_to_reread(conn: Any) -> list[str]:
+    """The articles holding a line found to be furniture whose holders were not yet marked to be read again."""
+    f, h = t.furniture_keys.c, t.article_lines.c
+    pending = select(f.key).where(f.reread == 1)
+    return list(conn.execute(select(h.article_id).where(h.key.in_(pending)).distinct().order_by(h.article_id))
+                .scalars())
+
+
 def reread_holders(conn: Any) -> int:
     """Mark the articles that held a line before it was found to be furniture to be read again (``REREAD_STAGES``,
     their vector) and name again the events they founded untitled; return how many lines that took in."""

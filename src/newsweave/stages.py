@@ -19,7 +19,7 @@ from newsweave.core.config import ANALYSE_CHARS  # dates, entities and quotes re
 from newsweave.core.parallel import map_articles
 from newsweave.store import Store
 from newsweave.store import entity_repo
-from newsweave.store.furniture_repo import holders_to_reread, read_without_furniture, reread_holders
+from newsweave.store.furniture_repo import holders_to_reread, reread_holders
 
 TIME_VERSION = "time-cldr@3"  # @2: days and months named without a year, no anchor: "XXXX-12-09"; @3: furniture skipped
 # The readers of text (dates, entities, quotes) skip page furniture (``analyse.furniture``): their outputs made
@@ -59,10 +59,9 @@ def _furniture_run(store: Store, ids: list[str]) -> None:
 
 
 def _text_run(store: Store, ids: list[str]) -> None:
+    articles = store.articles_for_analysis(ids)  # furniture blanked, as every reader of text gets it
     for article_id in ids:
-        with store.engine.connect() as conn:
-            text = read_without_furniture(conn, article_id, store.article_text(article_id))
-        analysed = text_stage.analyse_text(text)
+        analysed = text_stage.analyse_text(articles[article_id]["text"])
         store.replace_text_analysis(article_id, analysed, text_stage.VERSION)
 
 

@@ -45,6 +45,11 @@ def keyed_lines(text: str) -> list[Line]:
     return [(s.start, s.end, line_key(head[s.start : s.end])) for s in spans if _LETTER.search(head, s.start, s.end)]
 
 
+def line_keys(text: str) -> list[int]:
+    """The distinct keys of ``keyed_lines``, sorted."""
+    return sorted({key for _, _, key in keyed_lines(text)})
+
+
 def furniture_of(lines: list[Line], furniture: set[int]) -> Spans:
     """The spans of ``lines`` whose key is furniture; none when that would be every line."""
     spans = [(start, end) for start, end, key in lines if key in furniture]

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select
 
-from newsweave.analyse.furniture import FURNITURE_DAYS, Spans, blank, furniture_of, keyed_lines
+from newsweave.analyse.furniture import FURNITURE_DAYS, Spans, blank, furniture_of, keyed_lines, line_keys
 from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import schema as t
 
@@ -46,7 +46,7 @@ def day_of(published: str | None) -> int | None:
 def store_lines(conn: Any, article_id: str, text: str, day: int | None) -> None:
     """Key one article's lines; with ``day`` (None for undated articles and near-copies) add it to the evidence
     of those not yet furniture, and record the ones that became furniture with it."""
-    keys = sorted({k for _, _, k in keyed_lines(text)})
+    keys = line_keys(text)
     if not keys:
         return
     conn.execute(t.article_lines.insert(), [{"key": k, "article_id": article_id} for k in keys])
@@ -76,9 +76,11 @@ def holders_to_reread(conn: Any) -> list[str]:
                 .scalars())
 
 
-def reread_holders(conn: Any) -> int:
+def reread_holders(conn: Any) -> None:
     """Mark the articles that held a line before it was found to be furniture to be read again (``REREAD_STAGES``,
-    their vector) and name again the events they founded untitled; return how many lines that took in."""
+    their vector) and name again the events they founded untitled."""
+    from newsweave.store.event_repo import relabel  # here: event_repo reads furniture to name events
+
     f = t.furniture_keys.c
     keys = list(conn.execute(select(f.key).where(f.reread == 1).order_by(f.key)).scalars())
     for chunk in t.chunks(keys, _KEYS_PER_QUERY):
@@ -89,11 +91,8 @@ def reread_holders(conn: Any) -> int:
         conn.execute(delete(t.article_stages).where(s.article_id.in_(holders) & s.stage.in_(REREAD_STAGES)))
         hashes = select(t.articles.c.content_hash).where(t.articles.c.id.in_(holders))
         conn.execute(delete(t.vectors).where(t.vectors.c.content_hash.in_(hashes)))
-        from newsweave.store.event_repo import relabel  # here: event_repo reads furniture to name events
-
         relabel(conn, select(t.articles.c.id).where(t.articles.c.id.in_(holders) & t.articles.c.title.is_(None)))
         conn.execute(t.furniture_keys.update().where(f.key.in_(chunk)).values(reread=0))
-    return len(keys)
 
 
 def furniture_spans(conn: Any, texts: dict[str, str]) -> dict[str, Spans]:
@@ -122,7 +121,7 @@ def backfill(conn: Any) -> None:
         for aid, text, published, copy_of in conn.execute(
                 select(a.id, func.substr(a.text, 1, ANALYSE_CHARS + 1), a.published, a.duplicate_of)
                 .where(a.id.in_(chunk))):
-            keys = sorted({k for _, _, k in keyed_lines(text)})
+            keys = line_keys(text)
             lines += [{"key": k, "article_id": aid} for k in keys]
             day = None if copy_of else day_of(published)
             if day is not None:

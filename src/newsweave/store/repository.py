@@ -207,10 +207,6 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.execute(q).scalars())
 
-    def article_text(self, article_id: str) -> str:
-        with self.engine.connect() as conn:
-            return conn.execute(select(t.articles.c.text).where(t.articles.c.id == article_id)).scalar_one()
-
     @staticmethod
     def _insert_text_analysis(conn: Any, aid: str, analysed: AnalysedText, stage_version: str, now: datetime) -> None:
         if analysed.paragraphs:

@@ -42,9 +42,9 @@ def counted(n: int, plural: str) -> str:
 _state: dict[str, Any] = {}
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON to stdout.")]
-Inputs = Annotated[list[str], typer.Argument(help="Files, folders (recursive), .jsonl corpora, .html pages, RSS/Atom feeds or http(s) URLs.", show_default=False)]
+Inputs = Annotated[list[str], typer.Argument(help="Files, folders (recursive), .jsonl corpora, .json articles (news-please files too), .html pages, RSS/Atom feeds or http(s) URLs.", show_default=False)]
 RunInputs = Annotated[Optional[list[str]], typer.Argument(
-    help="Files, folders, .jsonl, .html, feeds or URLs to ingest first; none: analyse what 'ingest' stored.",
+    help="Files, folders, .jsonl, .json, .html, feeds or URLs to ingest first; none: analyse what 'ingest' stored.",
     show_default=False)]
 MetaOpt = Annotated[Optional[str], typer.Option("--meta", help="JSONL sidecar keyed by 'file' or 'id' giving published, source, url, title, lang.")]
 MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest file, page or JSONL line accepted, in bytes (default 20,000,000).")]

@@ -100,6 +100,69 @@ def test_jsonl_corpus_with_a_malformed_line(settings: Settings, tmp_path: Path) 
     assert rows["x1"]["source"] == "ansa" and rows["x4"]["published"] is None
 
 
+def _news_please(text: str, **extra: object) -> dict[str, object]:
+    """A record as news-please writes it, one JSON file per article."""
+    return {"authors": ["A. Writer"], "date_download": "2024-03-02 10:00:00", "date_modify": None,
+            "date_publish": "2023-09-13 16:40:00", "description": None, "filename": "x.json", "image_url": None,
+            "language": "el", "localpath": None, "maintext": text, "source_domain": "ert.gr",
+            "title": "Κιμ στη Ρωσία", "title_page": None, "title_rss": None, "url": "https://ert.gr/kim", **extra}
+
+
+def test_a_news_please_json_file_is_one_article(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "b1946ac92492d2347c6235b4d2611184.json"
+    path.write_text(json.dumps(_news_please(GREEK), ensure_ascii=False), encoding="utf-8")
+    report = jobs.ingest(settings, [str(path)])
+    assert report.added == [path.stem] and not report.errors
+    row = _ids(settings)[path.stem]
+    assert (row["title"], row["lang_declared"], row["source"], row["url"]) == (
+        "Κιμ στη Ρωσία", "el", "ert.gr", "https://ert.gr/kim")
+    assert row["published"].startswith("2023-09-13") and row["published_source"] == "jsonl"
+    assert row["lang"] == "el" and row["n_chars"] > 100
+
+
+def test_a_json_list_is_read_item_by_item(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([
+        {"id": "it1", "lang": "it", "text": ITALIAN, "published": "2023-09-17"},
+        {"id": "bad", "text": "   "},
+        "not an object",
+        _news_please(ENGLISH, language="en", date_publish=None),
+    ], ensure_ascii=False), encoding="utf-8")
+    report = jobs.ingest(settings, [str(path)])
+    assert report.added == ["it1", "export-4"]  # an item without an id is named after the file and its place
+    assert [(e.source, e.line) for e in report.errors] == [(str(path), None), (str(path), None)]
+    assert str(report.errors[0]).startswith(f"{path}: item 2: missing or empty 'text'")
+    assert str(report.errors[1]).startswith(f"{path}: item 3: an article must be a JSON object")
+    assert _ids(settings)["export-4"]["published"] is None
+
+
+def test_json_that_is_not_an_article_is_refused_by_name(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ENGLISH, encoding="utf-8")
+    (folder / "gold.json").write_text(json.dumps({"events": [{"id": "e1", "articles": ["a"]}]}), encoding="utf-8")
+    (folder / "empty.json").write_text("[]", encoding="utf-8")
+    (folder / "broken.json").write_text('{"text": "Kim\n', encoding="utf-8")
+    (folder / "meta.jsonl").write_text('{"file": "a.txt", "published": "2023-09-13"}\n', encoding="utf-8")
+    report = jobs.ingest(settings, [str(folder)])
+    assert report.added == ["a"]  # before, gold.json was stored as an article reading "{"
+    said = {Path(e.source).name: str(e) for e in report.errors}
+    assert sorted(said) == ["broken.json", "empty.json", "gold.json", "meta.jsonl"]
+    assert "not an article" in said["gold.json"] and "not an article" in said["empty.json"]
+    assert "malformed JSON at line 1" in said["broken.json"]
+    assert "pass the file with --meta" in said["meta.jsonl"]
+    assert set(_ids(settings)) == {"a"}
+
+
+def test_json_lines_saved_as_json_read_as_lines(settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "dump.json"
+    path.write_text("\n".join([json.dumps({"id": "g1", "text": GREEK}, ensure_ascii=False), '{"id": "g2", "text": ',
+                               json.dumps({"id": "e1", "text": ENGLISH})]) + "\n", encoding="utf-8")
+    report = jobs.ingest(settings, [str(path)])
+    assert report.added == ["g1", "e1"]
+    assert [(e.source, e.line) for e in report.errors] == [(str(path), 2)]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
 def test_jsonl_saved_as_utf16_or_utf32_reads_like_utf8(encoding: str, settings: Settings, tmp_path: Path) -> None:
     lines = [json.dumps({"id": "g1", "lang": "el", "text": GREEK}, ensure_ascii=False),

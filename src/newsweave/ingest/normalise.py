@@ -8,6 +8,7 @@ import unicodedata
 from charset_normalizer import from_bytes
 
 from newsweave.core.errors import InputError
+from newsweave.core.records import RawDocument
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 # Control characters other than tab and newline never belong in article text.
@@ -65,3 +66,19 @@ def normalise(text: str) -> str:
     text = "\n".join(_SPACES.sub(" ", ln).strip() for ln in text.split("\n"))
     text = _BLANKS.sub("\n\n", text).strip()
     return _unwrap(text)
+
+
+def make_document(doc_id: str, text: str, origin: str, *, path: str | None = None, url: str | None = None,
+                  title: str | None = None, source: str | None = None, published: str | None = None,
+                  lang: str | None = None, markdown: bool = False) -> RawDocument:
+    """Normalise text into a document (every source's one way there), or raise InputError if nothing is left."""
+    clean = normalise(text)
+    if markdown and clean.startswith("# "):
+        first, _, rest = clean.partition("\n")
+        title, clean = title or first[2:].strip(), rest.strip()
+    if not any(ch.isalnum() for ch in clean):
+        why = "only punctuation or symbols" if clean.strip() else "empty or whitespace only"
+        raise InputError(origin, f"no text ({why})")
+    return RawDocument(id=doc_id, text=clean, origin=origin, path=path, url=url, title=title, source=source,
+                       published=published, published_source="html-meta" if published else None,
+                       lang_declared=lang)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +19,8 @@ from newsweave.core.records import RawDocument
 from newsweave.ingest.feeds import looks_like_feed, parse_feed
 from newsweave.ingest.fetch import Fetcher
 from newsweave.ingest.html import extract_html
-from newsweave.ingest.meta import check_published
-from newsweave.ingest.normalise import decode, normalise
+from newsweave.ingest.jsondocs import jsonl_record, read_json_file
+from newsweave.ingest.normalise import decode, make_document
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
@@ -91,14 +90,16 @@ class SourceReader:
         if size > self.settings.max_bytes:
             raise InputError(origin, f"file is {size:,} bytes, over the {self.settings.max_bytes:,}-byte limit (--max-bytes)")
         data = path.read_bytes()
-        if suffix in FEED_SUFFIXES or looks_like_feed(data):
+        if suffix == ".json":
+            yield from read_json_file(data, origin, origin, path.stem)
+        elif suffix in FEED_SUFFIXES or looks_like_feed(data):
             yield from parse_feed(data, origin, self._html_to_text, self._fetch_page)
         elif suffix in HTML_SUFFIXES:
             ex = extract_html(decode(data, origin), origin)
-            yield _document(path.stem, ex.text, origin, path=origin, title=ex.title, url=ex.url,
+            yield make_document(path.stem, ex.text, origin, path=origin, title=ex.title, url=ex.url,
                             source=ex.sitename, published=ex.published, lang=ex.lang)
         else:
-            yield _document(path.stem, decode(data, origin), origin, path=origin, markdown=suffix == ".md")
+            yield make_document(path.stem, decode(data, origin), origin, path=origin, markdown=suffix == ".md")
 
     def read_jsonl(self, path: Path) -> Iterator[Item]:
         """One article per line: ``id, lang, title, text, published, source`` (``text`` required)."""
@@ -111,7 +112,7 @@ class SourceReader:
                     yield InputError(origin, f"line is over the {limit:,}-byte limit (--max-bytes)", line=n)
                     continue
                 if raw.strip():
-                    yield _jsonl_record(raw, origin, n, str(path))
+                    yield jsonl_record(raw, origin, n, str(path))
             if n == 0:
                 yield InputError(origin, "empty file")
 
@@ -126,10 +127,10 @@ class SourceReader:
             return
         text = decode(got.body, url)
         if got.content_type.startswith("text/plain"):
-            yield _document(_url_id(got.url), text, url, url=got.url)
+            yield make_document(_url_id(got.url), text, url, url=got.url)
             return
         ex = extract_html(text, url, url=got.url)
-        yield _document(_url_id(got.url), ex.text, url, url=got.url, title=ex.title,
+        yield make_document(_url_id(got.url), ex.text, url, url=got.url, title=ex.title,
                         source=ex.sitename, published=ex.published, lang=ex.lang)
 
     def _fetch_page(self, url: str) -> tuple[str, str | None]:
@@ -162,22 +163,6 @@ def _url_id(url: str) -> str:
     return "url-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
-def _document(doc_id: str, text: str, origin: str, *, path: str | None = None, url: str | None = None,
-              title: str | None = None, source: str | None = None, published: str | None = None,
-              lang: str | None = None, markdown: bool = False) -> RawDocument:
-    """Normalise text into a document, or raise InputError if nothing is left."""
-    clean = normalise(text)
-    if markdown and clean.startswith("# "):
-        first, _, rest = clean.partition("\n")
-        title, clean = title or first[2:].strip(), rest.strip()
-    if not any(ch.isalnum() for ch in clean):
-        why = "only punctuation or symbols" if clean.strip() else "empty or whitespace only"
-        raise InputError(origin, f"no text ({why})")
-    return RawDocument(id=doc_id, text=clean, origin=origin, path=path, url=url, title=title, source=source,
-                       published=published, published_source="html-meta" if published else None,
-                       lang_declared=lang)
-
-
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
@@ -192,28 +177,3 @@ def _utf8_lines(fh: BinaryIO) -> Iterator[bytes]:
         return
     for line in io.TextIOWrapper(fh, encoding=wide, errors="replace", newline=None):
         yield line.encode("utf-8")
-
-
-def _jsonl_record(raw: bytes, origin: str, line: int, path: str) -> Item:
-    where = f"{origin}:{line}"
-    try:
-        obj = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return InputError(origin, f"malformed JSON line: {exc}", line=line)
-    if not isinstance(obj, dict):
-        return InputError(origin, "a line must be a JSON object", line=line)
-    text = obj.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return InputError(origin, "missing or empty 'text' field", line=line)
-    doc_id = str(obj.get("id") or f"{Path(path).stem}-{line}")
-    try:
-        doc = _document(doc_id, text, where, path=path, url=obj.get("url"), title=obj.get("title"),
-                        source=obj.get("source"), lang=obj.get("lang"))
-    except InputError as err:
-        return InputError(origin, err.message, line=line)
-    if obj.get("published"):
-        try:
-            doc.published, doc.published_source = check_published(obj["published"]), "jsonl"
-        except ValueError as exc:
-            return InputError(origin, str(exc), line=line)
-    return doc

@@ -41,7 +41,13 @@ def _column_int8(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pairs in int16 and can saturate on rare extreme pairs; 7-bit weights avoid
     that but measured no better here (mean cosine to float32 0.99881 vs
     0.99878 on ITN blurbs and seed leads), so VNNI and non-VNNI CPUs may differ
-    at the 1e-4 level.
+    at the 1e-4 level. That is enough to move knife-edge decisions: on an AVX2
+    EPYC, "τρένο" read 4.44 standard deviations from "train" (the word bridge
+    once asked 4.5) and the undated seed 002 joined the visit event at p 0.290
+    (0.2998 on the machine before). 7-bit weights were tried again there: the
+    same integers on every CPU, parity 0.99883 vs 0.99878, held-out clustering
+    a wash (ECB+ 0.897 vs 0.892, ITN 0.942 vs 0.941, ML-Crisis 0.864 vs 0.870),
+    but seed 002 went to p 0.315 and joined the visit event, so 8 bits stay.
     """
     scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127.0
     q = np.clip(np.rint(w / scale), -127, 127).astype(np.int8)

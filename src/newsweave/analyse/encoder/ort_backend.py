@@ -43,8 +43,8 @@ def _column_int8(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     0.99878 on ITN blurbs and seed leads), so VNNI and non-VNNI CPUs may differ
     at the 1e-4 level. That is enough to move knife-edge decisions: on an AVX2
     EPYC, "τρένο" read 4.44 standard deviations from "train" (the word bridge
-    once asked 4.5) and the undated seed 002 joined the visit event at p 0.290
-    (0.2998 on the machine before). 7-bit weights were tried again there: the
+    once asked 4.5) and the undated seed 002 scored p 0.290 against the visit event
+    (0.2998 on the machine before; 0.3 joins). 7-bit weights were tried there: the
     same integers on every CPU, parity 0.99883 vs 0.99878, held-out clustering
     a wash (ECB+ 0.897 vs 0.892, ITN 0.942 vs 0.941, ML-Crisis 0.864 vs 0.870),
     but seed 002 went to p 0.315 and joined the visit event, so 8 bits stay.

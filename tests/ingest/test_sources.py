@@ -14,6 +14,7 @@ import pytest
 from conftest import SEEDS
 from newsweave import jobs
 from newsweave.core.config import Settings
+from newsweave.ingest.normalise import url_id
 
 ITALIAN = (SEEDS / "000_03ec97206aa0476c.txt").read_text(encoding="utf-8")
 GREEK = (SEEDS / "001_d028cb3f7ff8034f.txt").read_text(encoding="utf-8")
@@ -127,13 +128,16 @@ def test_a_json_list_is_read_item_by_item(settings: Settings, tmp_path: Path) ->
         {"id": "bad", "text": "   "},
         "not an object",
         _news_please(ENGLISH, language="en", date_publish=None),
+        {"text": GREEK, "lang": 5, "language": "el"},  # a field of the wrong type gives way to its alias
     ], ensure_ascii=False), encoding="utf-8")
     report = jobs.ingest(settings, [str(path)])
-    assert report.added == ["it1", "export-4"]  # an item without an id is named after the file and its place
+    np_id = url_id("https://ert.gr/kim")  # no id: the URL's, as when the page is fetched; else the place
+    assert report.added == ["it1", np_id, "export-5"]
     assert [(e.source, e.line) for e in report.errors] == [(str(path), None), (str(path), None)]
     assert str(report.errors[0]).startswith(f"{path}: item 2: missing or empty 'text'")
     assert str(report.errors[1]).startswith(f"{path}: item 3: an article must be a JSON object")
-    assert _ids(settings)["export-4"]["published"] is None
+    rows = _ids(settings)
+    assert rows[np_id]["published"] is None and rows["export-5"]["lang_declared"] == "el"
 
 
 def test_json_that_is_not_an_article_is_refused_by_name(settings: Settings, tmp_path: Path) -> None:
@@ -143,24 +147,30 @@ def test_json_that_is_not_an_article_is_refused_by_name(settings: Settings, tmp_
     (folder / "gold.json").write_text(json.dumps({"events": [{"id": "e1", "articles": ["a"]}]}), encoding="utf-8")
     (folder / "empty.json").write_text("[]", encoding="utf-8")
     (folder / "broken.json").write_text('{"text": "Kim\n', encoding="utf-8")
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (folder / "deep.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     (folder / "meta.jsonl").write_text('{"file": "a.txt", "published": "2023-09-13"}\n', encoding="utf-8")
     report = jobs.ingest(settings, [str(folder)])
     assert report.added == ["a"]  # before, gold.json was stored as an article reading "{"
     said = {Path(e.source).name: str(e) for e in report.errors}
-    assert sorted(said) == ["broken.json", "empty.json", "gold.json", "meta.jsonl"]
+    assert sorted(said) == ["broken.json", "deep.json", "deep.jsonl", "empty.json", "gold.json", "meta.jsonl"]
     assert "not an article" in said["gold.json"] and "not an article" in said["empty.json"]
     assert "malformed JSON at line 1" in said["broken.json"]
-    assert "pass the file with --meta" in said["meta.jsonl"]
+    assert "nested too deep" in said["deep.json"] and "nested too deep" in said["deep.jsonl"]
+    assert "pass it, as JSONL, with --meta" in said["meta.jsonl"]
     assert set(_ids(settings)) == {"a"}
 
 
-def test_json_lines_saved_as_json_read_as_lines(settings: Settings, tmp_path: Path) -> None:
-    path = tmp_path / "dump.json"
-    path.write_text("\n".join([json.dumps({"id": "g1", "text": GREEK}, ensure_ascii=False), '{"id": "g2", "text": ',
+def test_json_lines_and_values_one_after_another(settings: Settings, tmp_path: Path) -> None:
+    lines = tmp_path / "dump.json"  # JSON Lines saved as .json, a broken line among them
+    lines.write_text("\n".join(['{"id": "g1", "text": ', json.dumps({"id": "g2", "text": GREEK}, ensure_ascii=False),
                                json.dumps({"id": "e1", "text": ENGLISH})]) + "\n", encoding="utf-8")
-    report = jobs.ingest(settings, [str(path)])
-    assert report.added == ["g1", "e1"]
-    assert [(e.source, e.line) for e in report.errors] == [(str(path), 2)]
+    pretty = tmp_path / "pretty.json"  # jq . output: indented objects one after another
+    pretty.write_text("\n".join(json.dumps({"id": i, "text": t}, indent=2, ensure_ascii=False)
+                                for i, t in (("p1", ITALIAN), ("p2", ENGLISH + " More."))), encoding="utf-8")
+    report = jobs.ingest(settings, [str(lines), str(pretty)])
+    assert report.added == ["g2", "e1", "p1", "p2"]
+    assert [(e.source, e.line) for e in report.errors] == [(str(lines), 1)]
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])

@@ -1,51 +1,56 @@
-"""Articles written as JSON: a line of a JSONL corpus, or a ``.json`` file holding one article or a list of them.
+"""Articles written as JSON: a line of a JSONL corpus, or a ``.json`` file holding articles.
 
 Two record shapes are read, so that collections made with other tools go in
 without conversion: newsweave's own (``id, lang, title, text, published,
 source, url``, the format of ``../shared/data/*/corpus.jsonl``) and the one
 news-please writes, one JSON file per article (``maintext``, ``date_publish``,
-``language``, ``source_domain``, ``title``, ``url``). Where a record holds
-both names of a field, newsweave's wins.
+``language``, ``source_domain``, ``title``, ``url``). Where a record sets both
+names of a field to a usable value, newsweave's wins.
 
-A ``.json`` file holding neither (a gold file, a settings file) is refused
-with an error naming it, instead of being stored as an article made of JSON
-syntax.
+A ``.json`` file may hold one article object, a list of them, or several
+values one after another (JSON Lines, or ``jq .`` output). A file holding no
+article (a gold file, a settings file) is refused with an error naming it,
+instead of being stored as an article made of JSON syntax.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from newsweave.core.errors import InputError
 from newsweave.core.records import RawDocument
 from newsweave.ingest.meta import check_published
-from newsweave.ingest.normalise import decode, make_document
+from newsweave.ingest.normalise import decode, make_document, url_id
 
 Item = RawDocument | InputError
 TEXT_FIELDS = ("text", "maintext")  # ours, then news-please's
 ALIASES = {"published": ("date_publish",), "lang": ("language",), "source": ("source_domain",)}  # news-please
 NOT_AN_ARTICLE = ("not an article: a .json file must hold an object with a 'text' field "
-                  "(or news-please's 'maintext'), or a non-empty list of them")
+                  "(or news-please's 'maintext'), a list of them, or one per line")
+_SIDECAR_HINT = " (this looks like --meta sidecar metadata: pass it, as JSONL, with --meta)"
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"\s*")
 
 
 def record_to_document(obj: object, origin: str, where: str, default_id: str, path: str) -> RawDocument:
-    """One JSON record as a document, or ``InputError(origin, ...)`` naming what is wrong with it.
+    """One JSON record as a document; raises ``InputError(origin, ...)`` naming what is wrong with it.
 
-    ``where`` is the record's place, kept as the document's origin ("corpus.jsonl:3", "export.json item 2");
+    ``where`` is the record's place, kept as the document's origin ("corpus.jsonl:3", "export.json: item 2");
     ``default_id`` is the id of a record that gives none.
     """
     if not isinstance(obj, dict):
         raise InputError(origin, "an article must be a JSON object")
-    text = _text_of(obj)
+    text = _field(obj, "text")
     if text is None:
-        hint = " (this looks like a --meta sidecar line: pass the file with --meta)" if "file" in obj else ""
+        hint = _SIDECAR_HINT if "file" in obj else ""
         raise InputError(origin, f"missing or empty 'text' field (or news-please's 'maintext'){hint}")
-    doc = make_document(str(obj.get("id") or default_id), text, where, path=path, url=_str(obj.get("url")),
-                        title=_str(obj.get("title")), source=_str(_field(obj, "source")),
-                        lang=_str(_field(obj, "lang")))
-    published = _field(obj, "published")
+    doc = make_document(str(obj.get("id") or default_id), text, where, path=path, url=_field(obj, "url"),
+                        title=_field(obj, "title"), source=_field(obj, "source"), lang=_field(obj, "lang"))
+    published = obj.get("published") or next((obj[a] for a in ALIASES["published"] if obj.get(a)), None)
     if published:
         try:
             doc.published, doc.published_source = check_published(published), "jsonl"
@@ -60,6 +65,8 @@ def jsonl_record(raw: bytes, origin: str, line: int, path: str) -> Item:
         obj = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return InputError(origin, f"malformed JSON line: {exc}", line=line)
+    except RecursionError:
+        return InputError(origin, "malformed JSON line: nested too deep", line=line)
     try:
         return record_to_document(obj, origin, f"{origin}:{line}", f"{Path(path).stem}-{line}", path)
     except InputError as err:
@@ -67,43 +74,73 @@ def jsonl_record(raw: bytes, origin: str, line: int, path: str) -> Item:
 
 
 def read_json_file(data: bytes, origin: str, path: str, stem: str) -> list[Item]:
-    """The articles of a ``.json`` file: one object (id: the file's stem unless it gives one), or a list of
-    objects (ids ``stem-N``; each bad item is an error of its own, ``item N``)."""
+    """The articles of a ``.json`` file, each bad one an error of its own.
+
+    One object: its id is the file's stem unless it gives one. A list, or values one after another: an item
+    without an id is named by its URL (``url-...``, as a fetched page is) or else by its place (``stem-N``),
+    and errors name it ``item N``. JSON Lines whose lines do not all parse are read line by line, as
+    ``.jsonl`` is.
+    """
     text = decode(data, origin)
     try:
-        obj = json.loads(text)
+        values = list(_values(text))
+    except RecursionError:
+        return [InputError(origin, "malformed JSON: nested too deep")]
     except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data" and text.lstrip().startswith("{"):  # JSON Lines saved as .json (jq -c, exports)
+        if _has_complete_line(text):
             return [jsonl_record(ln.encode("utf-8"), origin, n, path)
                     for n, ln in enumerate(text.split("\n"), 1) if ln.strip()]
         return [InputError(origin, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
-    if isinstance(obj, dict):
-        if _text_of(obj) is None:
-            return [InputError(origin, NOT_AN_ARTICLE)]
-        return [_item(obj, origin, origin, stem, path)]
-    if isinstance(obj, list) and obj:
-        return [_item(rec, origin, f"{origin} item {i}", f"{stem}-{i}", path) for i, rec in enumerate(obj, 1)]
-    return [InputError(origin, NOT_AN_ARTICLE)]
+    if len(values) == 1 and isinstance(values[0], dict):
+        obj = values[0]
+        if not any(k in obj for k in TEXT_FIELDS):
+            return [InputError(origin, NOT_AN_ARTICLE + (_SIDECAR_HINT if "file" in obj else ""))]
+        return [_item(obj, origin, None, stem, path)]
+    items = values[0] if len(values) == 1 and isinstance(values[0], list) else values
+    if not items:
+        return [InputError(origin, NOT_AN_ARTICLE)]
+    return [_item(rec, origin, i, _default_id(rec, f"{stem}-{i}"), path) for i, rec in enumerate(items, 1)]
 
 
-def _item(obj: object, origin: str, where: str, default_id: str, path: str) -> Item:
+def _values(text: str) -> Iterator[Any]:
+    """The JSON values of ``text``, one after another (whitespace between them); raises on the first bad one."""
+    pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
+    if pos == len(text):
+        raise json.JSONDecodeError("no JSON value", text, pos)
+    while pos < len(text):
+        value, pos = _DECODER.raw_decode(text, pos)
+        yield value
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+
+
+def _has_complete_line(text: str) -> bool:
+    """Whether some line holds a whole JSON object: then the file is JSON Lines with bad lines, not one broken
+    document (whose every line would otherwise be reported)."""
+    for ln in text.split("\n"):
+        if ln.lstrip().startswith("{"):
+            try:
+                if isinstance(json.loads(ln), dict):
+                    return True
+            except (json.JSONDecodeError, RecursionError):
+                continue
+    return False
+
+
+def _item(obj: object, origin: str, index: int | None, default_id: str, path: str) -> Item:
+    where = f"{origin}: item {index}" if index is not None else origin
     try:
         return record_to_document(obj, origin, where, default_id, path)
     except InputError as err:
-        place = where[len(origin):].strip()  # "item 3", or nothing for a single-article file
-        return InputError(origin, f"{place}: {err.message}" if place else err.message)
+        return InputError(origin, f"item {index}: {err.message}" if index is not None else err.message)
 
 
-def _text_of(obj: dict[str, Any]) -> str | None:
-    return next((obj[k] for k in TEXT_FIELDS if isinstance(obj.get(k), str) and obj[k].strip()), None)
+def _default_id(obj: object, fallback: str) -> str:
+    """A list item's id when it gives none: its URL's, which stays when the list is reordered, else its place."""
+    url = _field(obj, "url") if isinstance(obj, dict) else None
+    return url_id(url) if url else fallback
 
 
-def _field(obj: dict[str, Any], name: str) -> Any:
-    """``obj[name]``, else the first of its news-please aliases that is set."""
-    if obj.get(name) not in (None, ""):
-        return obj[name]
-    return next((obj[alias] for alias in ALIASES.get(name, ()) if obj.get(alias) not in (None, "")), None)
-
-
-def _str(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+def _field(obj: dict[str, Any], name: str) -> str | None:
+    """The first non-blank string among ``obj[name]`` and its news-please names (``TEXT_FIELDS``, ``ALIASES``)."""
+    names = TEXT_FIELDS if name == "text" else (name, *ALIASES.get(name, ()))
+    return next((obj[k] for k in names if isinstance(obj.get(k), str) and obj[k].strip()), None)

@@ -71,7 +71,7 @@ def normalise(text: str) -> str:
 def make_document(doc_id: str, text: str, origin: str, *, path: str | None = None, url: str | None = None,
                   title: str | None = None, source: str | None = None, published: str | None = None,
                   lang: str | None = None, markdown: bool = False) -> RawDocument:
-    """Normalise text into a document (every source's one way there), or raise InputError if nothing is left."""
+    """Normalise text into a document (files, JSON records and URLs go this way), or raise InputError if nothing is left."""
     clean = normalise(text)
     if markdown and clean.startswith("# "):
         first, _, rest = clean.partition("\n")
@@ -82,3 +82,10 @@ def make_document(doc_id: str, text: str, origin: str, *, path: str | None = Non
     return RawDocument(id=doc_id, text=clean, origin=origin, path=path, url=url, title=title, source=source,
                        published=published, published_source="html-meta" if published else None,
                        lang_declared=lang)
+
+
+def url_id(url: str) -> str:
+    """The id of an article known by its URL alone: the same page gets the same id however it arrives."""
+    import hashlib
+
+    return "url-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]

@@ -1,4 +1,4 @@
-"""Sources: turn paths, folders, JSONL corpora, HTML, feeds and URLs into documents.
+"""Sources: turn paths, folders, JSONL corpora, JSON articles, HTML, feeds and URLs into documents.
 
 Everything here yields either a :class:`RawDocument` or an :class:`InputError`
 naming the file (and line); one bad input never stops the others.
@@ -20,7 +20,7 @@ from newsweave.ingest.feeds import looks_like_feed, parse_feed
 from newsweave.ingest.fetch import Fetcher
 from newsweave.ingest.html import extract_html
 from newsweave.ingest.jsondocs import jsonl_record, read_json_file
-from newsweave.ingest.normalise import decode, make_document
+from newsweave.ingest.normalise import decode, make_document, url_id
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
@@ -102,7 +102,7 @@ class SourceReader:
             yield make_document(path.stem, decode(data, origin), origin, path=origin, markdown=suffix == ".md")
 
     def read_jsonl(self, path: Path) -> Iterator[Item]:
-        """One article per line: ``id, lang, title, text, published, source`` (``text`` required)."""
+        """One article per line, as ``jsondocs.record_to_document`` reads it (``text`` or ``maintext`` required)."""
         origin = str(path)
         limit = self.settings.max_bytes
         with path.open("rb") as fh:
@@ -127,10 +127,10 @@ class SourceReader:
             return
         text = decode(got.body, url)
         if got.content_type.startswith("text/plain"):
-            yield make_document(_url_id(got.url), text, url, url=got.url)
+            yield make_document(url_id(got.url), text, url, url=got.url)
             return
         ex = extract_html(text, url, url=got.url)
-        yield make_document(_url_id(got.url), ex.text, url, url=got.url, title=ex.title,
+        yield make_document(url_id(got.url), ex.text, url, url=got.url, title=ex.title,
                         source=ex.sitename, published=ex.published, lang=ex.lang)
 
     def _fetch_page(self, url: str) -> tuple[str, str | None]:
@@ -155,12 +155,6 @@ def _walk(folder: Path) -> Iterator[Path]:
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(root) / name
-
-
-def _url_id(url: str) -> str:
-    import hashlib
-
-    return "url-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),

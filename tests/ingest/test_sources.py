@@ -14,7 +14,6 @@ import pytest
 from conftest import SEEDS
 from newsweave import jobs
 from newsweave.core.config import Settings
-from newsweave.ingest.normalise import url_id
 
 ITALIAN = (SEEDS / "000_03ec97206aa0476c.txt").read_text(encoding="utf-8")
 GREEK = (SEEDS / "001_d028cb3f7ff8034f.txt").read_text(encoding="utf-8")
@@ -128,16 +127,17 @@ def test_a_json_list_is_read_item_by_item(settings: Settings, tmp_path: Path) ->
         {"id": "bad", "text": "   "},
         "not an object",
         _news_please(ENGLISH, language="en", date_publish=None),
-        {"text": GREEK, "lang": 5, "language": "el"},  # a field of the wrong type gives way to its alias
+        # a field of the wrong type gives way to its news-please name
+        {"text": GREEK, "lang": 5, "language": "el", "published": 20230913, "date_publish": "2023-09-13 10:00:00"},
     ], ensure_ascii=False), encoding="utf-8")
     report = jobs.ingest(settings, [str(path)])
-    np_id = url_id("https://ert.gr/kim")  # no id: the URL's, as when the page is fetched; else the place
-    assert report.added == ["it1", np_id, "export-5"]
+    assert report.added == ["it1", "export-4", "export-5"]  # no id: named by the file and the item's place
     assert [(e.source, e.line) for e in report.errors] == [(str(path), None), (str(path), None)]
     assert str(report.errors[0]).startswith(f"{path}: item 2: missing or empty 'text'")
     assert str(report.errors[1]).startswith(f"{path}: item 3: an article must be a JSON object")
     rows = _ids(settings)
-    assert rows[np_id]["published"] is None and rows["export-5"]["lang_declared"] == "el"
+    assert rows["export-4"]["published"] is None and rows["export-5"]["lang_declared"] == "el"
+    assert rows["export-5"]["published"].startswith("2023-09-13")
 
 
 def test_json_that_is_not_an_article_is_refused_by_name(settings: Settings, tmp_path: Path) -> None:
@@ -168,9 +168,16 @@ def test_json_lines_and_values_one_after_another(settings: Settings, tmp_path: P
     pretty = tmp_path / "pretty.json"  # jq . output: indented objects one after another
     pretty.write_text("\n".join(json.dumps({"id": i, "text": t}, indent=2, ensure_ascii=False)
                                 for i, t in (("p1", ITALIAN), ("p2", ENGLISH + " More."))), encoding="utf-8")
-    report = jobs.ingest(settings, [str(lines), str(pretty)])
-    assert report.added == ["g2", "e1", "p1", "p2"]
-    assert [(e.source, e.line) for e in report.errors] == [(str(lines), 1)]
+    arrays = tmp_path / "arrays.json"  # lists one after another
+    arrays.write_text(json.dumps([{"text": ITALIAN + " Poi."}]) + "\n" + json.dumps([{"text": GREEK + " Και."}]),
+                      encoding="utf-8")
+    broken = tmp_path / "broken_list.json"  # one indented document missing a comma: one error, nothing kept
+    broken.write_text('[\n  {"id": "b1", "text": "Kim met Putin."},\n  {"id": "b2", "text": "Kim left."}\n'
+                      '  {"id": "b3", "text": "Kim came back."}\n]\n', encoding="utf-8")
+    report = jobs.ingest(settings, [str(lines), str(pretty), str(arrays), str(broken)])
+    assert report.added == ["g2", "e1", "p1", "p2", "arrays-1", "arrays-2"]
+    assert [(e.source, e.line) for e in report.errors] == [(str(lines), 1), (str(broken), None)]
+    assert "malformed JSON at line 4" in str(report.errors[1])
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])

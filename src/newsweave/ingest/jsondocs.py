@@ -8,7 +8,7 @@ news-please writes, one JSON file per article (``maintext``, ``date_publish``,
 names of a field to a usable value, newsweave's wins.
 
 A ``.json`` file may hold one article object, a list of them, or several
-values one after another (JSON Lines, or ``jq .`` output). A file holding no
+values one after another (JSON Lines, ``jq .`` output, lists). A file holding no
 article (a gold file, a settings file) is refused with an error naming it,
 instead of being stored as an article made of JSON syntax.
 """
@@ -24,7 +24,7 @@ from typing import Any
 from newsweave.core.errors import InputError
 from newsweave.core.records import RawDocument
 from newsweave.ingest.meta import check_published
-from newsweave.ingest.normalise import decode, make_document, url_id
+from newsweave.ingest.normalise import decode, make_document
 
 Item = RawDocument | InputError
 TEXT_FIELDS = ("text", "maintext")  # ours, then news-please's
@@ -32,6 +32,7 @@ ALIASES = {"published": ("date_publish",), "lang": ("language",), "source": ("so
 NOT_AN_ARTICLE = ("not an article: a .json file must hold an object with a 'text' field "
                   "(or news-please's 'maintext'), a list of them, or one per line")
 _SIDECAR_HINT = " (this looks like --meta sidecar metadata: pass it, as JSONL, with --meta)"
+MAX_ERRORS = 100  # per .json file: a file of two million bad values is one problem, not two million
 _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"\s*")
 
@@ -50,7 +51,9 @@ def record_to_document(obj: object, origin: str, where: str, default_id: str, pa
         raise InputError(origin, f"missing or empty 'text' field (or news-please's 'maintext'){hint}")
     doc = make_document(str(obj.get("id") or default_id), text, where, path=path, url=_field(obj, "url"),
                         title=_field(obj, "title"), source=_field(obj, "source"), lang=_field(obj, "lang"))
-    published = obj.get("published") or next((obj[a] for a in ALIASES["published"] if obj.get(a)), None)
+    # a date of the wrong type gives way to its alias, as other fields do; alone, it is named as not a date
+    given = [obj.get(k) for k in ("published", *ALIASES["published"]) if obj.get(k) not in (None, "")]
+    published = next((v for v in given if isinstance(v, str) and v.strip()), given[0] if given else None)
     if published:
         try:
             doc.published, doc.published_source = check_published(published), "jsonl"
@@ -74,36 +77,40 @@ def jsonl_record(raw: bytes, origin: str, line: int, path: str) -> Item:
 
 
 def read_json_file(data: bytes, origin: str, path: str, stem: str) -> list[Item]:
-    """The articles of a ``.json`` file, each bad one an error of its own.
+    """The articles of a ``.json`` file, each bad one an error of its own (at most ``MAX_ERRORS``).
 
-    One object: its id is the file's stem unless it gives one. A list, or values one after another: an item
-    without an id is named by its URL (``url-...``, as a fetched page is) or else by its place (``stem-N``),
-    and errors name it ``item N``. JSON Lines whose lines do not all parse are read line by line, as
-    ``.jsonl`` is.
+    JSON Lines (two or more lines, none indented, some line a whole object) are read as ``.jsonl`` is: an
+    item without an id is ``stem-N``, N its line, and errors name the line. Otherwise: one object, whose id is
+    the file's stem unless it gives one; or lists and objects one after another, an item without an id
+    ``stem-N`` (N its place) and errors naming ``item N``. A file that does not parse is one error, and
+    nothing of it is kept.
     """
     text = decode(data, origin)
+    if _json_lines(text):
+        return _capped(origin, [jsonl_record(ln.encode("utf-8"), origin, n, path)
+                                for n, ln in enumerate(text.split("\n"), 1) if ln.strip()])
     try:
         values = list(_values(text))
     except RecursionError:
         return [InputError(origin, "malformed JSON: nested too deep")]
     except json.JSONDecodeError as exc:
-        if _has_complete_line(text):
-            return [jsonl_record(ln.encode("utf-8"), origin, n, path)
-                    for n, ln in enumerate(text.split("\n"), 1) if ln.strip()]
         return [InputError(origin, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
     if len(values) == 1 and isinstance(values[0], dict):
         obj = values[0]
         if not any(k in obj for k in TEXT_FIELDS):
             return [InputError(origin, NOT_AN_ARTICLE + (_SIDECAR_HINT if "file" in obj else ""))]
         return [_item(obj, origin, None, stem, path)]
-    items = values[0] if len(values) == 1 and isinstance(values[0], list) else values
+    if not any(isinstance(v, (dict, list)) for v in values):
+        return [InputError(origin, NOT_AN_ARTICLE)]
+    items = [rec for v in values for rec in (v if isinstance(v, list) else [v])]  # lists one after another too
     if not items:
         return [InputError(origin, NOT_AN_ARTICLE)]
-    return [_item(rec, origin, i, _default_id(rec, f"{stem}-{i}"), path) for i, rec in enumerate(items, 1)]
+    return _capped(origin, [_item(rec, origin, i, f"{stem}-{i}", path) for i, rec in enumerate(items, 1)])
 
 
 def _values(text: str) -> Iterator[Any]:
-    """The JSON values of ``text``, one after another (whitespace between them); raises on the first bad one."""
+    """The JSON values of ``text``, one after another (with or without whitespace between); raises on the
+    first bad one."""
     pos = _SPACE.match(text, 0).end()  # type: ignore[union-attr]
     if pos == len(text):
         raise json.JSONDecodeError("no JSON value", text, pos)
@@ -113,17 +120,30 @@ def _values(text: str) -> Iterator[Any]:
         pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
 
 
-def _has_complete_line(text: str) -> bool:
-    """Whether some line holds a whole JSON object: then the file is JSON Lines with bad lines, not one broken
-    document (whose every line would otherwise be reported)."""
-    for ln in text.split("\n"):
-        if ln.lstrip().startswith("{"):
-            try:
-                if isinstance(json.loads(ln), dict):
-                    return True
-            except (json.JSONDecodeError, RecursionError):
-                continue
+def _json_lines(text: str) -> bool:
+    """Whether ``text`` is JSON Lines (whose bad lines are errors of their own) rather than one document, even a
+    broken one: two or more lines, none indented (a pretty-printed document indents its inner lines), some
+    line a whole JSON object."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if len(lines) < 2 or any(ln[0].isspace() for ln in lines):
+        return False
+    for ln in lines:
+        try:
+            if isinstance(json.loads(ln), dict):
+                return True
+        except (json.JSONDecodeError, RecursionError):
+            continue
     return False
+
+
+def _capped(origin: str, items: list[Item]) -> list[Item]:
+    """``items`` with at most ``MAX_ERRORS`` errors, then one saying how many more there were."""
+    errors = [i for i, item in enumerate(items) if isinstance(item, InputError)]
+    if len(errors) <= MAX_ERRORS:
+        return items
+    dropped = set(errors[MAX_ERRORS:])
+    kept = [item for i, item in enumerate(items) if i not in dropped]
+    return kept + [InputError(origin, f"{len(dropped):,} more errors in this file not listed")]
 
 
 def _item(obj: object, origin: str, index: int | None, default_id: str, path: str) -> Item:
@@ -132,12 +152,6 @@ def _item(obj: object, origin: str, index: int | None, default_id: str, path: st
         return record_to_document(obj, origin, where, default_id, path)
     except InputError as err:
         return InputError(origin, f"item {index}: {err.message}" if index is not None else err.message)
-
-
-def _default_id(obj: object, fallback: str) -> str:
-    """A list item's id when it gives none: its URL's, which stays when the list is reordered, else its place."""
-    url = _field(obj, "url") if isinstance(obj, dict) else None
-    return url_id(url) if url else fallback
 
 
 def _field(obj: dict[str, Any], name: str) -> str | None:

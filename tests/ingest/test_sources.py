@@ -174,10 +174,19 @@ def test_json_lines_and_values_one_after_another(settings: Settings, tmp_path: P
     broken = tmp_path / "broken_list.json"  # one indented document missing a comma: one error, nothing kept
     broken.write_text('[\n  {"id": "b1", "text": "Kim met Putin."},\n  {"id": "b2", "text": "Kim left."}\n'
                       '  {"id": "b3", "text": "Kim came back."}\n]\n', encoding="utf-8")
-    report = jobs.ingest(settings, [str(lines), str(pretty), str(arrays), str(broken)])
-    assert report.added == ["g2", "e1", "p1", "p2", "arrays-1", "arrays-2"]
-    assert [(e.source, e.line) for e in report.errors] == [(str(lines), 1), (str(broken), None)]
+    flat = tmp_path / "flat.json"  # a list written by hand, one unindented item a line: a list, not JSON Lines
+    flat.write_text("[\n" + ",\n".join(json.dumps({"text": f"Kim met Putin, report {i}."}) for i in (1, 2, 3))
+                    + "\n]\n", encoding="utf-8")
+    dates = tmp_path / "dates.json"
+    dates.write_text(json.dumps([{"text": "Kim met Shoigu on Saturday.", "published": 0},
+                                 {"text": "Kim left on Sunday.", "date_publish": "sunday"}]), encoding="utf-8")
+    report = jobs.ingest(settings, [str(lines), str(pretty), str(arrays), str(broken), str(flat), str(dates)])
+    assert report.added == ["g2", "e1", "p1", "p2", "arrays-1", "arrays-2", "flat-1", "flat-2", "flat-3"]
+    assert [(e.source, e.line) for e in report.errors] == [(str(lines), 1), (str(broken), None), (str(dates), None),
+                                                           (str(dates), None)]
     assert "malformed JSON at line 4" in str(report.errors[1])
+    assert "item 1: 'published' is '0', not a date" in str(report.errors[2])
+    assert "item 2: 'date_publish' is 'sunday', not a date" in str(report.errors[3])
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])

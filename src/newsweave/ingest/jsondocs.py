@@ -52,13 +52,14 @@ def record_to_document(obj: object, origin: str, where: str, default_id: str, pa
     doc = make_document(str(obj.get("id") or default_id), text, where, path=path, url=_field(obj, "url"),
                         title=_field(obj, "title"), source=_field(obj, "source"), lang=_field(obj, "lang"))
     # a date of the wrong type gives way to its alias, as other fields do; alone, it is named as not a date
-    given = [obj.get(k) for k in ("published", *ALIASES["published"]) if obj.get(k) not in (None, "")]
-    published = next((v for v in given if isinstance(v, str) and v.strip()), given[0] if given else None)
-    if published:
+    given = [(k, v) for k in ("published", *ALIASES["published"])
+             if (v := obj.get(k)) is not None and not (isinstance(v, str) and not v.strip())]
+    if given:
+        key, published = next(((k, v) for k, v in given if isinstance(v, str)), given[0])
         try:
             doc.published, doc.published_source = check_published(published), "jsonl"
         except ValueError as exc:
-            raise InputError(origin, str(exc)) from None
+            raise InputError(origin, str(exc).replace("'published'", f"'{key}'", 1)) from None
     return doc
 
 
@@ -79,22 +80,24 @@ def jsonl_record(raw: bytes, origin: str, line: int, path: str) -> Item:
 def read_json_file(data: bytes, origin: str, path: str, stem: str) -> list[Item]:
     """The articles of a ``.json`` file, each bad one an error of its own (at most ``MAX_ERRORS``).
 
-    JSON Lines (two or more lines, none indented, some line a whole object) are read as ``.jsonl`` is: an
-    item without an id is ``stem-N``, N its line, and errors name the line. Otherwise: one object, whose id is
-    the file's stem unless it gives one; or lists and objects one after another, an item without an id
-    ``stem-N`` (N its place) and errors naming ``item N``. A file that does not parse is one error, and
-    nothing of it is kept.
+    One object: its id is the file's stem unless it gives one. Lists and objects one after another: an item
+    without an id is ``stem-N`` (N its place) and errors name ``item N``. JSON Lines (one object per line),
+    and a file that does not parse but reads as JSON Lines with bad lines (``_json_lines``), are read as
+    ``.jsonl`` is: ``stem-N`` with N the line, errors naming the line. Any other file that does not parse is
+    one error, and nothing of it is kept.
     """
     text = decode(data, origin)
-    if _json_lines(text):
-        return _capped(origin, [jsonl_record(ln.encode("utf-8"), origin, n, path)
-                                for n, ln in enumerate(text.split("\n"), 1) if ln.strip()])
     try:
         values = list(_values(text))
-    except RecursionError:
-        return [InputError(origin, "malformed JSON: nested too deep")]
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
+        if _json_lines(text):  # bad lines among good ones: each line on its own, as .jsonl
+            return _by_line(text, origin, path)
+        if isinstance(exc, RecursionError):
+            return [InputError(origin, "malformed JSON: nested too deep")]
         return [InputError(origin, f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")]
+    if len(values) > 1 and all(isinstance(v, dict) for v in values) \
+            and len(values) == sum(1 for ln in text.split("\n") if ln.strip()):
+        return _by_line(text, origin, path)  # JSON Lines: the same ids whether or not a line breaks later
     if len(values) == 1 and isinstance(values[0], dict):
         obj = values[0]
         if not any(k in obj for k in TEXT_FIELDS):
@@ -106,6 +109,11 @@ def read_json_file(data: bytes, origin: str, path: str, stem: str) -> list[Item]
     if not items:
         return [InputError(origin, NOT_AN_ARTICLE)]
     return _capped(origin, [_item(rec, origin, i, f"{stem}-{i}", path) for i, rec in enumerate(items, 1)])
+
+
+def _by_line(text: str, origin: str, path: str) -> list[Item]:
+    return _capped(origin, [jsonl_record(ln.encode("utf-8"), origin, n, path)
+                            for n, ln in enumerate(text.split("\n"), 1) if ln.strip()])
 
 
 def _values(text: str) -> Iterator[Any]:
@@ -121,9 +129,9 @@ def _values(text: str) -> Iterator[Any]:
 
 
 def _json_lines(text: str) -> bool:
-    """Whether ``text`` is JSON Lines (whose bad lines are errors of their own) rather than one document, even a
-    broken one: two or more lines, none indented (a pretty-printed document indents its inner lines), some
-    line a whole JSON object."""
+    """Whether ``text``, which does not parse, is JSON Lines with bad lines rather than one broken document: two
+    or more lines, none indented (a pretty-printed document indents its inner lines), some line a whole JSON
+    object."""
     lines = [ln for ln in text.split("\n") if ln.strip()]
     if len(lines) < 2 or any(ln[0].isspace() for ln in lines):
         return False
@@ -143,7 +151,8 @@ def _capped(origin: str, items: list[Item]) -> list[Item]:
         return items
     dropped = set(errors[MAX_ERRORS:])
     kept = [item for i, item in enumerate(items) if i not in dropped]
-    return kept + [InputError(origin, f"{len(dropped):,} more errors in this file not listed")]
+    more = len(dropped)
+    return kept + [InputError(origin, f"{more:,} more error{'s' if more > 1 else ''} in this file not listed")]
 
 
 def _item(obj: object, origin: str, index: int | None, default_id: str, path: str) -> Item:

@@ -77,7 +77,7 @@ def jsonl_record(raw: bytes, origin: str, line: int, path: str) -> Item:
         return InputError(origin, err.message, line=line)
 
 
-def read_json_file(data: bytes, origin: str, path: str, stem: str) -> list[Item]:
+def read_json_file(data: bytes, path: str) -> list[Item]:
     """The articles of a ``.json`` file, each bad one an error of its own (at most ``MAX_ERRORS``).
 
     One object: its id is the file's stem unless it gives one. Lists and objects one after another: an item
@@ -86,6 +86,7 @@ def read_json_file(data: bytes, origin: str, path: str, stem: str) -> list[Item]
     ``.jsonl`` is: ``stem-N`` with N the line, errors naming the line. Any other file that does not parse is
     one error, and nothing of it is kept.
     """
+    origin, stem = path, Path(path).stem
     text = decode(data, origin)
     try:
         values = list(_values(text))

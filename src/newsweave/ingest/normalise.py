@@ -82,10 +82,3 @@ def make_document(doc_id: str, text: str, origin: str, *, path: str | None = Non
     return RawDocument(id=doc_id, text=clean, origin=origin, path=path, url=url, title=title, source=source,
                        published=published, published_source="html-meta" if published else None,
                        lang_declared=lang)
-
-
-def url_id(url: str) -> str:
-    """The id of an article known by its URL alone: the same page gets the same id however it arrives."""
-    import hashlib
-
-    return "url-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]

@@ -20,7 +20,7 @@ from newsweave.ingest.feeds import looks_like_feed, parse_feed
 from newsweave.ingest.fetch import Fetcher
 from newsweave.ingest.html import extract_html
 from newsweave.ingest.jsondocs import jsonl_record, read_json_file
-from newsweave.ingest.normalise import decode, make_document, url_id
+from newsweave.ingest.normalise import decode, make_document
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
@@ -91,7 +91,7 @@ class SourceReader:
             raise InputError(origin, f"file is {size:,} bytes, over the {self.settings.max_bytes:,}-byte limit (--max-bytes)")
         data = path.read_bytes()
         if suffix == ".json":
-            yield from read_json_file(data, origin, origin, path.stem)
+            yield from read_json_file(data, origin)
         elif suffix in FEED_SUFFIXES or looks_like_feed(data):
             yield from parse_feed(data, origin, self._html_to_text, self._fetch_page)
         elif suffix in HTML_SUFFIXES:
@@ -127,10 +127,10 @@ class SourceReader:
             return
         text = decode(got.body, url)
         if got.content_type.startswith("text/plain"):
-            yield make_document(url_id(got.url), text, url, url=got.url)
+            yield make_document(_url_id(got.url), text, url, url=got.url)
             return
         ex = extract_html(text, url, url=got.url)
-        yield make_document(url_id(got.url), ex.text, url, url=got.url, title=ex.title,
+        yield make_document(_url_id(got.url), ex.text, url, url=got.url, title=ex.title,
                         source=ex.sitename, published=ex.published, lang=ex.lang)
 
     def _fetch_page(self, url: str) -> tuple[str, str | None]:
@@ -155,6 +155,12 @@ def _walk(folder: Path) -> Iterator[Path]:
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(root) / name
+
+
+def _url_id(url: str) -> str:
+    import hashlib
+
+    return "url-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
 
 
 _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),

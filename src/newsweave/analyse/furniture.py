@@ -47,7 +47,12 @@ def keyed_lines(text: str) -> list[Line]:
 
 def line_keys(text: str) -> list[int]:
     """The distinct keys of ``keyed_lines``, sorted."""
-    return sorted({key for _, _, key in keyed_lines(text)})
+    return keys_of(keyed_lines(text))
+
+
+def keys_of(lines: list[Line]) -> list[int]:
+    """The distinct keys of ``lines``, sorted."""
+    return sorted({key for _, _, key in lines})
 
 
 def furniture_of(lines: list[Line], furniture: set[int]) -> Spans:

@@ -6,13 +6,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsweave.analyse import text as text_stage
+from newsweave.analyse.furniture import blank, keyed_lines
 from newsweave.core.config import Settings
 from newsweave.core.errors import InputError
 from newsweave.core.records import Fingerprint, RawDocument
 from newsweave.ingest.dedup import content_hash, fingerprint, similarity
 from newsweave.ingest.meta import Sidecar
 from newsweave.store import Store
-from newsweave.store.furniture_repo import read_without_furniture
+from newsweave.store.furniture_repo import spans_of_lines
 
 
 @dataclass
@@ -65,11 +66,12 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
     previous_origin = store.origin_of(doc.id)
     if previous_origin is not None and previous_origin != doc.origin and not _same_file(previous_origin, doc.origin):
         raise InputError(doc.origin, f"id {doc.id!r} is already used by {previous_origin}; give distinct ids (e.g. via --meta)")
+    lines = keyed_lines(doc.text)  # keyed once: for the furniture read here and the keys stored with the article
     with store.engine.connect() as conn:  # page furniture other articles already show is not the article's language
-        analysed = text_stage.analyse_text(read_without_furniture(conn, doc.id, doc.text))
+        analysed = text_stage.analyse_text(blank(doc.text, spans_of_lines(conn, {doc.id: lines})[doc.id]))
     fp = fingerprint(doc.text)
     near = _near_duplicate(store, doc.id, fp, settings.near_dup_threshold) if fp else None
-    store.save_article(doc, digest, analysed, fp, near, text_stage.VERSION)
+    store.save_article(doc, digest, analysed, fp, near, text_stage.VERSION, lines)
     (report.updated if previous_origin else report.added).append(doc.id)
     if near:
         report.near_duplicates[doc.id] = near[0]

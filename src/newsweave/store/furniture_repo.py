@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select
 
-from newsweave.analyse.furniture import FURNITURE_DAYS, Spans, blank, furniture_of, keyed_lines, line_keys
+from newsweave.analyse.furniture import FURNITURE_DAYS, Line, Spans, blank, furniture_of, keyed_lines, line_keys
 from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import schema as t
 
@@ -43,10 +43,9 @@ def day_of(published: str | None) -> int | None:
         return None
 
 
-def store_lines(conn: Any, article_id: str, text: str, day: int | None) -> None:
-    """Key one article's lines; with ``day`` (None for undated articles and near-copies) add it to the evidence
-    of those not yet furniture, and record the ones that became furniture with it."""
-    keys = line_keys(text)
+def store_lines(conn: Any, article_id: str, keys: list[int], day: int | None) -> None:
+    """Record one article's line keys (``line_keys``); with ``day`` (None for undated articles and near-copies) add
+    it to the evidence of those not yet furniture, and record the ones that became furniture with it."""
     if not keys:
         return
     conn.execute(t.article_lines.insert(), [{"key": k, "article_id": article_id} for k in keys])
@@ -97,7 +96,11 @@ def reread_holders(conn: Any) -> None:
 
 def furniture_spans(conn: Any, texts: dict[str, str]) -> dict[str, Spans]:
     """Per article id, the spans of its text (as given) that are page furniture (``furniture_keys``)."""
-    lines = {aid: keyed_lines(text) for aid, text in texts.items()}
+    return spans_of_lines(conn, {aid: keyed_lines(text) for aid, text in texts.items()})
+
+
+def spans_of_lines(conn: Any, lines: dict[str, list[Line]]) -> dict[str, Spans]:
+    """``furniture_spans`` of texts already keyed (``keyed_lines``)."""
     keys = sorted({k for found in lines.values() for _, _, k in found})
     furniture: set[int] = set()
     for chunk in t.chunks(keys, _KEYS_PER_QUERY):

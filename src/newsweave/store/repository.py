@@ -13,7 +13,7 @@ from sqlalchemy import Engine, and_, create_engine, delete, event, func, or_, se
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 
-from newsweave.analyse.furniture import blank, without
+from newsweave.analyse.furniture import Line, blank, keys_of, line_keys, without
 from newsweave.core.config import ANALYSE_CHARS
 from newsweave.core.errors import StoreError
 from newsweave.core.records import AnalysedText, Fingerprint, RawDocument
@@ -107,8 +107,10 @@ class Store:
         fp: Fingerprint | None,
         duplicate: tuple[str, float] | None,
         stage_version: str,
+        lines: list[Line] | None = None,
     ) -> None:
-        """Insert or replace one article and everything derived from it, atomically."""
+        """Insert or replace one article and everything derived from it, atomically. ``lines``: its text's
+        ``keyed_lines``, when the caller has them already."""
         now = datetime.now(UTC)
         row = {
             "id": doc.id, "source": doc.source, "url": doc.url, "path": doc.path, "origin": doc.origin,
@@ -148,7 +150,8 @@ class Store:
                 ])
             # a near-copy's day is no evidence (a wire story that outlets reprint on three days is not furniture),
             # nor is a new version's: one article edited on three days does not make its own lines furniture
-            store_lines(conn, doc.id, doc.text, None if duplicate or exists else day_of(row["published"]))
+            keys = keys_of(lines) if lines is not None else line_keys(doc.text)
+            store_lines(conn, doc.id, keys, None if duplicate or exists else day_of(row["published"]))
 
     def update_metadata(self, article_id: str, given: dict[str, str], given_by: str = "sidecar") -> bool:
         """Give a stored article whose text is unchanged the sidecar's ``published``, ``title``, ``source``

@@ -145,6 +145,10 @@ def _decision(d: dict[str, Any], level: str = "event") -> str:
                  f"date gap {gap}; shared: {', '.join(s['shared_entities']) or 'none'}")
     if r := d.get("runner_up"):
         text += f"; {'best candidate' if d['created'] else 'runner-up'} {r['cluster']} p={r['probability']:.2f}"
+    if d.get("merged"):  # runners-up it was as sure of: one with the cluster it joined
+        text += f"; merged {', '.join(d['merged'])} into it"
+    if d.get("adopted"):  # lone events whose article, placed again, now joins the grown event
+        text += f"; took in the lone {', '.join(d['adopted'])}, whose article now joins it too"
     return text
 
 

@@ -275,3 +275,40 @@ def test_a_storyline_holding_other_events_is_never_rejoined() -> None:
 def test_a_storyline_that_is_merely_likely_is_not_rejoined() -> None:
     oc, [_, (_, s1), (_, s2)] = _rejoin_stream(-8.0)  # p = 0.88: above the threshold, short of MERGE_PROBABILITY
     assert s2.reason == "event" and s2.cluster == s1.cluster and not oc.merges
+
+
+def _lone_then_an_event_growing_beside_it(days: tuple[int | None, int | None]) -> tuple[OnlineClusterer, list[Decision]]:
+    """A loose report ("lone", dated ``days[0]`` after 2024-01-01) and three tight ones of the same happening
+    (dated ``days[1]``), under a calibration on the cosine to the event's mean direction alone: the lone report
+    is too far from the first tight one to join it (p 0.13), but nearer the mean of two (p 0.72)."""
+    basis = np.linalg.qr(np.random.RandomState(11).randn(DIM, DIM))[0].T
+    oc = _clusterer()
+    oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-51.0,) + (0.0,) * 8 + (100.0, 0.0, 0.0), 0.5))
+
+    def art(name: str, v: np.ndarray, day: int | None) -> ArticleSignals:
+        date = None if day is None else dt.date(2024, 1, 1) + dt.timedelta(days=day)
+        return ArticleSignals(id=name, lang="en", vector=(v / np.linalg.norm(v)).astype(np.float32), date=date,
+                              dated_by="none" if date is None else "published")
+
+    for k in range(100):  # other stories first: a language mean the four reports barely move
+        oc.assign(art(f"other{k}", basis[10 + k % 22], days[1]))
+    reports = (("lone", 1.5, 1, days[0]), ("b", 0.6, 2, days[1]), ("c", 0.6, 3, days[1]), ("d", 0.6, 4, days[1]))
+    return oc, [oc.assign(art(name, basis[0] + spread * basis[j], day))[0] for name, spread, j, day in reports]
+
+
+def test_a_lone_report_joins_the_event_that_grew_beside_it() -> None:
+    oc, (lone, b, c, d) = _lone_then_an_event_growing_beside_it((None, None))
+    assert lone.created and b.created and b.cluster != lone.cluster and b.probability < 0.3
+    assert not c.created and c.cluster == b.cluster and c.adopted == [lone.cluster]
+    assert c.explain()["adopted"] == [lone.cluster]
+    # the grown event keeps its id, the lone one's resolves to it, and the merge is recorded
+    assert oc.merges == [("event", lone.cluster, b.cluster)] and oc.resolve(lone.cluster) == b.cluster
+    assert oc.events.active.clusters[b.cluster].n == 4 and lone.cluster not in oc.lone
+    assert d.cluster == b.cluster and not d.adopted
+
+
+def test_a_lone_report_weeks_from_the_grown_event_stays_alone() -> None:
+    oc, (lone, b, c, d) = _lone_then_an_event_growing_beside_it((0, 30))  # as alike, but a month apart
+    assert lone.created and b.created and not c.created and not d.created
+    assert not c.adopted and not d.adopted and not oc.merges
+    assert oc.resolve(lone.cluster) == lone.cluster and lone.cluster in oc.lone

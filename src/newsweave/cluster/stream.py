@@ -38,7 +38,17 @@ def resume(store: Store, dim: int, encoder: str) -> OnlineClusterer:
         clusterer.events.active.put(cluster)
     for cluster in storylines:
         clusterer.storylines.active.put(cluster)
+    _recall_lone(store, clusterer, encoder)
     return clusterer
+
+
+def _recall_lone(store: Store, clusterer: OnlineClusterer, encoder: str) -> None:
+    """Give the resumed clusterer the articles of its open lone events, as a run that never stopped holds them
+    (``OnlineClusterer._adopt``): how the stream was cut into runs must not change where articles end up."""
+    founders = event_repo.lone_founders(store)
+    by_article = {a.id: a for a in load_signals(store, sorted(set(founders.values())), encoder)}
+    clusterer.lone = {eid: by_article[aid] for eid, aid in founders.items()
+                      if aid in by_article and eid in clusterer.events.active.clusters}
 
 
 def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] | None = None) -> int:

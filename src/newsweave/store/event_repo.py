@@ -55,6 +55,14 @@ def load_state(store: Store) -> tuple[dict[str, bytes], list[Cluster], list[Clus
     return blobs, opened[0], opened[1]
 
 
+def lone_founders(store: Store) -> dict[str, str]:
+    """Open events of one article -> that article (their founder), for the clusterer's second look."""
+    e = t.events.c
+    q = select(e.id, e.founded_by).where((e.is_open == 1) & (e.n_articles == 1))
+    with store.engine.connect() as conn:
+        return {eid: aid for eid, aid in conn.execute(q.order_by(e.id))}
+
+
 def save_batch(store: Store, blobs: dict[str, bytes], events: list[Cluster], storylines: list[Cluster],
                closed: dict[str, list[str]], assignments: list[dict[str, Any]],
                merges: list[tuple[str, str, str]], founders: dict[str, str]) -> None:

@@ -116,8 +116,14 @@ def test_a_news_please_json_file_is_one_article(settings: Settings, tmp_path: Pa
     row = _ids(settings)[path.stem]
     assert (row["title"], row["lang_declared"], row["source"], row["url"]) == (
         "Κιμ στη Ρωσία", "el", "ert.gr", "https://ert.gr/kim")
-    assert row["published"].startswith("2023-09-13") and row["published_source"] == "jsonl"
+    assert row["published"].startswith("2023-09-13") and row["published_source"] == "json"
     assert row["lang"] == "el" and row["n_chars"] > 100
+    # a corrected date in the file applies to the unchanged text, as a JSONL record's does
+    path.write_text(json.dumps(_news_please(GREEK, date_publish="2023-09-14 08:00:00"), ensure_ascii=False),
+                    encoding="utf-8")
+    assert jobs.ingest(settings, [str(path)]).updated == [path.stem]
+    row = _ids(settings)[path.stem]
+    assert row["published"].startswith("2023-09-14") and row["published_source"] == "json"
 
 
 def test_a_json_list_is_read_item_by_item(settings: Settings, tmp_path: Path) -> None:

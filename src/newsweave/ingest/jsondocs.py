@@ -57,10 +57,15 @@ def record_to_document(obj: object, origin: str, where: str, default_id: str, pa
     if given:
         key, published = next(((k, v) for k, v in given if isinstance(v, str)), given[0])
         try:
-            doc.published, doc.published_source = check_published(published), "jsonl"
+            doc.published, doc.published_source = check_published(published), date_source(path)
         except ValueError as exc:
             raise InputError(origin, str(exc).replace("'published'", f"'{key}'", 1)) from None
     return doc
+
+
+def date_source(path: str) -> str:
+    """What ``published_source`` says of a date a record gives: "json" in a ``.json`` file, else "jsonl"."""
+    return "json" if Path(path).suffix.lower() == ".json" else "jsonl"
 
 
 def jsonl_record(raw: bytes, origin: str, line: int, path: str) -> Item:

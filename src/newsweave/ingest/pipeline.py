@@ -56,8 +56,9 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
     holder = store.id_for_hash(digest)
     if holder == doc.id:  # same text; its sidecar entry, or its JSONL record's date, may bring a new date or title
         changed = bool(meta) and store.update_metadata(doc.id, meta)
-        if doc.published_source == "jsonl" and doc.published:  # a corrected date in the corpus file
-            changed = store.update_metadata(doc.id, {"published": doc.published}, given_by="jsonl") or changed
+        if doc.published_source in ("jsonl", "json") and doc.published:  # a corrected date in the corpus file
+            changed = store.update_metadata(doc.id, {"published": doc.published},
+                                            given_by=doc.published_source) or changed
         (report.updated if changed else report.unchanged).append(doc.id)
         return
     if holder is not None:

@@ -156,7 +156,7 @@ class Store:
     def update_metadata(self, article_id: str, given: dict[str, str], given_by: str = "sidecar") -> bool:
         """Give a stored article whose text is unchanged the sidecar's ``published``, ``title``, ``source``
         and ``url`` where they differ; True if any did. Only values a user stated are applied: a sidecar's, or
-        a JSONL record's date (``given_by="jsonl"``), which a sidecar's still wins over; extracted ones
+        a JSON or JSONL record's date (``given_by="json"``, ``"jsonl"``), which a sidecar's still wins over; extracted ones
         a plain re-ingest must not bring back. A new date redoes its dates; a new date or title its search
         entry and, if it was clustered, its placement (both weigh in it)."""
         a = t.articles.c

@@ -50,7 +50,7 @@ articles = Table(
     Column("title", Text),
     Column("text", Text, nullable=False),
     Column("published", String(40)),  # ISO 8601 date or datetime, as precise as known
-    Column("published_source", String(20)),  # sidecar | jsonl | html-meta | feed | dateline
+    Column("published_source", String(20)),  # sidecar | jsonl | json | html-meta | feed | dateline
     Column("content_hash", String(64), nullable=False, unique=True),
     Column("duplicate_of", String(255), ForeignKey("articles.id", ondelete="SET NULL")),
     Column("duplicate_score", Float),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,14 +11,13 @@ from newsweave.analyse.entities.base import ENTITY_TYPES
 from newsweave.analyse.text import languages_by_share
 from newsweave.core.config import Settings
 from newsweave.core.errors import NewsweaveError, NotFoundError
-from newsweave.core.records import Paragraph
+from newsweave.core.records import Paragraph, Progress
 from newsweave.ingest.meta import load_sidecar
 from newsweave.ingest.pipeline import IngestReport, ingest_items
 from newsweave.ingest.sources import SourceReader
 from newsweave.stages import STAGES, Stage
 from newsweave.store import Store, open_store
 
-Progress = Callable[[str], None]
 
 
 @contextmanager

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+Progress = Callable[[str], None]  # told one line per step of a long job (the CLI draws its progress from it)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ import json
 import logging
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +44,7 @@ from itertools import chain
 from typing import Any
 
 from newsweave.core.errors import StoreError
+from newsweave.core.records import Progress
 from newsweave.link.linker import Linker
 from newsweave.link.model import Entity, Mention
 from newsweave.link.state import from_plain, to_plain
@@ -102,9 +103,6 @@ def gc_paused() -> Iterator[None]:
             _gc_pauses[0] -= 1
             if _gc_pauses[0] == 0 and _gc_pauses[1]:
                 gc.enable()
-
-
-Progress = Callable[[str], None]
 
 
 def link_store(store: Store, pending: list[str], version: str, progress: Progress | None = None) -> LinkReport:

@@ -148,7 +148,8 @@ def _decision(d: dict[str, Any], level: str = "event") -> str:
     if d.get("merged"):  # runners-up it was as sure of: one with the cluster it joined
         text += f"; merged {', '.join(d['merged'])} into it"
     if d.get("adopted"):  # lone events whose article, placed again, now joins the grown event
-        text += f"; took in the lone {', '.join(d['adopted'])}, whose article now joins it too"
+        took = ", ".join(f"{a['cluster']} (its article now p={a['probability']:.2f})" for a in d["adopted"])
+        text += f"; took in the lone event{'s' if len(d['adopted']) > 1 else ''} {took}"
     return text
 
 

@@ -277,13 +277,17 @@ def test_a_storyline_that_is_merely_likely_is_not_rejoined() -> None:
     assert s2.reason == "event" and s2.cluster == s1.cluster and not oc.merges
 
 
-def _lone_then_an_event_growing_beside_it(days: tuple[int | None, int | None]) -> tuple[OnlineClusterer, list[Decision]]:
+def _lone_then_an_event_growing_beside_it(days: tuple[int | None, int | None], own_storylines: bool = False
+                                          ) -> tuple[OnlineClusterer, list[Decision]]:
     """A loose report ("lone", dated ``days[0]`` after 2024-01-01) and three tight ones of the same happening
     (dated ``days[1]``), under a calibration on the cosine to the event's mean direction alone: the lone report
-    is too far from the first tight one to join it (p 0.13), but nearer the mean of two (p 0.72)."""
+    is too far from the first tight one to join it (p 0.13), but nearer the mean of two (p 0.72).
+    ``own_storylines``: every new event founds a storyline of its own."""
     basis = np.linalg.qr(np.random.RandomState(11).randn(DIM, DIM))[0].T
     oc = _clusterer()
     oc.events.settings = LevelSettings("event", "ev", 14, 5000, Calibration((-51.0,) + (0.0,) * 8 + (100.0, 0.0, 0.0), 0.5))
+    if own_storylines:
+        oc.storylines.settings = LevelSettings("storyline", "st", 400, 5000, Calibration((-50.0,) + (0.0,) * 11, 0.5))
 
     def art(name: str, v: np.ndarray, day: int | None) -> ArticleSignals:
         date = None if day is None else dt.date(2024, 1, 1) + dt.timedelta(days=day)
@@ -299,8 +303,8 @@ def _lone_then_an_event_growing_beside_it(days: tuple[int | None, int | None]) -
 def test_a_lone_report_joins_the_event_that_grew_beside_it() -> None:
     oc, (lone, b, c, d) = _lone_then_an_event_growing_beside_it((None, None))
     assert lone.created and b.created and b.cluster != lone.cluster and b.probability < 0.3
-    assert not c.created and c.cluster == b.cluster and c.adopted == [lone.cluster]
-    assert c.explain()["adopted"] == [lone.cluster]
+    assert not c.created and c.cluster == b.cluster and [a["cluster"] for a in c.adopted] == [lone.cluster]
+    assert c.explain()["adopted"] == c.adopted and c.adopted[0]["probability"] >= 0.5
     # the grown event keeps its id, the lone one's resolves to it, and the merge is recorded
     assert oc.merges == [("event", lone.cluster, b.cluster)] and oc.resolve(lone.cluster) == b.cluster
     assert oc.events.active.clusters[b.cluster].n == 4 and lone.cluster not in oc.lone
@@ -312,3 +316,16 @@ def test_a_lone_report_weeks_from_the_grown_event_stays_alone() -> None:
     assert lone.created and b.created and not c.created and not d.created
     assert not c.adopted and not d.adopted and not oc.merges
     assert oc.resolve(lone.cluster) == lone.cluster and lone.cluster in oc.lone
+
+
+def test_the_storyline_a_lone_report_founded_alone_goes_with_it() -> None:
+    oc, (lone, b, c, d) = _lone_then_an_event_growing_beside_it((None, None), own_storylines=True)
+    event = oc.events.active.clusters[b.cluster]
+    assert c.adopted and event.storyline != f"st-{lone.cluster[3:]}"
+    # the lone report's storyline, now holding no event, resolves to its event's: it takes in nothing more
+    lone_story = f"st-{lone.cluster[3:]}"
+    assert ("storyline", lone_story, event.storyline) in oc.merges and oc.resolve(lone_story) == event.storyline
+    assert lone_story not in oc.storylines.active.clusters
+    story = oc.storylines.active.clusters[event.storyline]
+    assert story.n == 4 and story.events == 1
+    assert event.founded == story.founded == oc.seq - 2  # both keep b's arrival, not the lone report's earlier one

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from newsweave.cluster.online import Decision, OnlineClusterer
+from newsweave.cluster.online import Decision, OnlineClusterer, kept_alone
 from newsweave.cluster.persist import state_from_blobs, state_to_blobs
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.store import Store
@@ -45,10 +45,11 @@ def resume(store: Store, dim: int, encoder: str) -> OnlineClusterer:
 def _recall_lone(store: Store, clusterer: OnlineClusterer, encoder: str) -> None:
     """Give the resumed clusterer the articles of its open lone events, as a run that never stopped holds them
     (``OnlineClusterer._adopt``): how the stream was cut into runs must not change where articles end up."""
-    founders = event_repo.lone_founders(store)
-    by_article = {a.id: a for a in load_signals(store, sorted(set(founders.values())), encoder)}
-    clusterer.lone = {eid: by_article[aid] for eid, aid in founders.items()
-                      if aid in by_article and eid in clusterer.events.active.clusters}
+    founders = {eid: aid for eid, aid in event_repo.lone_founders(store).items()
+                if eid in clusterer.events.active.clusters}
+    by_article = {a.id: kept_alone(a) for chunk in t.chunks(sorted(set(founders.values())), BATCH)
+                  for a in load_signals(store, chunk, encoder)}
+    clusterer.lone = {eid: by_article[aid] for eid, aid in founders.items() if aid in by_article}
 
 
 def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] | None = None) -> int:

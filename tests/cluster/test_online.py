@@ -269,7 +269,8 @@ def test_a_storyline_holding_other_events_is_never_rejoined() -> None:
     assert e1.created and s1.cluster == s0.cluster  # E3 joined E's storyline
     assert e4.cluster == e0.cluster and e4.merged == [ds[2][0].cluster]  # E absorbed E'
     assert s4.reason == "event" and s4.cluster == s0.cluster
-    assert not [m for m in oc.merges if m[0] == "storyline"]
+    # the only storyline merge: E' had founded one of its own, left holding no event (``_merge_emptied``)
+    assert [m for m in oc.merges if m[0] == "storyline"] == [("storyline", ds[2][1].cluster, s0.cluster)]
 
 
 def test_a_storyline_that_is_merely_likely_is_not_rejoined() -> None:

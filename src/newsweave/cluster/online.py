@@ -270,7 +270,7 @@ class OnlineClusterer:
 
         ``event`` keeps its id and its age, unlike other merges where the oldest does: the lone event's one
         article moves into it, and the event's many articles and its storyline stay where users saw them. A
-        storyline the lone event founded and held alone goes with it (``_adopt_storyline``)."""
+        storyline left with no event goes with it (``_merge``)."""
         level, adopted = self.events, []
         calibration = level.settings.calibration
         for cid in near:
@@ -291,23 +291,8 @@ class OnlineClusterer:
             event.founded = founded
             level.active.put(event)
             del self.lone[cid]
-            self._adopt_storyline(event, lone)
             adopted.append({"cluster": cid, "probability": round(p, 4)})
         return adopted
-
-    def _adopt_storyline(self, event: Cluster, lone: Cluster) -> None:
-        """The storyline an adopted lone event founded, now holding no event and only its article, into the
-        storyline of the event that took the article in (recorded): left open, it would go on taking in new
-        events under an id that leads nowhere."""
-        left = self.storylines.active.clusters.get(self.resolve(lone.storyline or ""))
-        if left is None or left.events or left.n != 1 or left.id == self.resolve(event.storyline or ""):
-            return
-        story = self._storyline_of(event)
-        founded = story.founded
-        self._merge(self.storylines, story, left.id)
-        story.founded = founded
-        self.storylines.active.put(story)
-        self.touched.add(story.id)
 
     @staticmethod
     def _one(level: Level, art: ArticleSignals, scored: list[tuple[float, str, Signals]]) -> list[str]:
@@ -334,11 +319,25 @@ class OnlineClusterer:
             # the absorbed event leaves its storyline (its articles stay counted there, as before)
             left = self.storylines.active.clusters.get(self.resolve(other.storyline or ""))
             if left is not None:
-                left.events = max(left.events - 1, 0)
+                held, left.events = left.events, max(left.events - 1, 0)
                 self.touched.add(left.id)  # its count is saved with the batch: a resumed ``_rejoin`` reads it
+                if held and not left.events:  # (0 before: not counted when saved, so unknown)
+                    self._merge_emptied(keep, left)
             for aid, eid in self.article_event.items():
                 if eid == other_id:
                     self.article_event[aid] = keep.id
+
+    def _merge_emptied(self, event: Cluster, left: Cluster) -> None:
+        """A storyline whose last event merged into ``event``, into ``event``'s storyline (recorded; that one
+        keeps its id and age): left open, it would go on taking in new events under an id that leads nowhere."""
+        story = self.storylines.active.clusters.get(self.resolve(event.storyline or ""))
+        if story is None or story.id == left.id:
+            return
+        founded = story.founded
+        self._merge(self.storylines, story, left.id)
+        story.founded = founded
+        self.storylines.active.put(story)
+        self.touched.add(story.id)
 
     def resolve(self, cluster_id: str) -> str:
         """The surviving id of a cluster that may have been merged away."""

@@ -19,7 +19,6 @@ from newsweave.stages import STAGES, Stage
 from newsweave.store import Store, open_store
 
 
-
 @contextmanager
 def store_for(settings: Settings) -> Iterator[Store]:
     """Open the configured store for the duration of a job."""

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from sqlalchemy import select
+
 from newsweave import jobs
 from newsweave.cluster import stream
 from newsweave.core.config import Settings
 from newsweave.stages import _embed_id
 from newsweave.store import event_repo, open_store
+from newsweave.store import schema as t
 
 from conftest import SHARED
 
@@ -45,10 +48,6 @@ def _adoptions(db: str) -> int:
     store = open_store(db)
     try:
         with store.engine.connect() as conn:
-            from sqlalchemy import select
-
-            from newsweave.store import schema as t
-
             rows = conn.execute(select(t.event_articles.c.explanation)).scalars()
             return sum(len(json.loads(x)["event"].get("adopted", [])) for x in rows)
     finally:

@@ -215,6 +215,7 @@ class OnlineClusterer:
     def _place(self, level: Level, art: ArticleSignals, view: ArticleView, centred: np.ndarray) -> Decision:
         was_empty = not level.active.clusters
         scored, too_far = level.best(art, view, centred, self.df)
+        near = tuple(cid for _, cid, _ in scored)
         threshold = level.settings.calibration.threshold
         if not scored or scored[0][0] < threshold:
             cluster = level.found(art)
@@ -223,8 +224,7 @@ class OnlineClusterer:
             runner = (scored[0][1], scored[0][0]) if scored else None
             reason = "scored" if scored else "first" if was_empty else "too-far" if too_far else "no-candidate"
             return Decision(cluster.id, True, scored[0][0] if scored else 0.0,
-                            scored[0][2] if scored else None, runner, reason=reason,
-                            near=tuple(cid for _, cid, _ in scored))
+                            scored[0][2] if scored else None, runner, reason=reason, near=near)
         same = self._one(level, art, scored)
         # the oldest of the clusters found to be one keeps its id: ids users have seen longest stay
         keep = min(same, key=lambda c: (level.active.clusters[c].founded, c))
@@ -236,7 +236,7 @@ class OnlineClusterer:
             self._merge(level, cluster, other)
         level.active.put(cluster)
         runner = next(((cid, q) for q, cid, _ in scored if cid not in same), None)
-        return Decision(keep, False, p, sig, runner, merged, near=tuple(cid for _, cid, _ in scored))
+        return Decision(keep, False, p, sig, runner, merged, near=near)
 
     def _rejoin(self, event: Cluster, story: Cluster, art: ArticleSignals, view: ArticleView,
                 centred: np.ndarray) -> Decision | None:
@@ -286,9 +286,7 @@ class OnlineClusterer:
             if not within_gap(sig, level.settings.name) or p < calibration.threshold \
                     or not mergeable((lone.first, lone.last), (event.first, event.last), level.settings.name):
                 continue
-            founded = event.founded
-            self._merge(level, event, cid)
-            event.founded = founded
+            self._merge(level, event, cid, keep_age=True)
             level.active.put(event)
             del self.lone[cid]
             adopted.append({"cluster": cid, "probability": round(p, 4)})
@@ -308,11 +306,16 @@ class OnlineClusterer:
                 span = _union(span, other_span)
         return same
 
-    def _merge(self, level: Level, keep: Cluster, other_id: str) -> None:
+    def _merge(self, level: Level, keep: Cluster, other_id: str, keep_age: bool = False) -> None:
+        """``other_id`` into ``keep`` (recorded). ``keep_age``: ``keep`` keeps its own arrival number, not the
+        older one ``absorb`` takes (a cluster that only took in the other's article or emptied shell)."""
         other = level.active.drop(other_id)
         if other is None:
             return
+        founded = keep.founded
         keep.absorb(other)
+        if keep_age:
+            keep.founded = founded
         self.merges.append((level.settings.name, other_id, keep.id))
         self.redirect[other_id] = keep.id
         if level is self.events:
@@ -333,9 +336,7 @@ class OnlineClusterer:
         story = self.storylines.active.clusters.get(self.resolve(event.storyline or ""))
         if story is None or story.id == left.id:
             return
-        founded = story.founded
-        self._merge(self.storylines, story, left.id)
-        story.founded = founded
+        self._merge(self.storylines, story, left.id, keep_age=True)
         self.storylines.active.put(story)
         self.touched.add(story.id)
 

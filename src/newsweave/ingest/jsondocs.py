@@ -63,6 +63,9 @@ def record_to_document(obj: object, origin: str, where: str, default_id: str, pa
     return doc
 
 
+RECORD_DATE_SOURCES = ("jsonl", "json")  # ``published_source`` of a date a JSON record gives (``date_source``)
+
+
 def date_source(path: str) -> str:
     """What ``published_source`` says of a date a record gives: "json" in a ``.json`` file, else "jsonl"."""
     return "json" if Path(path).suffix.lower() == ".json" else "jsonl"

@@ -11,6 +11,7 @@ from newsweave.core.config import Settings
 from newsweave.core.errors import InputError
 from newsweave.core.records import Fingerprint, RawDocument
 from newsweave.ingest.dedup import content_hash, fingerprint, similarity
+from newsweave.ingest.jsondocs import RECORD_DATE_SOURCES
 from newsweave.ingest.meta import Sidecar
 from newsweave.store import Store
 from newsweave.store.furniture_repo import spans_of_lines
@@ -56,7 +57,7 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
     holder = store.id_for_hash(digest)
     if holder == doc.id:  # same text; its sidecar entry, or its JSONL record's date, may bring a new date or title
         changed = bool(meta) and store.update_metadata(doc.id, meta)
-        if doc.published_source in ("jsonl", "json") and doc.published:  # a corrected date in the corpus file
+        if doc.published_source in RECORD_DATE_SOURCES and doc.published:  # a corrected date in the corpus file
             changed = store.update_metadata(doc.id, {"published": doc.published},
                                             given_by=doc.published_source) or changed
         (report.updated if changed else report.unchanged).append(doc.id)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 
 from conftest import PG_SERVER, SEEDS, SEEDS_META, _pg_admin, run_cli
 from newsweave.search import (
+    bridge,
     create_search_tables,
     index_articles,
     pending_for_index,
@@ -156,6 +157,24 @@ def test_reindexing_is_idempotent(store: Store) -> None:
         if store.dialect == "sqlite":
             assert conn.execute(text(f"SELECT count(*) FROM {FTS_TABLE}")).scalar_one() == 5
     assert [(h.article_id, h.score) for h in search(store, "armoured train", passage="none")] == before
+
+
+def test_words_of_an_older_form_are_dropped_when_reindexing(store: Store) -> None:
+    # a store indexed before words went "open" holds "+bare" vectors of the same encoder: they are embedded
+    # again under the new id and the old rows go; another encoder's words stay
+    current = bridge.term_encoder_id()
+    name = current.rsplit("+", 1)[0]
+    old = [{"term": "treno", "encoder": f"{name}+bare", "data": b"\0\0"},
+           {"term": "treno", "encoder": "other-encoder@1+bare", "data": b"\0\0"}]
+    c = t.search_terms.c
+    with store.engine.begin() as conn:
+        conn.execute(t.search_terms.insert(), old)
+    index_articles(store, [r["id"] for r in store.articles()][:1])
+    with store.engine.begin() as conn:
+        left = set(conn.execute(select(c.encoder).where(c.term == "treno")))
+        conn.execute(t.search_terms.delete().where(c.encoder == "other-encoder@1+bare"))
+    assert left == {(current,), ("other-encoder@1+bare",)}
+    assert current.endswith("+open")
 
 
 def test_both_backends_rank_alike(sqlite_store: Store, pg_store: Store) -> None:

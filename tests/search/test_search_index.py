@@ -24,6 +24,7 @@ from newsweave.search import (
     resolve_entity,
     search,
 )
+from newsweave.search import index as search_index
 from newsweave.search.index import DOCS_TABLE, FTS_TABLE
 from newsweave.store import Store, open_store
 from newsweave.store import schema as t
@@ -159,22 +160,31 @@ def test_reindexing_is_idempotent(store: Store) -> None:
     assert [(h.article_id, h.score) for h in search(store, "armoured train", passage="none")] == before
 
 
-def test_words_of_an_older_form_are_dropped_when_reindexing(store: Store) -> None:
-    # a store indexed before words went "open" holds "+bare" vectors of the same encoder: they are embedded
-    # again under the new id and the old rows go; another encoder's words stay
+def test_words_of_an_older_form_are_dropped_when_reindexing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a store indexed before words went "open" holds "+bare" vectors of the same encoder: when its articles are
+    # indexed again under the new version, the old rows go; another encoder's words stay
     current = bridge.term_encoder_id()
     name = current.rsplit("+", 1)[0]
-    old = [{"term": "treno", "encoder": f"{name}+bare", "data": b"\0\0"},
-           {"term": "treno", "encoder": "other-encoder@1+bare", "data": b"\0\0"}]
-    c = t.search_terms.c
+    others = ["other-encoder@1+bare", f"{name.upper()}+bare"]
+    c, s = t.search_terms.c, t.article_stages.c
+    ids = [r["id"] for r in store.articles()]
+    monkeypatch.setattr(search_index, "_WORDS_PRUNED", set())
     with store.engine.begin() as conn:
-        conn.execute(t.search_terms.insert(), old)
-    index_articles(store, [r["id"] for r in store.articles()][:1])
+        conn.execute(t.search_terms.insert(), [{"term": "treno", "encoder": e, "data": b"\0\0"}
+                                               for e in (f"{name}+bare", *others)])
+    index_articles(store, ids[:1])  # indexed by this version already: the scan is skipped
     with store.engine.begin() as conn:
-        left = set(conn.execute(select(c.encoder).where(c.term == "treno")))
-        conn.execute(t.search_terms.delete().where(c.encoder == "other-encoder@1+bare"))
-    assert left == {(current,), ("other-encoder@1+bare",)}
+        assert conn.execute(select(func.count()).where((c.term == "treno") & (c.encoder == f"{name}+bare"))
+                            ).scalar_one() == 1
+        conn.execute(t.article_stages.update().where((s.stage == "search") & (s.article_id == ids[0]))
+                     .values(version=f"older+{name}+bare"))
+    index_articles(store, ids[:1])
+    with store.engine.begin() as conn:
+        left = set(conn.execute(select(c.encoder).where(c.term == "treno")).scalars())
+        conn.execute(t.search_terms.delete().where(c.encoder.in_(others)))
+    assert left == {current, *others}
     assert current.endswith("+open")
+    assert pending_for_index(store) == []
 
 
 def test_both_backends_rank_alike(sqlite_store: Store, pg_store: Store) -> None:

@@ -42,6 +42,13 @@ def test_word_lists_weigh_less_as_queries_grow() -> None:
     assert list_weights("Shoigu") == {"fts": 1.0, "vector": 1.0, "bridge": 0.5}
 
 
+def test_a_long_query_keeps_its_first_words_in_any_script() -> None:
+    # the bridge embeds a query's first MAX_QUERY_WORDS words: in the order typed, not Latin ones first
+    latin = " ".join(f"word{chr(97 + i)}x" for i in range(20))
+    assert bridge._words_in_order(f"Путин {latin} путин")[:3] == ["путин", "wordax", "wordbx"]
+    assert len(bridge._words_in_order(f"Путин {latin}")) == 21
+
+
 def test_bridge_words_skip_digits_short_and_overlong_tokens() -> None:
     assert bridge.words("Il treno blindato 2023 di Kim") == {"treno", "blindato", "kim"}
     assert bridge.doc_words("Titolo", "a" * 50 + " corpo") == {"titolo", "corpo"}

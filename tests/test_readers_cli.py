@@ -42,6 +42,9 @@ def test_quotes_and_summaries_on_the_seeds(db_url: str) -> None:
     story = cli_json("storylines", db=db_url)[0]
     italian = cli_json("summary", "--storyline", story["id"], "--lang", "it", db=db_url)
     assert italian["lang"] == "it" and any(s["lang"] == "it" for s in italian["sentences"])
+    event_of = {a: e["id"] for e in cli_json("events", db=db_url) for a in e["articles"]}
+    for s in italian["sentences"]:  # cited only to reports of the sentence's own event (002 is a later visit)
+        assert len({event_of[a] for a in s["citations"]}) == 1, s
     assert run_cli("summary", db=db_url).returncode == 2  # neither --event nor --storyline
 
     hits = cli_json("search", "armoured train", db=db_url)

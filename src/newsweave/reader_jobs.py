@@ -36,7 +36,7 @@ def summary(settings: Settings, event: str | None = None, storyline: str | None 
     from newsweave.analyse.encoder import get_encoder
     from newsweave.jobs import cluster_members, store_for
     from newsweave.products.summary import fingerprint, summarise
-    from newsweave.store import reader_repo
+    from newsweave.store import event_repo, reader_repo
     from newsweave.translate import get_translator
 
     if bool(event) == bool(storyline):
@@ -48,7 +48,9 @@ def summary(settings: Settings, event: str | None = None, storyline: str | None 
     encoder = get_encoder()
     with store_for(settings) as store:
         cluster_id, ids = cluster_members(store, event, storyline)
-        arts = [_source(row) for row in reader_repo.source_articles(store, ids)]
+        # a storyline spans events: each article carries its own, whose reports alone may share its citations
+        events = {a: e for a, (e, _) in event_repo.memberships(store, ids).items()} if storyline else {}
+        arts = [_source(row, events.get(row["id"])) for row in reader_repo.source_articles(store, ids)]
         digest = fingerprint(arts, lang, encoder.name, tool.name, max_sentences)
         stored = reader_repo.get_summary(store, cluster_id, lang, tool.name)
         if stored and stored[0] == digest:
@@ -58,12 +60,12 @@ def summary(settings: Settings, event: str | None = None, storyline: str | None 
     return {**body, "cluster": cluster_id, "cached": False}
 
 
-def _source(row: dict[str, Any]) -> Any:
+def _source(row: dict[str, Any], event: str | None = None) -> Any:
     from newsweave.products.summary import SourceArticle
 
     mentions = [(s, e, eid, name, typ) for s, e, _text, typ, eid, name in row["mentions"] if eid and name]
     return SourceArticle(row["id"], row["lang"], row["published"], row["title"], row["text"],
-                         row["sentences"], mentions, row["time_exprs"])
+                         row["sentences"], mentions, row["time_exprs"], event)
 
 
 def search(settings: Settings, query: str, lang: str | None = None, entity: str | None = None,

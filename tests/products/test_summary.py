@@ -158,6 +158,19 @@ def test_near_identical_sentences_merge_citations_and_reader_language_wins() -> 
     assert italian and "Rome" in italian[0].text and "Roma" not in italian[0].text
 
 
+def test_a_storyline_cites_a_sentence_only_to_reports_of_its_own_event() -> None:
+    # the same pair as above, but filed under two events of one storyline: the Italian sentence reads alike
+    # (a later event's report recalling the first, as the seeds' 2024 visit does the 2023 one) and still leaves
+    # the pool as redundant, but it is not cited for what its own event's reports did not say
+    en = _article("a", "en", ["Leaders of ten countries met in Rome on Tuesday to talk about trade."])
+    it = _article("b", "it", ["Capi di dieci paesi si sono incontrati martedì per parlare di commercio."])
+    en.event, it.event = "ev-1", "ev-2"
+    summary = summarise([it, en], "en", encoder=TableEncoder(), max_sentences=5)
+    assert [s.citations for s in summary.sentences] == [["a"]]
+    it.event = "ev-1"
+    assert [s.citations for s in summarise([it, en], "en", encoder=TableEncoder()).sentences] == [["a", "b"]]
+
+
 class FakeTranslator:
     """Upper-cases text, optionally dropping name placeholders the way a careless system might."""
 

@@ -19,7 +19,8 @@ Method (``extractive-mmr@1``):
    times a penalty for headings and bare quotes (``select.py``).
 3. Greedy MMR picks up to ``max_sentences``. A candidate at centred cosine
    >= 0.90 to a chosen sentence (0.05 is taken off when the two state
-   different days) says the same thing: it leaves the pool and its article
+   different days) says the same thing: it leaves the pool and, when it
+   reports the same event (a storyline's summary spans several), its article
    joins the chosen sentence's citations. When the best pick is in another
    language and a reader-language candidate scores within 0.10 of it, the
    reader-language one is taken.
@@ -67,7 +68,7 @@ def summarise(articles: Sequence[SourceArticle], lang: str = "en", encoder: Enco
     if not cands or max_sentences <= 0:
         return Summary([], METHOD, encoder.name, used, lang)
     vectors = centre(encoder.encode_passages([c.text for c in cands]), [c.lang for c in cands])
-    selector = Selector(cands, vectors, top_entities(arts), lang)
+    selector = Selector(cands, vectors, top_entities(arts), lang, {a.id: a.event for a in arts})
     chosen = _order(selector.select(max_sentences), cands)
     texts = _texts([cands[i] for i in chosen], lang, translator)
     sentences = [SummarySentence(text, cands[i].lang, selector.citations(i), cands[i].text, done)

@@ -17,7 +17,9 @@ class SourceArticle:
     entity mentions with the entity's canonical name in the reader's script
     (the link stage) and ``time_exprs`` resolved time expressions (the time
     stage; ``value`` None when unresolved). ``published`` is an ISO date or
-    datetime string, or None.
+    datetime string, or None. ``event`` is the event it reports, where the
+    summary spans several (a storyline's): a sentence is cited only to reports
+    of its own event.
     """
 
     id: str
@@ -28,6 +30,7 @@ class SourceArticle:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     mentions: list[MentionTuple] = field(default_factory=list)
     time_exprs: list[TimeTuple] = field(default_factory=list)
+    event: str | None = None
 
 
 @dataclass

@@ -20,7 +20,7 @@ forbid distinct sentences of one language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -86,6 +86,10 @@ class Selector:
     vectors: np.ndarray  # language-centred, unit rows
     weights: dict[str, float]  # top entity id -> weight
     reader_lang: str
+    # article -> the event it reports: two reports of different events of a storyline read alike at 0.90 and
+    # more ("Kim left Russia on Sunday aboard his train" beside a later visit's "At the meeting with Russia's
+    # defence chief, Kim vowed..."), so a sentence is cited only to reports of its own event
+    events: dict[str, str | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sims = similarities(self.vectors, self.cands)
@@ -153,9 +157,11 @@ class Selector:
         return max(own, key=lambda i: (values[i], -i)) if own else best
 
     def citations(self, i: int) -> list[str]:
-        """The candidate's article, then every other article with a near-identical sentence."""
+        """The candidate's article, then every other article of its event with a near-identical sentence."""
         own = self.cands[i].article
-        others = {c.article for j, c in enumerate(self.cands) if self.sims[i, j] >= REDUNDANT} - {own}
+        event = self.events.get(own)
+        others = {c.article for j, c in enumerate(self.cands)
+                  if self.sims[i, j] >= REDUNDANT and self.events.get(c.article) == event} - {own}
         return [own, *sorted(others)]
 
 

@@ -89,6 +89,10 @@ def test_unusable_store_is_one_clear_error(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "file is not a database" in proc.stderr and "Traceback" not in proc.stderr
     assert foreign.read_bytes() == b"not a database, just some bytes\n" * 200  # left as it was
+    for command in ("events", "search Kim", "status"):  # a mistyped --db for a command that only reads
+        proc = run_cli(*command.split(), db=str(tmp_path / "typo.db"))
+        assert proc.returncode == 2 and "no store at" in proc.stderr and "Traceback" not in proc.stderr, command
+    assert not (tmp_path / "typo.db").exists()
 
 
 def test_run_without_inputs_finishes_what_ingest_stored(sqlite_url: str) -> None:

@@ -65,3 +65,13 @@ def test_quotes_and_summaries_on_the_seeds(db_url: str) -> None:
 def test_bad_option_values_are_named(sqlite_url: str, args: tuple[str, ...], option: str) -> None:
     proc = run_cli(*args, db=sqlite_url)
     assert proc.returncode == 2 and option in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_search_says_when_articles_are_not_indexed_yet(sqlite_url: str) -> None:
+    assert run_cli("ingest", str(SEEDS), db=sqlite_url).returncode == 0  # no `run`: nothing indexed
+    proc = run_cli("search", "Kim", "--json", db=sqlite_url)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]"
+    assert "5 articles not in the search index yet" in proc.stderr
+    assert run_cli("run", db=sqlite_url).returncode == 0
+    proc = run_cli("search", "Kim", db=sqlite_url)
+    assert proc.returncode == 0 and "not in the search index" not in proc.stderr

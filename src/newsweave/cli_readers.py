@@ -9,7 +9,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from newsweave import jobs
-from newsweave.cli import JsonFlag, _settings, app, counted, eval_app, out
+from newsweave.cli import JsonFlag, _settings, app, counted, err, eval_app, out
 
 
 @app.command()
@@ -68,6 +68,10 @@ def search(query: Annotated[str, typer.Argument(help="Words in any language; mat
            as_json: JsonFlag = False) -> None:
     """Hybrid full-text and vector search, fused by rank: article, language, best passage, event."""
     hits = jobs.search(_settings(), query, lang, entity, date_from, date_to, event, limit)
+    missing = jobs.unindexed(_settings())
+    if missing:  # on stderr: --json output stays one document
+        err.print(f"note: {missing} article{'s' if missing != 1 else ''} not in the search index yet "
+                  "(`newsweave run` indexes them)")
     if as_json:
         out.print_json(json.dumps(hits, ensure_ascii=False))
         return

@@ -20,9 +20,9 @@ from newsweave.store import Store, open_store
 
 
 @contextmanager
-def store_for(settings: Settings) -> Iterator[Store]:
-    """Open the configured store for the duration of a job."""
-    store = open_store(settings.db)
+def store_for(settings: Settings, create: bool = True) -> Iterator[Store]:
+    """Open the configured store for the duration of a job; ``create=False`` for jobs that only read it."""
+    store = open_store(settings.db, create)
     try:
         yield store
     finally:
@@ -83,7 +83,7 @@ def run(settings: Settings, inputs: list[str], meta: str | None = None,
 
 def articles(settings: Settings) -> list[dict[str, Any]]:
     """Every stored article's summary, in arrival order, with its paragraph languages."""
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         rows = store.articles()
         paragraph_langs = store.paragraph_languages()
         happenings = _event_dates(store.time_exprs())
@@ -113,7 +113,7 @@ def _utc_iso(moment: datetime | None) -> str | None:
 
 def status(settings: Settings) -> dict[str, Any]:
     """What the store holds: counts, languages, schema version, pending stage work."""
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         return {
             "store": store.url,
             "schema_version": store.schema_version(),
@@ -125,7 +125,7 @@ def status(settings: Settings) -> dict[str, Any]:
 
 def dates(settings: Settings, article: str | None = None) -> list[dict[str, Any]]:
     """Time expressions with their resolved value and role, per article."""
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         _known_article(store, article)
         return store.time_exprs(article)
 
@@ -151,7 +151,7 @@ def timeline(settings: Settings, lang: str | None = "en", article_ids: list[str]
 
     if event or storyline:
         article_ids = articles_of(settings, event, storyline)
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         ids = [r["id"] for r in store.articles(article_ids)]  # unknown ids (e.g. skipped duplicates) drop out
         articles = store.articles_for_analysis(ids)
         exprs: dict[str, list[dict[str, Any]]] = {}
@@ -182,7 +182,7 @@ def entities(settings: Settings, etype: str | None = None, article: str | None =
 
     if etype is not None and etype.upper() not in ENTITY_TYPES:
         raise NewsweaveError(f"no entity type {etype!r}: use one of {', '.join(ENTITY_TYPES)}")
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         _known_article(store, article)
         rows = entity_repo.list_entities(store, etype and etype.upper(), article)
     for row in rows:
@@ -239,7 +239,7 @@ def events(settings: Settings, storyline: str | None = None) -> list[dict[str, A
     """Live events, oldest first: id, label, articles, languages, dates, top entities, storyline."""
     from newsweave.store import event_repo, schema
 
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         sid = event_repo.resolve(store, schema.storylines, storyline) if storyline else None
         if storyline and not sid:
             raise NotFoundError(f"no storyline {storyline!r} (see 'newsweave storylines')")
@@ -250,7 +250,7 @@ def storylines(settings: Settings) -> list[dict[str, Any]]:
     """Live storylines with their events."""
     from newsweave.store import event_repo
 
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         return event_repo.list_storylines(store)
 
 
@@ -258,7 +258,7 @@ def explain(settings: Settings, article: str) -> dict[str, Any]:
     """Why an article is in its event and storyline (signals recorded at assignment)."""
     from newsweave.store import event_repo
 
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         found = event_repo.explanation(store, article)
         if found is None:
             _known_article(store, article)
@@ -270,7 +270,7 @@ def explain(settings: Settings, article: str) -> dict[str, Any]:
 
 def articles_of(settings: Settings, event: str | None = None, storyline: str | None = None) -> list[str]:
     """Article ids of an event or storyline (merged-away ids resolve)."""
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         return cluster_members(store, event, storyline)[1]
 
 
@@ -293,4 +293,4 @@ def eval_cluster(corpus: Path, gold: Path, level: str = "event") -> dict[str, An
     return evaluate_clusters(corpus, gold, level)
 
 
-from newsweave.reader_jobs import eval_search, quotes, search, summary  # noqa: E402,F401  (reader jobs live in their own module)
+from newsweave.reader_jobs import eval_search, quotes, search, summary, unindexed  # noqa: E402,F401  (reader jobs live in their own module)

@@ -13,7 +13,7 @@ def quotes(settings: Settings, entity: str | None = None, event: str | None = No
     from newsweave.jobs import cluster_members, store_for
     from newsweave.store import reader_repo
 
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         article_ids = cluster_members(store, event=event)[1] if event else None
         # "" names no entity: an error, as in search, never every quote
         entity_ids = _entity_ids(store, entity) if entity is not None else None
@@ -46,7 +46,7 @@ def summary(settings: Settings, event: str | None = None, storyline: str | None 
     except ValueError as exc:
         raise NewsweaveError(str(exc)) from exc
     encoder = get_encoder()
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         cluster_id, ids = cluster_members(store, event, storyline)
         # a storyline spans events: each article carries its own, whose reports alone may share its citations
         events = {a: e for a, (e, _) in event_repo.memberships(store, ids).items()} if storyline else {}
@@ -76,7 +76,7 @@ def search(settings: Settings, query: str, lang: str | None = None, entity: str 
     from newsweave.search import search as run_search
     from newsweave.store import event_repo
 
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         article_ids = cluster_members(store, event=event)[1] if event else None
         # an unknown entity is an error, as for quotes, not an empty result ("" names nothing either)
         entity_ids = _entity_ids(store, entity) if entity is not None else None
@@ -87,6 +87,18 @@ def search(settings: Settings, query: str, lang: str | None = None, entity: str 
             raise NewsweaveError(str(exc)) from exc
         member = event_repo.memberships(store, [h.article_id for h in hits])
     return [{**h.as_dict(), "event": member.get(h.article_id, (None, None))[0]} for h in hits]
+
+
+def unindexed(settings: Settings) -> int:
+    """How many stored articles the search index does not hold yet (or holds from an older version)."""
+    from newsweave.jobs import store_for
+    from newsweave.search.index import has_search_tables, pending_for_index
+
+    with store_for(settings, create=False) as store:
+        with store.engine.connect() as conn:
+            if not has_search_tables(conn):
+                return store.counts()["articles"]
+        return len(pending_for_index(store))
 
 
 def eval_search(data: Any, sample: int | None = 60, query_chars: int = 300, query_words: int = 0) -> dict[str, Any]:

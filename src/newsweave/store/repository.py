@@ -377,11 +377,15 @@ class Store:
             return {lang or "und": n for lang, n in conn.execute(q)}
 
 
-def open_store(db: str) -> Store:
-    """Open (creating and migrating as needed) the store at a path or URL."""
+def open_store(db: str, create: bool = True) -> Store:
+    """Open (creating and migrating as needed) the store at a path or URL. ``create=False``: an SQLite file that
+    does not exist is an error, not a new empty store (a mistyped ``--db`` for a command that only reads)."""
     url = resolve_url(db)
     try:
         parsed = make_url(url)
+        if not create and parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+                and not Path(parsed.database).exists():
+            raise StoreError(f"no store at {parsed.database} (`newsweave ingest` or `newsweave run` makes one)")
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if parsed.get_backend_name() == "sqlite":
             # how long a write waits for another process's: a full relink of 100,000 articles writes for

@@ -183,3 +183,15 @@ def test_a_narrow_terminal_leaves_out_whole_event_columns_not_the_count() -> Non
     assert _fitting(100) == ["id", "dates", "articles", "languages", "label"]
     assert _fitting(80) == ["id", "dates", "articles", "label"]
     assert _fitting(40)[:3] == ["id", "dates", "articles"]
+
+
+def test_the_entities_table_keeps_ids_whole_and_short_columns_legible() -> None:
+    from newsweave.cli import _entity_widths
+
+    rows = [{"id": "PER:" + "x" * 54, "languages": ["el", "en", "fa", "fr", "id", "it", "ko", "ms", "oc"]},
+            {"id": "LOC:russia", "languages": ["en"]}]
+    for total in (160, 120):
+        widths = _entity_widths(rows, total)
+        assert widths["id"] == 58 and widths["type"] >= 4 and widths["mentions"] >= len("mentions")
+        assert len("languages") <= widths["languages"] <= 20
+        assert sum(widths.values()) + 3 * len(widths) + 1 <= total

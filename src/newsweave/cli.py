@@ -142,8 +142,9 @@ def run(inputs: RunInputs = None, meta: MetaOpt = None, max_bytes: MaxBytes = No
 
 def _articles_table(rows: list[dict[str, Any]]) -> None:
     table = Table(title=counted(len(rows), "articles"), title_justify="left")
+    id_width = max((len(r["id"]) for r in rows), default=20)  # ids are copied from here: never cut
     for col in ("id", "lang", "published", "sentences", "title / first words", "near-duplicate of"):
-        table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=8 if col != "id" else 20)
+        table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=id_width if col == "id" else 8)
     for r in rows:
         mixed = ", ".join(f"{k} {v:.0%}" for k, v in r["languages"].items()) if len(r["languages"]) > 1 else ""
         lang = f"{r['lang']} {r['lang_confidence']:.2f}" + (f" ({mixed})" if mixed else "")
@@ -218,12 +219,24 @@ def entities(etype: Annotated[Optional[str], typer.Option("--type", help="PER, O
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     table = Table(title=counted(len(rows), "entities"), title_justify="left")
-    for col in ("id", "name", "type", "languages", "mentions", "aliases"):
-        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=60 if col == "aliases" else None)
+    for col, width in _entity_widths(rows, out.width).items():
+        table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=width, max_width=width)
     for r in rows:
         aliases = "; ".join(sorted({a for forms in r["aliases"].values() for a in forms}))
         table.add_row(r["id"], r["name"], r["type"], ",".join(r["languages"]), str(r["n_mentions"]), aliases)
     out.print(table)
+
+
+def _entity_widths(rows: list[dict[str, Any]], total: int) -> dict[str, int]:
+    """Column widths of the entities table within ``total`` characters: the id whole (it is copied from here),
+    the short columns legible, the name and aliases in what is left (rich would squeeze every column alike)."""
+    widths = {"id": max([2, *(len(r["id"]) for r in rows)]), "name": 0, "type": 4,
+              "languages": min(20, max([9, *(len(",".join(r["languages"])) for r in rows)])),
+              "mentions": 8, "aliases": 0}
+    rest = max(total - sum(widths.values()) - 3 * len(widths) - 1, 20)  # borders and padding: 3 a column
+    widths["name"] = max(10, rest * 2 // 5)
+    widths["aliases"] = max(10, rest - widths["name"])
+    return widths
 
 
 train_app = typer.Typer(help="Train a model slot's default backend from labelled data.", no_args_is_help=True)

@@ -111,6 +111,11 @@ def test_entity_names_in_other_scripts_and_ids_resolve_alike(store: Store) -> No
     moscow = resolve_entity(store, "Moscow")
     assert resolve_entity(store, "Μόσχα") == moscow == resolve_entity(store, "Mosca")
     assert resolve_entity(store, moscow[0]) == [moscow[0]]
+    # scripts no seed is written in: places through the gazetteer, people by the surname of their id
+    assert resolve_entity(store, "Москва") == moscow
+    assert resolve_entity(store, "России") == resolve_entity(store, "Russia") == resolve_entity(store, "Россия")
+    assert resolve_entity(store, "Путин") == resolve_entity(store, "Владимир Путин") == resolve_entity(store, "Putin")
+    assert resolve_entity(store, "Путин") and resolve_entity(store, "Шойгу")
     assert resolve_entity(store, "no such entity anywhere") == []
     assert search(store, "Kim", entity="no such entity anywhere") == []
 

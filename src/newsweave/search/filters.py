@@ -78,6 +78,8 @@ def resolve_entity(store: Store, name: str) -> list[str]:
             return [name]
         ids = set(conn.execute(select(e.id).where(e.id.in_(_key_ids(name)))).scalars())
         ids |= _by_name(conn, name)
+        if not ids:  # a place or body named in a script the store has no article in, or a bare surname
+            ids |= _via_gazetteer(conn, name) | _by_surname_key(conn, name)
         forms = {name, name.lower(), name.title()}
         ids |= set(conn.execute(select(m.entity_id).where(m.text.in_(forms) & m.entity_id.is_not(None))
                                 .distinct()).scalars())
@@ -90,6 +92,30 @@ def _key_ids(name: str) -> list[str]:
 
     keys = {slug(k) for form in [name, *inflection_variants(name)] for k in key_variants(form)}
     return [f"{etype}:{k}" for k in sorted(keys) if k for etype in ENTITY_TYPES]
+
+
+def _via_gazetteer(conn, name: str) -> set[str]:  # type: ignore[no-untyped-def]
+    """Entities named as the gazetteer's English name for ``name``: "Россия" is Russia, "Москва" Moscow, even
+    in a store whose articles never wrote them in Cyrillic (the linker keys places by the same gazetteer)."""
+    from newsweave.link.gazetteer import place_ref, ref_name, seed_ref
+    from newsweave.link.names import analyse_surface
+
+    surface = analyse_surface(name, "LOC", None)
+    ref = place_ref(surface) or seed_ref(surface)
+    english = ref_name(ref, "en") if ref else None
+    return _by_name(conn, english) if english and fold(english) != fold(name) else set()
+
+
+def _by_surname_key(conn, name: str) -> set[str]:  # type: ignore[no-untyped-def]
+    """People whose id ends in the one-word ``name`` read in Latin letters: "Путин" is PER:vladimir-putin, as
+    "Putin" is (``_by_name`` matches a surname only in the script the store holds it in)."""
+    from newsweave.link.keys import key_variants, slug
+
+    e = t.entities.c
+    surnames = {slug(k) for k in key_variants(name) if len(k) == 1 and slug(k)}
+    return {eid for key in surnames for eid in conn.execute(
+        select(e.id).where(e.id.like(f"PER:%-{_escape_like(key)}", escape="\\")).limit(_MAX_ALIAS_CANDIDATES)
+    ).scalars()}
 
 
 def _by_name(conn, name: str) -> set[str]:  # type: ignore[no-untyped-def]

@@ -212,6 +212,14 @@ def test_names_rendered_short_when_part_of_the_canonical_name() -> None:
     assert render_name("Khasan", "Hassan", "en", context="στο σταθμό Khasan") == "Khasan"
 
 
+def test_words_made_from_a_name_are_not_replaced_by_it() -> None:
+    # the linker ties adjectives to their country: "advanced Russian weapons" must not read "Russia weapons"
+    assert render_name("Russian", "Russia", "it") == "Russian"
+    assert render_name("Chinese", "China", "it") == "Chinese"
+    assert render_name("nordcoreano", "North Korea", "en") == "nordcoreano"  # lower case: not a name
+    assert render_name("Roma", "Rome", "en") == "Rome" and render_name("Germania", "Germany", "en") == "Germany"
+
+
 def test_no_candidates_gives_an_empty_summary() -> None:
     empty = SourceArticle("x", "en", None, None, "", [], [], [])
     summary = summarise([empty], "en", encoder=TableEncoder())

@@ -73,7 +73,25 @@ def render_name(surface: str, canonical: str, reader_lang: str, context: str = "
     shown = _latin(surface) if script == "LATIN" and script_of(surface) != "LATIN" else surface
     if script_of(shown) == script and _fold(shown) and _fold(shown) <= _fold(name):
         return shown
+    if surface[:1].islower() or (shown is surface and script_of(surface) == script and _derived(surface, name)):
+        # a word the linker tied to a name, not the name: "russe", "nordcoreano", "Russian weapons" stay as
+        # written ("Russia weapons" would misquote the source)
+        return shown
     return name
+
+
+_DEMONYM_ENDINGS = ("n", "an", "ns", "ans", "ian", "ians", "ese", "ish", "i", "ic")
+
+
+def _derived(surface: str, name: str) -> bool:
+    """Whether ``surface`` is an adjective or demonym made from the one-word ``name`` ("Russian", "Russians"
+    from Russia, "Chinese" from China), which the name cannot replace in a sentence; other spellings of the
+    name ("Roma", "Germania") are not."""
+    word, base = strip_marks(surface.casefold(), "NFKD"), strip_marks(name.casefold(), "NFKD")
+    if " " in base or " " in word or len(base) < 4:
+        return False
+    stem = base[:-1] if base[-1] in "aeiouy" else base  # Russia -> russi-, China -> chin-
+    return word.startswith(stem) and word[len(stem):] in _DEMONYM_ENDINGS and len(word) > len(base)
 
 
 def _pieces(cand: Candidate) -> list[tuple[int, int, str, str]]:

@@ -219,23 +219,34 @@ def entities(etype: Annotated[Optional[str], typer.Option("--type", help="PER, O
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
     table = Table(title=counted(len(rows), "entities"), title_justify="left")
-    for col, width in _entity_widths(rows, out.width).items():
+    widths = _entity_widths(rows, out.width)
+    for col, width in widths.items():
         table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=width, max_width=width)
     for r in rows:
-        aliases = "; ".join(sorted({a for forms in r["aliases"].values() for a in forms}))
-        table.add_row(r["id"], r["name"], r["type"], ",".join(r["languages"]), str(r["n_mentions"]), aliases)
+        cells = {"id": r["id"], "name": r["name"], "type": r["type"], "languages": ",".join(r["languages"]),
+                 "mentions": str(r["n_mentions"]),
+                 "aliases": "; ".join(sorted({a for forms in r["aliases"].values() for a in forms}))}
+        table.add_row(*(cells[col] for col in widths))
     out.print(table)
 
 
 def _entity_widths(rows: list[dict[str, Any]], total: int) -> dict[str, int]:
-    """Column widths of the entities table within ``total`` characters: the id whole (it is copied from here),
-    the short columns legible, the name and aliases in what is left (rich would squeeze every column alike)."""
-    widths = {"id": max([2, *(len(r["id"]) for r in rows)]), "name": 0, "type": 4,
+    """The entities table's columns and their widths within ``total`` characters: the id whole (it is copied
+    from here), the short columns legible, the name and aliases in what is left (rich would squeeze every
+    column alike); too narrow for that, the aliases go, then the languages, then the name."""
+    widths = {"id": max([2, *(len(r["id"]) for r in rows)]), "name": 10, "type": 4,
               "languages": min(20, max([9, *(len(",".join(r["languages"])) for r in rows)])),
-              "mentions": 8, "aliases": 0}
-    rest = max(total - sum(widths.values()) - 3 * len(widths) - 1, 20)  # borders and padding: 3 a column
-    widths["name"] = max(10, rest * 2 // 5)
-    widths["aliases"] = max(10, rest - widths["name"])
+              "mentions": 8, "aliases": 10}
+    for drop in ("aliases", "languages", "name"):
+        if sum(widths.values()) + 3 * len(widths) + 1 <= total:
+            break
+        del widths[drop]
+    rest = total - sum(widths.values()) - 3 * len(widths) - 1
+    if "aliases" in widths:
+        widths["name"] += rest * 2 // 5
+        widths["aliases"] += rest - rest * 2 // 5
+    elif "name" in widths:
+        widths["name"] += max(rest, 0)
     return widths
 
 

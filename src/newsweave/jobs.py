@@ -223,7 +223,7 @@ def cluster(settings: Settings, recluster: bool = False, progress: Progress | No
     from newsweave.cluster.stream import cluster_pending, recluster as redo
     from newsweave.stages import _embed_id
 
-    with store_for(settings) as store:
+    with store_for(settings, create=False) as store:
         if recluster:
             result = redo(store, _embed_id(), progress)
         else:

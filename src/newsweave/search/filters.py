@@ -78,12 +78,16 @@ def resolve_entity(store: Store, name: str) -> list[str]:
             return [name]
         ids = set(conn.execute(select(e.id).where(e.id.in_(_key_ids(name)))).scalars())
         ids |= _by_name(conn, name)
-        if not ids:  # a place or body named in a script the store has no article in, or a bare surname
-            ids |= _via_gazetteer(conn, name) | _by_surname_key(conn, name)
         forms = {name, name.lower(), name.title()}
         ids |= set(conn.execute(select(m.entity_id).where(m.text.in_(forms) & m.entity_id.is_not(None))
                                 .distinct()).scalars())
+        if not ids and len(fold(name)) >= _MIN_FALLBACK_LETTERS:
+            # a place or body named in a script the store has no article in, or a bare surname
+            ids |= _via_gazetteer(conn, name) | _by_surname_key(conn, name)
     return sorted(ids)
+
+
+_MIN_FALLBACK_LETTERS = 4  # shorter names ("Ко", "Un", "Li") match too much by gazetteer or surname
 
 
 def _key_ids(name: str) -> list[str]:
@@ -96,12 +100,15 @@ def _key_ids(name: str) -> list[str]:
 
 def _via_gazetteer(conn, name: str) -> set[str]:  # type: ignore[no-untyped-def]
     """Entities named as the gazetteer's English name for ``name``: "Россия" is Russia, "Москва" Moscow, even
-    in a store whose articles never wrote them in Cyrillic (the linker keys places by the same gazetteer)."""
-    from newsweave.link.gazetteer import place_ref, ref_name, seed_ref
+    in a store whose articles never wrote them in Cyrillic (the linker keys places by the same gazetteer). Only
+    the name's own keys count, not the shortened ones the linker tries on inflected mentions: "Ко" or "Chin" is
+    no place."""
+    from newsweave.link.gazetteer import load_gazetteer, ref_name, seed_ref
     from newsweave.link.names import analyse_surface
 
     surface = analyse_surface(name, "LOC", None)
-    ref = place_ref(surface) or seed_ref(surface)
+    keys = load_gazetteer()["keys"]
+    ref = next((keys[" ".join(k)] for k in surface.keys if " ".join(k) in keys), None) or seed_ref(surface)
     english = ref_name(ref, "en") if ref else None
     return _by_name(conn, english) if english and fold(english) != fold(name) else set()
 
@@ -113,9 +120,9 @@ def _by_surname_key(conn, name: str) -> set[str]:  # type: ignore[no-untyped-def
 
     e = t.entities.c
     surnames = {slug(k) for k in key_variants(name) if len(k) == 1 and slug(k)}
-    return {eid for key in surnames for eid in conn.execute(
-        select(e.id).where(e.id.like(f"PER:%-{_escape_like(key)}", escape="\\")).limit(_MAX_ALIAS_CANDIDATES)
-    ).scalars()}
+    return {eid for key in sorted(surnames) for eid in conn.execute(
+        select(e.id).where(e.id.like(f"PER:%-{_escape_like(key)}", escape="\\")).order_by(e.id)
+        .limit(_MAX_ALIAS_CANDIDATES)).scalars()}
 
 
 def _by_name(conn, name: str) -> set[str]:  # type: ignore[no-untyped-def]

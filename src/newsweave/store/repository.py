@@ -384,7 +384,7 @@ def open_store(db: str, create: bool = True) -> Store:
     try:
         parsed = make_url(url)
         if not create and parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
-                and not Path(parsed.database).exists():
+                and not parsed.database.startswith("file:") and not Path(parsed.database).exists():
             raise StoreError(f"no store at {parsed.database} (`newsweave ingest` or `newsweave run` makes one)")
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if parsed.get_backend_name() == "sqlite":

@@ -4,11 +4,11 @@ Usage (articles: the event's analysed articles as ``SourceArticle`` records)::
 
     summary = summarise(articles, lang="en", translator=get_translator("apertium"))
     summary.as_dict()
-    # {"lang": "en", "method": "extractive-mmr@1", "encoder": "e5-small-q4-numpy@1",
+    # {"lang": "en", "method": "extractive-mmr@3", "encoder": "e5-small-q4-numpy@1",
     #  "translator": "apertium@3.8.3", "sentences": [{"text": ..., "lang": "en",
     #  "citations": ["003", "001"], "source_text": ..., "translated": false}, ...]}
 
-Method (``extractive-mmr@1``):
+Method (``extractive-mmr@3``):
 
 1. Candidates: the first 12 prose sentences of each article (``candidates.py``);
    only these are embedded, in the encoder's passage mode (sentence against
@@ -19,9 +19,10 @@ Method (``extractive-mmr@1``):
    times a penalty for headings and bare quotes (``select.py``).
 3. Greedy MMR picks up to ``max_sentences``. A candidate at centred cosine
    >= 0.90 to a chosen sentence (0.05 is taken off when the two state
-   different days) says the same thing: it leaves the pool and, when it
-   reports the same event (a storyline's summary spans several), its article
-   joins the chosen sentence's citations. When the best pick is in another
+   different days) from a report of the same event says the same thing: it
+   leaves the pool and its article joins the chosen sentence's citations. In a
+   storyline's summary, which spans events, a near-twin from another event stays
+   a candidate (held back by the MMR penalty) and is never cited for it. When the best pick is in another
    language and a reader-language candidate scores within 0.10 of it, the
    reader-language one is taken.
 4. Sentences in another language are translated when a translator answers,
@@ -49,7 +50,8 @@ if TYPE_CHECKING:
     from newsweave.analyse.encoder import Encoder
     from newsweave.translate import Translator
 
-METHOD = "extractive-mmr@2"  # @2: later sentences must name an entity or a date
+METHOD = "extractive-mmr@3"  # @2: later sentences must name an entity or a date; @3: a storyline's events cited and
+# kept apart, words made from names shown as written
 
 __all__ = ["METHOD", "REDUNDANT", "SourceArticle", "Summary", "SummarySentence", "fingerprint", "summarise"]
 

@@ -73,11 +73,18 @@ def render_name(surface: str, canonical: str, reader_lang: str, context: str = "
     shown = _latin(surface) if script == "LATIN" and script_of(surface) != "LATIN" else surface
     if script_of(shown) == script and _fold(shown) and _fold(shown) <= _fold(name):
         return shown
-    if surface[:1].islower() or (shown is surface and script_of(surface) == script and _derived(surface, name)):
-        # a word the linker tied to a name, not the name: "russe", "nordcoreano", "Russian weapons" stay as
-        # written ("Russia weapons" would misquote the source)
-        return shown
+    if kept_as_written(surface, name, reader_lang):
+        return surface
     return name
+
+
+def kept_as_written(surface: str, canonical: str, reader_lang: str) -> bool:
+    """A mention in the reader's script that is a word the linker tied to a name, not the name itself: lower
+    case ("russo", "nordcoreano") or an adjective or demonym of it ("Russian weapons": "Russia weapons" would
+    misquote the source). It is shown, and translated, as written; in another script the name stands in."""
+    if script_of(surface) != reader_script(reader_lang):
+        return False
+    return surface[:1].islower() or _derived(surface, canonical or surface)
 
 
 _DEMONYM_ENDINGS = ("n", "an", "ns", "ans", "ian", "ians", "ese", "ish", "i", "ic")
@@ -117,7 +124,9 @@ def render(cand: Candidate, reader_lang: str, placeholders: bool = False,
     parts, names, at = [], [], 0
     for s, e, kind, payload in _pieces(cand):
         parts.append(cand.text[at:s])
-        if kind == "name":
+        if kind == "name" and placeholders and kept_as_written(cand.text[s:e], payload, reader_lang):
+            parts.append(cand.text[s:e])  # a word, not a name: the translator translates it ("russo": Russian)
+        elif kind == "name":
             names.append(render_name(cand.text[s:e], payload, reader_lang, cand.text))
             parts.append(PLACEHOLDER.format(len(names) - 1) if placeholders else names[-1])
         elif dates:

@@ -142,8 +142,13 @@ class Selector:
                 first = values[pick]
             chosen.append(pick)
             covered |= self.cands[pick].entities
-            open_ = {i for i in open_ if i != pick and self.sims[i, pick] < REDUNDANT}
+            # a near-twin from another event of a storyline stays a candidate (its own event's fact), held back
+            # by the MMR penalty only
+            open_ = {i for i in open_ if i != pick and (self.sims[i, pick] < REDUNDANT or not self._same_event(i, pick))}
         return chosen
+
+    def _same_event(self, i: int, j: int) -> bool:
+        return self.events.get(self.cands[i].article) == self.events.get(self.cands[j].article)
 
     def _anchored(self, i: int) -> bool:
         return bool(self.cands[i].entities or self.cands[i].dates)
@@ -159,9 +164,8 @@ class Selector:
     def citations(self, i: int) -> list[str]:
         """The candidate's article, then every other article of its event with a near-identical sentence."""
         own = self.cands[i].article
-        event = self.events.get(own)
         others = {c.article for j, c in enumerate(self.cands)
-                  if self.sims[i, j] >= REDUNDANT and self.events.get(c.article) == event} - {own}
+                  if self.sims[i, j] >= REDUNDANT and self._same_event(i, j)} - {own}
         return [own, *sorted(others)]
 
 

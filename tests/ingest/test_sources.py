@@ -316,12 +316,16 @@ def test_url_and_feed_with_linked_pages(settings: Settings, site: tuple[str, Pat
       <description><![CDATA[{entry_body}]]></description></item>
       <item><title>Solo link</title><link>{base}/greek.html</link><guid>e2</guid><pubDate>Tue, 12 Sep 2023 09:00:00 GMT</pubDate></item>
       <item><title>Link rotto</title><link>{base}/missing.html</link><guid>e3</guid></item>
+      <item><title>Solo un riassunto</title><link>{base}/gone.html</link><guid>e4</guid>
+      <description>Kim è in Russia.</description></item>
     </channel></rss>"""
     (root / "feed.xml").write_text(rss, encoding="utf-8")
     report = jobs.ingest(settings, [f"{base}/kim.html", f"{base}/feed.xml", "http://127.0.0.1:9/closed"])
-    assert len(report.added) == 3, report.errors
+    assert len(report.added) == 4, report.errors
     errors = [str(e) for e in report.errors]
     assert any("feed.xml#entry3" in e and "HTTP 404" in e for e in errors)
+    # a teaser whose page failed is kept, and the failure is said
+    assert any("feed.xml#entry4" in e and "only the feed's 16-character summary is stored" in e for e in errors)
     assert any(e.startswith("http://127.0.0.1:9/closed: cannot fetch") for e in errors)
     rows = list(_ids(settings).values())
     by_title = {r["title"]: r for r in rows}

@@ -74,6 +74,9 @@ def parse_feed(
                 if not text:
                     yield InputError(where, f"entry has no body and its page failed: {err}")
                     continue
+                # the entry is still stored, but say that it is only the feed's teaser (an error: exit code 1)
+                yield InputError(where, f"its page failed, so only the feed's {len(text)}-character summary is "
+                                        f"stored: {err}")
         if not text.strip():
             yield InputError(where, "entry has no text and no link")
             continue

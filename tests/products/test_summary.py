@@ -218,6 +218,10 @@ def test_words_made_from_a_name_are_not_replaced_by_it() -> None:
     assert render_name("Chinese", "China", "it") == "Chinese"
     assert render_name("nordcoreano", "North Korea", "en") == "nordcoreano"  # lower case: not a name
     assert render_name("Roma", "Rome", "en") == "Rome" and render_name("Germania", "Germany", "en") == "Germany"
+    for word, name in (("German", "Germany"), ("British", "United Kingdom"), ("North Korean", "North Korea"),
+                       ("Russians'", "Russia"), ("Russian-made", "Russia")):
+        assert render_name(word, name, "it") == word
+    assert render_name("ρωσικά", "Russia", "en") == "Russia"  # another script: the name stands in
 
 
 def test_no_candidates_gives_an_empty_summary() -> None:

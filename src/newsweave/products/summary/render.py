@@ -87,18 +87,33 @@ def kept_as_written(surface: str, canonical: str, reader_lang: str) -> bool:
     return surface[:1].islower() or _derived(surface, canonical or surface)
 
 
-_DEMONYM_ENDINGS = ("n", "an", "ns", "ans", "ian", "ians", "ese", "ish", "i", "ic")
+_DEMONYM_ENDINGS = ("", "n", "an", "ns", "ans", "ian", "ians", "ese", "ish", "i", "ic")  # "": German, Germany
+# demonyms that are not the name plus an ending, by the name they come from (English, as canonical names are)
+_IRREGULAR = {"british": "united kingdom", "english": "england", "dutch": "netherlands", "swiss": "switzerland",
+              "french": "france", "greek": "greece", "polish": "poland", "turkish": "turkey", "spanish": "spain",
+              "swedish": "sweden", "danish": "denmark", "finnish": "finland", "irish": "ireland", "welsh": "wales",
+              "scottish": "scotland", "afghan": "afghanistan", "filipino": "philippines", "norwegian": "norway",
+              "peruvian": "peru", "chilean": "chile", "thai": "thailand", "saudi": "saudi arabia",
+              "american": "united states", "emirati": "united arab emirates", "belgian": "belgium"}
+_TAIL = re.compile(r"(?:['’]s?|-[^\W\d_]+)$")  # Russians' / Russia's / Russian-made
 
 
 def _derived(surface: str, name: str) -> bool:
-    """Whether ``surface`` is an adjective or demonym made from the one-word ``name`` ("Russian", "Russians"
-    from Russia, "Chinese" from China), which the name cannot replace in a sentence; other spellings of the
-    name ("Roma", "Germania") are not."""
-    word, base = strip_marks(surface.casefold(), "NFKD"), strip_marks(name.casefold(), "NFKD")
-    if " " in base or " " in word or len(base) < 4:
+    """Whether ``surface`` is an adjective or demonym made from ``name`` ("Russian", "Russians'", "Russian-made"
+    from Russia, "North Korean", "German", "British" from the United Kingdom), which the name cannot replace in
+    a sentence; other spellings of the name ("Roma", "Germania") are not."""
+    word = _TAIL.sub("", strip_marks(surface.casefold(), "NFKD"))
+    base = strip_marks(name.casefold(), "NFKD")
+    if _IRREGULAR.get(word) == base:
+        return True
+    if len(base) < 4 or word == base:
         return False
-    stem = base[:-1] if base[-1] in "aeiouy" else base  # Russia -> russi-, China -> chin-
-    return word.startswith(stem) and word[len(stem):] in _DEMONYM_ENDINGS and len(word) > len(base)
+    if word.startswith(base) and word[len(base):] in _DEMONYM_ENDINGS:  # North Korean, Chinese-made
+        return True
+    if " " in base or " " in word:
+        return False
+    stem = base[:-1] if base[-1] in "aeiouy" else base  # Russia -> russi-, China -> chin-, Germany -> german-
+    return word.startswith(stem) and word[len(stem):] in _DEMONYM_ENDINGS
 
 
 def _pieces(cand: Candidate) -> list[tuple[int, int, str, str]]:

@@ -16,6 +16,7 @@ from newsweave.analyse import text as text_stage
 from newsweave.analyse.time import classify_role, tag_times
 from newsweave.analyse.time.dateline import dateline_date
 from newsweave.core.config import ANALYSE_CHARS  # dates, entities and quotes read that prefix
+from newsweave.core.records import Progress
 from newsweave.core.parallel import map_articles
 from newsweave.store import Store
 from newsweave.store import entity_repo
@@ -144,7 +145,7 @@ def _entities_version() -> str:
     return get_recogniser().name + FURNITURE_READ
 
 
-def _link_run(store: Store, ids: list[str], progress: Callable[[str], None] | None = None) -> None:
+def _link_run(store: Store, ids: list[str], progress: Progress | None = None) -> None:
     """Link the new articles' mentions on from the last run (newsweave.link.incremental); entity ids
     derive from canonical keys, so they stay put."""
     from newsweave.link.incremental import link_store
@@ -211,7 +212,7 @@ def _search_run(store: Store, ids: list[str]) -> None:
     index_articles(store, ids)
 
 
-def _cluster_run(store: Store, ids: list[str], progress: Callable[[str], None] | None = None) -> None:
+def _cluster_run(store: Store, ids: list[str], progress: Progress | None = None) -> None:
     """Place every unassigned article in an event and storyline, in arrival order."""
     from newsweave.cluster.stream import cluster_pending
 

@@ -8,11 +8,11 @@ closed clusters cost no memory.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 from newsweave.cluster.online import Decision, OnlineClusterer, kept_alone
 from newsweave.cluster.persist import state_from_blobs, state_to_blobs
 from newsweave.cluster.signals import ArticleSignals
+from newsweave.core.records import Progress
 from newsweave.store import Store
 from newsweave.store import event_repo
 from newsweave.store import schema as t
@@ -52,7 +52,7 @@ def _recall_lone(store: Store, clusterer: OnlineClusterer, encoder: str) -> None
     clusterer.lone = {eid: by_article[aid] for eid, aid in founders.items() if aid in by_article}
 
 
-def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] | None = None) -> int:
+def cluster_pending(store: Store, encoder: str, progress: Progress | None = None) -> int:
     """Assign every unassigned article (with a vector) to an event and storyline; return how many.
 
     A saved state made from another encoder's vectors (the encoder was switched)
@@ -67,7 +67,7 @@ def cluster_pending(store: Store, encoder: str, progress: Callable[[str], None] 
     return _place_pending(store, encoder, progress)[0]
 
 
-def _place_pending(store: Store, encoder: str, progress: Callable[[str], None] | None
+def _place_pending(store: Store, encoder: str, progress: Progress | None
                    ) -> tuple[int, dict[str, int] | None]:
     """The online pass over unassigned articles, flushed batch by batch: how many, and the redirects of a
     re-cluster (this one, or one a crash interrupted) recorded once nothing is left to place."""
@@ -148,7 +148,7 @@ def _flush(store: Store, clusterer: OnlineClusterer, assignments: list[dict[str,
     clusterer.merges.clear()
 
 
-def recluster(store: Store, encoder: str, progress: Callable[[str], None] | None = None) -> dict[str, int]:
+def recluster(store: Store, encoder: str, progress: Progress | None = None) -> dict[str, int]:
     """Cluster every article again from scratch (after a settings or model change).
 
     Ids still derive from founding articles, so most events keep theirs. An old

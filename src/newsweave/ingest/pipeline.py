@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from newsweave.analyse import text as text_stage
 from newsweave.analyse.furniture import blank, keyed_lines
 from newsweave.core.config import Settings
 from newsweave.core.errors import InputError
-from newsweave.core.records import Fingerprint, RawDocument
+from newsweave.core.records import Fingerprint, Progress, RawDocument
 from newsweave.ingest.dedup import content_hash, fingerprint, similarity
 from newsweave.ingest.jsondocs import RECORD_DATE_SOURCES
 from newsweave.ingest.meta import Sidecar
@@ -89,7 +89,7 @@ def ingest_items(
     items: Iterable[RawDocument | InputError],
     settings: Settings,
     sidecar: Sidecar | None = None,
-    on_item: Callable[[str], None] | None = None,
+    on_item: Progress | None = None,
 ) -> IngestReport:
     """Store every document; errors are collected, never fatal to the others."""
     report = IngestReport(errors=list(sidecar.errors) if sidecar else [])

@@ -101,8 +101,8 @@ def _key_ids(name: str) -> list[str]:
 def _via_gazetteer(conn, name: str) -> set[str]:  # type: ignore[no-untyped-def]
     """Entities named as the gazetteer's English name for ``name``: "Россия" is Russia, "Москва" Moscow, even
     in a store whose articles never wrote them in Cyrillic (the linker keys places by the same gazetteer). Only
-    the name's own keys count, not the shortened ones the linker tries on inflected mentions: "Ко" or "Chin" is
-    no place."""
+    the name's own keys count, not the shortened ones the linker tries on inflected mentions; names shorter than
+    ``_MIN_FALLBACK_LETTERS`` ("Ко") never get here."""
     from newsweave.link.gazetteer import load_gazetteer, ref_name, seed_ref
     from newsweave.link.names import analyse_surface
 

@@ -36,6 +36,26 @@ def test_dates_ranked_by_support_then_described_centrally() -> None:
     assert entries[0].lang == "en"
 
 
+def test_a_sentence_naming_two_dates_describes_one() -> None:
+    both = "Il ministro è arrivato venerdì, il mese dopo l'invio delle truppe."
+    cands = [
+        Candidate("2024-10", both, "it", "a"),
+        Candidate("2024-11-29", both, "it", "a"),
+        Candidate("2024-11-28", "The talks began.", "en", "b"),
+        Candidate("2024-10", "Troops were sent in October.", "en", "c"),
+    ]
+    entries = build_timeline(cands, "en")
+    assert [(e.date, e.description) for e in entries] == [
+        ("2024-10", "Troops were sent in October."),  # its other sentence is free
+        ("2024-11-28", "The talks began."),
+        ("2024-11-29", both),
+    ]
+    alone = build_timeline(cands[:3], "en", max_entries=2)
+    # the month's only sentence went to the day; the limit is filled from the dates after it
+    assert [e.date for e in alone] == ["2024-11-28", "2024-11-29"]
+    assert len({e.description for e in build_timeline(cands[:3], "en")}) == 2
+
+
 def test_rouge1() -> None:
     assert rouge1_f("the cat sat", "the cat sat") == 1.0
     assert rouge1_f("a b", "c d") == 0.0

@@ -6,7 +6,8 @@ its lead sentence at its publication date, since news reports what just
 happened. Dates are ranked by how many articles support them, and each
 selected date is described by its most central candidate sentence (the one
 sharing most words with the others for that date), preferring the reader's
-language when the date has a candidate in it.
+language when the date has a candidate in it. A sentence describes at most
+one date.
 """
 
 from __future__ import annotations
@@ -80,16 +81,30 @@ def _central(preferred: list[Candidate], pool: list[Candidate]) -> Candidate:
 
 
 def build_timeline(cands: list[Candidate], reader_lang: str | None = "en", max_entries: int | None = None) -> list[TimelineEntry]:
-    """Rank dates by supporting articles, describe each, return them in date order."""
+    """Rank dates by supporting articles, describe each, return them in date order.
+
+    A sentence describes one date only: one naming two dates ("arrived on
+    Friday, a month after the troops were sent") would otherwise be printed
+    twice. Dates are described best-supported first, a day before a month
+    at equal support (the day is usually what the sentence reports, the
+    month its background); a date left with no unused sentence is skipped
+    and the next-ranked date takes its place.
+    """
     by_date: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
         by_date[c.date].append(c)
-    ranked = sorted(by_date, key=lambda d: (-len({c.article for c in by_date[d]}), -len(by_date[d]), d))
-    chosen = ranked[:max_entries] if max_entries else ranked
-    entries = []
-    for date in sorted(chosen):
+    ranked = sorted(by_date, key=lambda d: (-len({c.article for c in by_date[d]}), -len(by_date[d]), -len(d), d))
+    used: set[str] = set()
+    entries: list[TimelineEntry] = []
+    for date in ranked:
+        if max_entries and len(entries) >= max_entries:
+            break
         pool = by_date[date]
-        preferred = [c for c in pool if c.lang == reader_lang] or pool
+        fresh = [c for c in pool if c.text not in used]
+        if not fresh:
+            continue
+        preferred = [c for c in fresh if c.lang == reader_lang] or fresh
         best = _central(preferred, pool)
+        used.add(best.text)
         entries.append(TimelineEntry(date, best.text, best.lang, best.article, sorted({c.article for c in pool})))
-    return entries
+    return sorted(entries, key=lambda e: e.date)

@@ -119,8 +119,23 @@ def status(settings: Settings) -> dict[str, Any]:
             "schema_version": store.schema_version(),
             "counts": store.counts(),
             "languages": store.languages(),
-            "pending": {s.name: len(s.pending(store)) for s in STAGES},
+            "pending": _pending_counts(store),
         }
+
+
+# Stages whose own pending list holds only articles an earlier stage has made ready for them.
+_WAITS_FOR = {"link": "entities", "cluster": "embed"}
+
+
+def _pending_counts(store: Store) -> dict[str, int]:
+    """Articles each stage has still to process, counting for linking and clustering the
+    articles still waiting for their entities or vector: otherwise a store fresh from
+    ``ingest`` would read "link 0, cluster 0"."""
+    pending = {s.name: s.pending(store) for s in STAGES}
+    for stage, before in _WAITS_FOR.items():
+        if stage in pending and before in pending:
+            pending[stage] = sorted(set(pending[stage]) | set(pending[before]))
+    return {name: len(ids) for name, ids in pending.items()}
 
 
 def dates(settings: Settings, article: str | None = None) -> list[dict[str, Any]]:

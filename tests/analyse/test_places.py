@@ -43,6 +43,16 @@ def test_short_city_names_and_vowel_sign_scripts_are_not_trusted(spotter) -> Non
     assert _texts(spotter, "पेरुमाल र स") == []  # nor do one-letter words (Nepali र "and")
 
 
+def test_names_of_people_are_not_places(spotter) -> None:
+    # Chinese: 弗拉基米尔 (Vladimir, a city) before the dot of a foreign person's name; the
+    # separator never joins a span; a country beside the dot stays a place
+    assert _texts(spotter, "金正恩与弗拉基米尔·普京在俄罗斯会面") == ["俄罗斯"]
+    assert _texts(spotter, "乔治·华盛顿访问华盛顿") == ["华盛顿"]
+    # Katakana: a place must be the whole word (マリ, Mali, inside マリア, Maria); the dot separates
+    assert _texts(spotter, "マリア・ザハロワ報道官") == []
+    assert _texts(spotter, "マリ共和国とロシア・ウクライナ戦争") == ["マリ", "ロシア", "ウクライナ"]
+
+
 def test_vowel_sign_scripts_get_their_own_country_names(spotter) -> None:
     # Thai does not space words: matched anywhere; Tamil does: whole words only
     assert _texts(spotter, "ฟินแลนด์เข้าร่วมองค์การสนธิสัญญาป้องกันแอตแลนติกเหนือ") == ["ฟินแลนด์"]
@@ -53,8 +63,8 @@ def test_vowel_sign_scripts_get_their_own_country_names(spotter) -> None:
 def test_default_recogniser_adds_places_only_for_caseless_text() -> None:
     crf = get_recogniser("crf-it-el@2")
     both = WithPlaces(crf)
-    assert both.name == "crf-it-el@2+places@2"
-    assert get_recogniser().name.endswith("+places@2")
+    assert both.name == "crf-it-el@2+places@3"
+    assert get_recogniser().name.endswith("+places@3")
     italian = "Kim Jong Un ha lasciato Mosca."
     assert both.recognise(italian, "it") == crf.recognise(italian, "it")
     assert crf.recognise("俄羅斯吞併烏克蘭", "zh") == []

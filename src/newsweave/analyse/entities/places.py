@@ -33,7 +33,7 @@ from newsweave.analyse.entities.words import cased, cased_script, script
 from newsweave.link.gazetteer import load_gazetteer
 from newsweave.link.keys import inflection_variants, primary_key
 
-VERSION = "places@2"  # @2: instrumental -ией forms of Cyrillic country names (Россией)
+VERSION = "places@3"  # @2: instrumental -ией forms of Cyrillic country names (Россией); @3: not inside names (マリア, 弗拉基米尔·)
 _UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
 _MAX_WORDS = 4  # the longest names matched over spaced words ("پاپوآ گینه نو")
 _MAX_CHARS = 8  # and over unspaced characters ("印度尼西亚")
@@ -42,6 +42,8 @@ _SKIP_REFS = {"T:001"}  # CLDR "world": a common word, not a place
 _MARKED_LOCALES = ("th", "lo", "km", "my", "hi", "mr", "ne", "bn", "as", "pa", "gu", "or", "ta", "te", "kn", "ml", "si")
 _MARKED_UNSPACED = ("THAI", "LAO", "KHMER", "MYANMAR")
 _MIN_MARKED = 3  # characters
+_NAME_DOTS = frozenset("·‧•")  # joins a transliterated foreign person's names in Chinese
+_KANA_DOT = "・"  # Katakana by its Unicode name, but it separates words
 
 
 @lru_cache(maxsize=1)
@@ -153,8 +155,12 @@ class PlaceSpotter:
             if not _unspaced(text[j]):
                 j += 1
                 continue
-            for k in range(min(end, j + _MAX_CHARS), j + 1, -1):
-                if self.ref(text[j:k], unspaced=True):
+            run = j  # a name stays inside its run of unspaced letters ("弗拉基米尔·" is not one)
+            while run < end and _unspaced(text[run]):
+                run += 1
+            for k in range(min(run, j + _MAX_CHARS), j + 1, -1):
+                ref = self.ref(text[j:k], unspaced=True)
+                if ref and not _inside_a_name(text, j, k, ref):
                     out.append(EntitySpan(j, k, text[j:k], "LOC"))
                     j = k
                     break
@@ -195,6 +201,24 @@ def _in_word(text: str, i: int) -> bool:
 def _is_mark(ch: str) -> bool:
     """A combining mark: a vowel sign, a virama, an accent."""
     return unicodedata.category(ch).startswith("M")
+
+
+def _inside_a_name(text: str, start: int, end: int, ref: str) -> bool:
+    """Whether the place name at ``text[start:end]`` is part of a longer word or name instead.
+
+    * In Katakana, where foreign words are written, a name must be the whole word:
+      マリ (Mali) inside マリア (Maria) is not a place.
+    * A city name beside the middle dot that joins a transliterated foreign person's
+      names in Chinese (弗拉基米尔·普京, Vladimir Putin; 乔治·华盛顿) is a given name or
+      surname. Country names are kept (they are rarely personal names), and the
+      Japanese dot ・, which also separates listed places (東京・大阪), is not read so.
+    """
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if _in_scripts(text[start], ("KATAKANA",)) and any(
+            c and c != _KANA_DOT and _in_scripts(c, ("KATAKANA",)) for c in (before, after)):
+        return True
+    return not ref.startswith("T:") and bool({before, after} & _NAME_DOTS)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -56,11 +56,16 @@ def test_quotes_and_summaries_on_the_seeds(db_url: str) -> None:
     assert only_el and all(h["lang"] == "el" for h in only_el)
     in_event = cli_json("search", "Kim", "--event", visit["id"], db=db_url)
     assert in_event and {h["article_id"] for h in in_event} <= set(visit["articles"])
+    nothing = run_cli("search", "xqzvblorp", db=db_url)
+    assert nothing.returncode == 0 and "no results" in nothing.stdout and "--mode vector" in nothing.stdout
+    assert len(cli_json("search", "xqzvblorp", "--mode", "vector", db=db_url)) == 5
+    spelt = cli_json("search", "Shoigu", "--mode", "fulltext", db=db_url)
+    assert {h["article_id"][:3] for h in spelt} == {"003", "004"} and all(h["vector_rank"] is None for h in spelt)
 
 
 @pytest.mark.parametrize("args, option", [
     (("search", "Kim", "--from", "yesterday"), "--from"), (("search", "Kim", "--to", "2023-13-45"), "--to"),
-    (("search", "Kim", "--limit", "0"), "--limit"), (("timeline", "--limit", "-1"), "--limit"),
+    (("search", "Kim", "--limit", "0"), "--limit"), (("search", "Kim", "--mode", "best"), "--mode"), (("timeline", "--limit", "-1"), "--limit"),
     (("summary", "--event", "ev-x", "--sentences", "0"), "--sentences")])
 def test_bad_option_values_are_named(sqlite_url: str, args: tuple[str, ...], option: str) -> None:
     proc = run_cli(*args, db=sqlite_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -10,6 +11,14 @@ import typer
 
 from newsweave import jobs
 from newsweave.cli import JsonFlag, _settings, app, counted, err, eval_app, out
+
+
+class SearchMode(str, Enum):
+    """What ``search`` ranks by (``newsweave.search.query.MODES``)."""
+
+    hybrid = "hybrid"
+    fulltext = "fulltext"
+    vector = "vector"
 
 
 @app.command()
@@ -65,9 +74,13 @@ def search(query: Annotated[str, typer.Argument(help="Words in any language; mat
            date_to: Annotated[Optional[str], typer.Option("--to", callback=_iso_day, help="Published on or before this day (YYYY-MM-DD).")] = None,
            event: Annotated[Optional[str], typer.Option("--event", help="Only this event's articles.")] = None,
            limit: Annotated[int, typer.Option("--limit", min=1, help="Most results.")] = 10,
+           mode: Annotated[SearchMode, typer.Option("--mode", help="hybrid: words (as written or translated) and meaning; fulltext: words as written; vector: meaning alone, nearest first even when nothing is close.")] = SearchMode.hybrid,
            as_json: JsonFlag = False) -> None:
-    """Hybrid full-text and vector search, fused by rank: article, language, best passage, event."""
-    hits = jobs.search(_settings(), query, lang, entity, date_from, date_to, event, limit)
+    """Hybrid full-text and vector search, fused by rank: article, language, best passage, event.
+
+    A short query none of whose words (nor a translation of them) any article holds finds
+    nothing in hybrid mode rather than the articles nearest in meaning; --mode vector lists those."""
+    hits = jobs.search(_settings(), query, lang, entity, date_from, date_to, event, limit, mode.value)
     missing = jobs.unindexed(_settings())
     if missing:  # on stderr: --json output stays one document
         err.print(f"note: {missing} article{'s' if missing != 1 else ''} not in the search index yet "
@@ -79,7 +92,8 @@ def search(query: Annotated[str, typer.Argument(help="Words in any language; mat
         out.print(f"{i:>2}. [bold]{h['article_id']}[/bold] ({h['lang']}, event {h['event'] or '-'}): {h['passage'][:200]}",
                   highlight=False)
     if not hits:
-        out.print("no results")
+        out.print("no results" + (" (no article holds these words or a translation of them; "
+                                   "--mode vector lists the articles nearest in meaning)" if mode is SearchMode.hybrid else ""))
 
 
 @eval_app.command("search")

@@ -70,8 +70,9 @@ def _source(row: dict[str, Any], event: str | None = None) -> Any:
 
 def search(settings: Settings, query: str, lang: str | None = None, entity: str | None = None,
            date_from: str | None = None, date_to: str | None = None, event: str | None = None,
-           limit: int = 10) -> list[dict[str, Any]]:
-    """Hybrid full-text + vector search across languages; each hit names its passage and event."""
+           limit: int = 10, mode: str = "hybrid") -> list[dict[str, Any]]:
+    """Hybrid full-text + vector search across languages (``mode``: "hybrid", "fulltext" or
+    "vector"); each hit names its passage and event."""
     from newsweave.jobs import cluster_members, store_for
     from newsweave.search import search as run_search
     from newsweave.store import event_repo
@@ -82,7 +83,7 @@ def search(settings: Settings, query: str, lang: str | None = None, entity: str 
         entity_ids = _entity_ids(store, entity) if entity is not None else None
         try:
             hits = run_search(store, query, lang=lang, entity=entity_ids, date_from=date_from, date_to=date_to,
-                              article_ids=article_ids, limit=limit)
+                              article_ids=article_ids, limit=limit, mode=mode)
         except ValueError as exc:  # a malformed date or option
             raise NewsweaveError(str(exc)) from exc
         member = event_repo.memberships(store, [h.article_id for h in hits])

@@ -152,6 +152,14 @@ def test_modes_and_ranks(store: Store) -> None:
         search(store, "Kim", mode="nonsense")
 
 
+def test_words_no_article_holds_find_nothing_but_by_meaning(store: Store) -> None:
+    # no seed holds these words or a translation of them: the vectors alone would list all five
+    for nonsense in ("xqzvblorp", "banana smoothie recipe"):
+        assert search(store, nonsense) == []
+        assert len(search(store, nonsense, mode="vector", passage="none")) == 5
+    assert _seed(search(store, "banana smoothie Shoigu")[0].article_id) in {"003", "004"}  # one word is enough
+
+
 def test_reindexing_is_idempotent(store: Store) -> None:
     before = [(h.article_id, h.score) for h in search(store, "armoured train", passage="none")]
     ids = [r["id"] for r in store.articles()]

@@ -63,8 +63,11 @@ def seed_ref(surf: Surface) -> str | None:
     return None
 
 
-def place_ref(surf: Surface, territories_only: bool = False) -> str | None:
-    """"T:<CLDR code>" or "C<geonameid>" for a mention naming a known place, else None."""
+def place_ref(surf: Surface, territories_only: bool = False, own_keys_only: bool = False) -> str | None:
+    """"T:<CLDR code>" or "C<geonameid>" for a mention naming a known place, else None.
+
+    ``own_keys_only``: the name's own keys alone, not the forms without an article or
+    inflection the linker also tries on mentions (a searched name is taken as typed)."""
     gaz = load_gazetteer()
     ref = None
     if surf.caps_code in TERRITORY_ABBREVIATIONS:
@@ -76,7 +79,7 @@ def place_ref(surf: Surface, territories_only: bool = False) -> str | None:
         ref = gaz["codes"].get(surf.caps_code) or _initials(surf.lang).get(surf.caps_code)
     if ref:
         return ref
-    for k in _candidates(surf):
+    for k in surf.keys if own_keys_only else _candidates(surf):
         ref = gaz["keys"].get(" ".join(k))
         if ref and (ref.startswith("T:") or not territories_only):
             return ref

@@ -103,12 +103,11 @@ def _via_gazetteer(conn, name: str) -> set[str]:  # type: ignore[no-untyped-def]
     in a store whose articles never wrote them in Cyrillic (the linker keys places by the same gazetteer). Only
     the name's own keys count, not the shortened ones the linker tries on inflected mentions; names shorter than
     ``_MIN_FALLBACK_LETTERS`` ("Ко") never get here."""
-    from newsweave.link.gazetteer import load_gazetteer, ref_name, seed_ref
+    from newsweave.link.gazetteer import place_ref, ref_name, seed_ref
     from newsweave.link.names import analyse_surface
 
     surface = analyse_surface(name, "LOC", None)
-    keys = load_gazetteer()["keys"]
-    ref = next((keys[" ".join(k)] for k in surface.keys if " ".join(k) in keys), None) or seed_ref(surface)
+    ref = place_ref(surface, own_keys_only=True) or seed_ref(surface)
     english = ref_name(ref, "en") if ref else None
     return _by_name(conn, english) if english and fold(english) != fold(name) else set()
 

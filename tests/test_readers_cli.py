@@ -80,3 +80,24 @@ def test_search_says_when_articles_are_not_indexed_yet(sqlite_url: str) -> None:
     assert run_cli("run", db=sqlite_url).returncode == 0
     proc = run_cli("search", "Kim", db=sqlite_url)
     assert proc.returncode == 0 and "not in the search index" not in proc.stderr
+
+
+def test_stored_text_in_brackets_is_printed_not_read_as_markup(sqlite_url: str, tmp_path) -> None:
+    # ids that start with a letter and a bracketed rubric, printed through rich: "[web-1]" or
+    # "[VIDEO]" read as style tags would vanish from the output
+    import json
+
+    flood = ("Floods in Valencia killed at least 95 people on Tuesday, the regional government said. "
+             "Rescue teams searched cars swept away by the water in the town of Paiporta [see map].")
+    rows = [{"id": f"web-{i}", "title": "[VIDEO] Valencia floods", "text": flood + f" Report {i}.",
+             "published": "2024-10-30", "lang": "en"} for i in (1, 2)]
+    corpus = tmp_path / "rubric.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert run_cli("run", str(corpus), db=sqlite_url).returncode == 0
+    listing = run_cli("articles", db=sqlite_url).stdout
+    assert "[VIDEO] Valencia" in listing and "web-1" in listing
+    event = cli_json("events", db=sqlite_url)[0]
+    assert "[VIDEO]" in run_cli("events", db=sqlite_url).stdout
+    summary = run_cli("summary", "--event", event["id"], db=sqlite_url).stdout
+    assert "[web-" in summary, summary
+    assert "[see map]" in run_cli("search", "Paiporta", db=sqlite_url).stdout

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from newsweave import __version__, jobs
 from newsweave.core.config import Settings, load_settings
@@ -148,8 +149,9 @@ def _articles_table(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         mixed = ", ".join(f"{k} {v:.0%}" for k, v in r["languages"].items()) if len(r["languages"]) > 1 else ""
         lang = f"{r['lang']} {r['lang_confidence']:.2f}" + (f" ({mixed})" if mixed else "")
-        date = r["published"] or "[dim]unknown[/dim]"
-        table.add_row(r["id"], lang, date, str(r["n_sentences"]), (r["title"] or r["snippet"]).split("\n")[0][:70], r["duplicate_of"] or "")
+        date = Text(r["published"]) if r["published"] else Text("unknown", style="dim")
+        table.add_row(Text(r["id"]), lang, date, str(r["n_sentences"]),  # stored text as Text: "[VIDEO]" is not markup
+                      Text((r["title"] or r["snippet"]).split("\n")[0][:70]), Text(r["duplicate_of"] or ""))
     out.print(table)
 
 
@@ -189,7 +191,8 @@ def dates(article: Annotated[Optional[str], typer.Option("--article", help="Only
     for col in ("article", "text", "value", "granularity", "role"):
         table.add_column(col, no_wrap=True, overflow="ellipsis")
     for r in rows:
-        table.add_row(r["article"], r["text"], r["value"] or "[dim]unresolved[/dim]", r["granularity"], r["role"])
+        table.add_row(Text(r["article"]), Text(r["text"]), Text(r["value"]) if r["value"] else Text("unresolved", style="dim"),
+                      r["granularity"], r["role"])
     out.print(table)
 
 
@@ -205,7 +208,8 @@ def timeline(lang: Annotated[str, typer.Option("--lang", help="Reader's language
         out.print_json(json.dumps(entries, ensure_ascii=False))
         return
     for e in entries:
-        out.print(f"[bold]{e['date']}[/bold]  {e['description']}  [dim]({e['lang']}; {', '.join(e['articles'])})[/dim]")
+        out.print(f"[bold]{e['date']}[/bold]  {escape(e['description'])}  [dim]({e['lang']}; {escape(', '.join(e['articles']))})[/dim]",
+                  highlight=False)
 
 
 @app.command()
@@ -226,7 +230,7 @@ def entities(etype: Annotated[Optional[str], typer.Option("--type", help="PER, O
         cells = {"id": r["id"], "name": r["name"], "type": r["type"], "languages": ",".join(r["languages"]),
                  "mentions": str(r["n_mentions"]),
                  "aliases": "; ".join(sorted({a for forms in r["aliases"].values() for a in forms}))}
-        table.add_row(*(cells[col] for col in widths))
+        table.add_row(*(Text(cells[col]) for col in widths))
     out.print(table)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from rich.markup import escape
 
 from newsweave import jobs
 from newsweave.cli import JsonFlag, _settings, app, counted, err, eval_app, out
@@ -32,8 +33,8 @@ def quotes(entity: Annotated[Optional[str], typer.Option("--entity", help="Only 
         return
     for q in rows:
         marks = ("“", "”") if q["kind"] == "direct" else ("[indirect] ", "")
-        out.print(f"[bold]{q['speaker']}[/bold] [dim]({q['verb'] or 'no verb'}; {q['article']}, {q['lang']})[/dim]: "
-                  f"{marks[0]}{q['text']}{marks[1]}", highlight=False)
+        out.print(f"[bold]{escape(q['speaker'])}[/bold] [dim]({escape(q['verb'] or 'no verb')}; {escape(q['article'])}, {q['lang']})[/dim]: "
+                  f"{escape(marks[0] + q['text'] + marks[1])}", highlight=False)
     out.print(counted(len(rows), "quotations"))
 
 
@@ -51,7 +52,7 @@ def summary(event: Annotated[Optional[str], typer.Option("--event", help="Event 
         return
     for s in result["sentences"]:
         tag = "" if s["lang"] == result["lang"] else f"[dim]({s['lang']}{', translated' if s['translated'] else ''})[/dim] "
-        out.print(f"{tag}{s['text']} [dim][{', '.join(s['citations'])}][/dim]", highlight=False)
+        out.print(f"{tag}{escape(s['text'])} [dim]{escape('[' + ', '.join(s['citations']) + ']')}[/dim]", highlight=False)
     out.print(f"[dim]{result['method']}, encoder {result['encoder']}, translator {result['translator']}[/dim]")
 
 
@@ -89,7 +90,7 @@ def search(query: Annotated[str, typer.Argument(help="Words in any language; mat
         out.print_json(json.dumps(hits, ensure_ascii=False))
         return
     for i, h in enumerate(hits, 1):
-        out.print(f"{i:>2}. [bold]{h['article_id']}[/bold] ({h['lang']}, event {h['event'] or '-'}): {h['passage'][:200]}",
+        out.print(f"{i:>2}. [bold]{escape(h['article_id'])}[/bold] ({h['lang']}, event {h['event'] or '-'}): {escape(h['passage'][:200])}",
                   highlight=False)
     if not hits:
         out.print("no results" + (" (no article holds these words or a translation of them; "

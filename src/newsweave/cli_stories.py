@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from newsweave import jobs
 from newsweave.cluster.online import MAX_GAP
@@ -64,7 +66,7 @@ def _table(title: str, columns: dict[str, tuple[int, int]], dropped_first: tuple
     for col in shown:
         table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=columns[col][0], max_width=widest[col])
     for r in rows:
-        table.add_row(*(cells[col](r) for col in shown))
+        table.add_row(*(Text(cells[col](r)) for col in shown))  # stored text: "[VIDEO]" is not markup
     return table
 
 
@@ -110,11 +112,12 @@ def explain(article: Annotated[str, typer.Argument(help="Article id.")], as_json
     if as_json:
         out.print_json(json.dumps(info, ensure_ascii=False))
         return
-    out.print(f"[bold]{info['article']}[/bold]: event {info['event']}, storyline {info['storyline']} (arrival #{info['arrival']})")
+    out.print(f"[bold]{escape(info['article'])}[/bold]: event {escape(str(info['event']))}, "
+              f"storyline {escape(str(info['storyline']))} (arrival #{info['arrival']})")
     for level in ("event", "storyline"):
         decision, now = info["decisions"][level], info["merged_into"][level]
         note = f"; that {level} has since merged into {now}" if now != decision["cluster"] else ""
-        out.print(f"  {level}: {_decision(decision, level)}{note}", highlight=False)
+        out.print(f"  {level}: {escape(_decision(decision, level) + note)}", highlight=False)
 
 
 _REASONS = {"first": "nothing was open yet",

@@ -101,3 +101,23 @@ def test_stored_text_in_brackets_is_printed_not_read_as_markup(sqlite_url: str, 
     summary = run_cli("summary", "--event", event["id"], db=sqlite_url).stdout
     assert "[web-" in summary, summary
     assert "[see map]" in run_cli("search", "Paiporta", db=sqlite_url).stdout
+
+
+def test_chinese_japanese_and_korean_words_are_found_inside_their_runs(db_url: str, tmp_path) -> None:
+    # ITN blurbs: neither FTS5 nor PostgreSQL splits a run of Han or a Hangul word with its particle,
+    # so before character pairs were indexed "滑坡" (landslide) and "독일" (Germany, in 독일에서) found nothing
+    import json
+
+    from conftest import SHARED
+
+    wanted = {"itn-0a4a9f457750", "itn-0972c4068322", "itn-021f2f3da76b"}
+    rows = [json.loads(line) for line in (SHARED / "data" / "itn" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    corpus = tmp_path / "cjk.jsonl"
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows if r["id"] in wanted), encoding="utf-8")
+    assert run_cli("run", str(corpus), db=db_url).returncode == 0
+    for query, article in (("滑坡", "itn-0a4a9f457750"), ("독일", "itn-0972c4068322"), ("哈萨克斯坦", "itn-021f2f3da76b")):
+        hits = cli_json("search", query, "--mode", "fulltext", db=db_url)
+        assert [h["article_id"] for h in hits] == [article], query
+        assert query[:2] in hits[0]["passage"]
+        assert cli_json("search", query, db=db_url)[0]["article_id"] == article, query
+    assert cli_json("search", "斯坦哈萨", "--mode", "fulltext", db=db_url) == []  # pairs in the query's order

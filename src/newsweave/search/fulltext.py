@@ -1,6 +1,7 @@
 """Full-text candidates: FTS5 ``bm25`` on SQLite, an IDF-weighted ``ts_rank`` on PostgreSQL.
 
-Query words are OR-ed, so a long query (a whole headline) still finds the
+Query words are OR-ed (a Chinese, Japanese or Korean word is the phrase of its
+character pairs, ``folding.index_form``), so a long query (a whole headline) still finds the
 articles sharing its rarer words, best first. SQLite's ``bm25`` weighs words
 by rarity itself. PostgreSQL's ``ts_rank`` does not, so each word's rank is
 multiplied by its BM25 IDF, counted with the GIN index; a word in more than a
@@ -15,7 +16,7 @@ import re
 from sqlalchemy import Connection, column, func, literal, literal_column, select, table
 
 from newsweave.search.filters import Filters
-from newsweave.search.folding import fold
+from newsweave.search.folding import fold, word_form
 from newsweave.search.index import DOCS_TABLE, FTS_TABLE
 from newsweave.store import schema as t
 
@@ -31,8 +32,9 @@ _SIMPLE = literal_column("'simple'::regconfig")
 
 
 def query_terms(query: str) -> list[str]:
-    """Distinct folded words of ``query``, in order, at most ``MAX_TERMS``."""
-    return list(dict.fromkeys(_WORD.findall(fold(query))))[:MAX_TERMS]
+    """Distinct folded words of ``query``, in order, at most ``MAX_TERMS``. A word in Chinese, Japanese or
+    Korean is the phrase of its character pairs, as the index holds it ("土耳其" -> "土耳 耳其")."""
+    return list(dict.fromkeys(word_form(w) for w in _WORD.findall(fold(query))))[:MAX_TERMS]
 
 
 def candidates(conn: Connection, query: str, filters: Filters, n: int) -> list[tuple[str, float]]:
@@ -58,7 +60,7 @@ def _sqlite(conn: Connection, terms: list[str], filters: Filters, n: int) -> lis
 
 
 def _pg(conn: Connection, terms: list[str], filters: Filters, n: int) -> list[tuple[str, float]]:
-    queries = [func.plainto_tsquery(_SIMPLE, literal(term)) for term in terms]
+    queries = [func.phraseto_tsquery(_SIMPLE, literal(term)) for term in terms]  # a CJK word: its pairs in order
     weights = _pg_idf(conn, queries)
     kept = [(tq, w) for tq, w in zip(queries, weights) if w is not None]
     if not kept:

@@ -6,8 +6,10 @@ names field lets an English word such as "Moscow" reach a Greek article that
 only says Μόσχα.
 
 Accents fold on both backends, so Greek tonos and Latin diacritics never
-block a match: the text is folded in Python (``folding.fold``) before it
+block a match: the text is folded in Python (``folding.index_form``) before it
 reaches FTS5 or ``to_tsvector('simple', ...)``, and queries fold the same way.
+That also writes Chinese, Japanese and Korean as overlapping character pairs,
+which neither tokenizer splits on its own.
 SQLite's ``unicode61 remove_diacritics 2`` alone folds Latin letters only (not
 Greek tonos), and PostgreSQL's ``unaccent`` extension is not assumed.
 
@@ -27,13 +29,13 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, inspect, select, text
 
 from newsweave.search import bridge
-from newsweave.search.folding import fold
+from newsweave.search.folding import index_form
 from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import Store
 from newsweave.store import schema as t
 
 STAGE = "search"
-INDEX_VERSION = "fts-title-text-names@1"
+INDEX_VERSION = "fts-title-text-names@2"  # @2: Chinese, Japanese and Korean as character pairs (folding.index_form)
 MAX_INDEX_CHARS = ANALYSE_CHARS  # PostgreSQL caps a tsvector at 1 MB; both backends index the same prefix
 BATCH = 200
 
@@ -149,7 +151,8 @@ def _upsert_sqlite(conn: Connection, docs: list[dict[str, Any]]) -> None:
         text(f"SELECT article_id, doc FROM {DOCS_TABLE} WHERE article_id IN :ids")
         .bindparams(bindparam("ids", expanding=True)), {"ids": ids})}
     conn.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, title, body, names) VALUES (:doc, :title, :body, :names)"),
-                 [{"doc": rowids[d["id"]], "title": fold(d["title"]), "body": fold(d["body"]), "names": fold(d["names"])}
+                 [{"doc": rowids[d["id"]], "title": index_form(d["title"]), "body": index_form(d["body"]),
+                   "names": index_form(d["names"])}
                   for d in docs])
 
 
@@ -177,8 +180,8 @@ def _upsert_pg(conn: Connection, docs: list[dict[str, Any]]) -> None:
         return
     stmt = text(f"INSERT INTO {DOCS_TABLE} (article_id, tsv) VALUES (:id, {_PG_TSV}) "
                 "ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv")
-    conn.execute(stmt, [{"id": d["id"], "title": fold(d["title"]), "body": fold(d["body"]),
-                         "names": fold(d["names"])} for d in docs])
+    conn.execute(stmt, [{"id": d["id"], "title": index_form(d["title"]), "body": index_form(d["body"]),
+                         "names": index_form(d["names"])} for d in docs])
 
 
 def _mark_done(conn: Connection, ids: list[str]) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import Connection, select
 
 from newsweave.search.fulltext import query_terms
-from newsweave.search.folding import fold
+from newsweave.search.folding import fold, index_form, is_unspaced, word_form
 from newsweave.store import schema as t
 
 VECTOR_BUDGET = 24  # sentences encoded per query, at most
@@ -68,7 +68,7 @@ def choose(conn: Connection, ids: list[str], query: str, qvec: np.ndarray | None
         cands = sents.get(aid) or []
         if not cands:
             continue
-        own = terms | {fold(w) for w in translations.get(aid, ())}
+        own = terms | {word_form(fold(w)) for w in translations.get(aid, ())}
         best, overlap = _by_terms(cands, own) if mode != "none" else (cands[0], 0.0)
         chosen[aid] = best
         if overlap == 0 and mode == "auto" and qvec is not None:
@@ -79,18 +79,23 @@ def choose(conn: Connection, ids: list[str], query: str, qvec: np.ndarray | None
 
 
 def _content_terms(query: str) -> set[str]:
-    """Query words worth matching: those of 3+ characters, unless the query has none."""
+    """Query words worth matching: those of 3+ characters or in Chinese, Japanese or Korean, unless the query has none."""
     terms = query_terms(query)
-    return {w for w in terms if len(w) >= 3} or set(terms)
+    return {w for w in terms if len(w) >= 3 or is_unspaced(w)} or set(terms)
 
 
 def _by_terms(cands: list[Passage], terms: set[str]) -> tuple[Passage, float]:
     """The sentence with most query words (the earliest on a tie) and its share of them."""
     if not terms:
         return cands[0], 0.0
-    scores = [len(terms & set(_WORD.findall(fold(p.text)))) for p in cands]
+    scores = [_matched(terms, set(_WORD.findall(index_form(p.text)))) for p in cands]
     i = int(np.argmax(scores))
     return cands[i], scores[i] / len(terms)
+
+
+def _matched(terms: set[str], words: set[str]) -> int:
+    """How many of ``terms`` the sentence's ``words`` hold (a CJK term, all its character pairs)."""
+    return sum(all(w in words for w in term.split()) for term in terms)
 
 
 def _by_vector(cands: dict[str, list[Passage]], qvec: np.ndarray) -> dict[str, Passage]:

@@ -124,8 +124,9 @@ def test_a_forward_pointing_clause_turns_a_weekday_to_the_next_one() -> None:
 
 
 def test_matching_ignores_case_and_accents_but_respects_word_boundaries() -> None:
-    for form in ("την Τρίτη", "ΤΗΝ ΤΡΙΤΗ", "την τρίτη", "την Τρίτη"):
-        assert values(f"Έφτασε {form}.", "el") == {form.lower(): "2023-09-12"}
+    for form in ("την Τρίτη", "ΤΗΝ ΤΡΙΤΗ", "την Τριτη", "την Τρίτη", "την κυριακή"):  # lower case: not an ordinal
+        expected = "2023-09-10" if "κυριακ" in form else "2023-09-12"
+        assert values(f"Έφτασε {form}.", "el") == {form.lower(): expected}
     assert values("venerdi e VENERDÌ", "it") == {"venerdi": "2023-09-08", "venerdì": "2023-09-08"}
     assert values("il mare, la marina, maggiore, sabbia, domestico", "it") == {}
     assert values("You may go. We march on.", "en") == {}
@@ -141,6 +142,14 @@ def test_numeric_dates_need_no_language_and_unknown_languages_do_not_fail() -> N
         got = values("Il 16.08.2023 alle 20:24, poi 2023-09-01.", lang)
         assert got == {"16.08.2023": "2023-08-16", "2023-09-01": "2023-09-01"}
     assert values("Published 09/14/2023", "en-US") == {"09/14/2023": "2023-09-14"}
+
+
+def test_greek_ordinals_are_not_weekdays() -> None:
+    # τρίτη is Tuesday and "third", Πέμπτη Thursday and "fifth": a day is written with a capital
+    anchor = dt.date(2022, 10, 27)
+    assert values("Ο Σι εξελέγη για τρίτη φορά, την τρίτη του μήνα, της τρίτης ηλικίας.", "el", anchor) == {}
+    assert values("Την Τρίτη έφτασε και για δεύτερη φορά μίλησε την Πέμπτη.", "el", anchor) == {
+        "την τρίτη": "2022-10-25", "την πέμπτη": "2022-10-27"}
 
 
 # Coverage beyond the hand-tested languages: names come from CLDR through babel.

@@ -18,6 +18,8 @@ _NUMERIC_RULES = frozenset({"iso", "numeric", "year", "cjk"})
 _NUMBER_EDGE = set("0123456789.,/-$€£¥#№")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|per\s?cent|percent)")
 _NAME_GROUPS = ("mon", "wd", "wdp")
+# Weekdays that are also ordinals, folded ("τριτη": Tuesday, or "third"): capitalised when they name a day.
+ORDINAL_WEEKDAYS = {"el": frozenset({"δευτερα", "τριτη", "τεταρτη", "πεμπτη", "δευτερασ", "τριτησ", "τεταρτησ", "πεμπτησ"})}
 _LEAD_WINDOW = 30
 _CLAUSE_WINDOW = 100
 _FORWARD_RULES = frozenset({"weekday", "month"})
@@ -52,6 +54,19 @@ def _names_ok(g: Grammar, m: re.Match[str], text: str) -> bool:
     return True
 
 
+def _ordinal_ok(g: Grammar, m: re.Match[str], text: str) -> bool:
+    """A weekday named as an ordinal is one only when capitalised ("την Τρίτη", Tuesday; "για τρίτη
+    φορά", for the third time), in the languages whose weekdays are counted (``ORDINAL_WEEKDAYS``)."""
+    ordinals = ORDINAL_WEEKDAYS.get(g.lex.lang)
+    if not ordinals:
+        return True
+    for name in ("wd", "wdp"):
+        if name in m.re.groupindex and m.start(name) >= 0 and " ".join(m[name].split()) in ordinals:
+            if not text[m.start(name)].isupper():
+                return False
+    return True
+
+
 def _year_ok(m: re.Match[str], folded: str, has_lead: bool) -> bool:
     y = int(m["y"])
     if _PERCENT_AFTER.match(folded, m.end()):
@@ -78,7 +93,7 @@ def _lead_start(g: Grammar, folded: str, start: int) -> int | None:
 
 
 def _accept(g: Grammar, rule: str, m: re.Match[str], text: str, folded: str, lead: int | None) -> bool:
-    if not _left_ok(g, rule, folded, m.start()) or not _names_ok(g, m, text):
+    if not _left_ok(g, rule, folded, m.start()) or not _names_ok(g, m, text) or not _ordinal_ok(g, m, text):
         return False
     if g.blocked and g.blocked.search(folded, max(0, m.start() - _LEAD_WINDOW), m.end()):
         return False

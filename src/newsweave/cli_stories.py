@@ -116,7 +116,8 @@ def explain(article: Annotated[str, typer.Argument(help="Article id.")], as_json
               f"storyline {escape(str(info['storyline']))} (arrival #{info['arrival']})")
     for level in ("event", "storyline"):
         decision, now = info["decisions"][level], info["merged_into"][level]
-        note = f"; that {level} has since merged into {now}" if now != decision["cluster"] else ""
+        # named, not "that event": the decision text ends with its runner-up, which it could be read as
+        note = f"; {decision['cluster']} has since merged into {now}" if now != decision["cluster"] else ""
         out.print(f"  {level}: {escape(_decision(decision, level) + note)}", highlight=False)
 
 

@@ -62,7 +62,8 @@ def _furniture_run(store: Store, ids: list[str]) -> None:
 def _text_run(store: Store, ids: list[str]) -> None:
     articles = store.articles_for_analysis(ids)  # furniture blanked, as every reader of text gets it
     for article_id in ids:
-        analysed = text_stage.analyse_text(articles[article_id]["text"])
+        art = articles[article_id]
+        analysed = text_stage.analyse_text(art["text"], declared=art["lang_declared"])
         store.replace_text_analysis(article_id, analysed, text_stage.VERSION)
 
 
@@ -172,7 +173,7 @@ def _embed_run(store: Store, ids: list[str]) -> None:
         store.put_vectors(_embed_id(), [(h, v) for (_, h, _), v in zip(rows, vectors)])
 
 
-QUOTES_VERSION = "quotes-rules@1" + FURNITURE_READ
+QUOTES_VERSION = "quotes-rules@2" + FURNITURE_READ  # @2: a quotation inside its own speaker's reported clause goes
 
 
 def _quote_rows(job: tuple[dict, list]) -> list[dict]:

@@ -65,3 +65,17 @@ def test_paragraphs_past_the_analysed_prefix_take_the_article_language() -> None
     assert analysed.lang == "en" and inside.lang == "el" and inside.lang_confidence > 0.6
     assert last.start > ANALYSE_CHARS and (last.lang, last.lang_confidence) == ("en", 0.0)  # web-page tails go unexamined
     assert analysed.sentences[-1].end == last.end  # but are still split into sentences
+
+
+def test_a_declared_language_settles_a_doubtful_guess() -> None:
+    # MEANTIME's Dutch report of the tanker deal, full of English names: the lite model guesses English
+    dutch = ("Northrop Grumman en European Aeronautic Defence and Space Company EADS N. V. (EADS), het "
+             "moederbedrijf van Airbus, hebben onverwacht Boeing verslagen in een contract ter waarde van "
+             "US $40 miljard (GB # 20,1 miljard) om 179 nieuwe tankvliegtuigen te leveren aan de United States Air Force")
+    guessed = analyse_text(dutch)
+    assert guessed.lang == "en" and guessed.lang_confidence < 0.6
+    settled = analyse_text(dutch, declared="nl-NL")
+    assert settled.lang == "nl" and {p.lang for p in settled.paragraphs} == {"nl"}
+    assert analyse_text(dutch, declared="ja").lang == "en"  # not among its next guesses: the guess stands
+    sure = analyse_text(SNIPPETS["it"] * 3, declared="en")  # a confident guess is kept whatever the page says
+    assert sure.lang == "it"

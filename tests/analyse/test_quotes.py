@@ -281,6 +281,14 @@ def test_indirect_clause_that_is_mostly_a_quotation_is_left_to_the_quotation() -
     assert [(q.kind, q.speaker_entity) for q in quotes] == [("direct", "PER:putin")]
 
 
+def test_a_quotation_inside_its_speakers_reported_clause_is_not_counted_twice() -> None:
+    text = ("Shoigu ha dichiarato che la cooperazione militare tra le due nazioni «risponde agli interessi "
+            "fondamentali» dei due Paesi e del loro futuro comune.")
+    quotes = _quotes(text, "it", [_m(text, "Shoigu", "PER", "PER:shoigu", "Sergei Shoigu")])
+    assert [(q.kind, q.speaker_entity) for q in quotes] == [("indirect", "PER:shoigu")]
+    assert "«risponde agli interessi fondamentali»" in quotes[0].text
+
+
 # -- the seeds ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -334,11 +342,13 @@ def test_seed_greek_quotes_of_peskov_and_madden(seed_quotes) -> None:
 
 def test_seed_kim_pledge(seed_quotes) -> None:
     quotes, entities = seed_quotes["002"]
-    pledge = [q for q in quotes if q.kind == "direct" and q.text.startswith("sosterrà invariabilmente")]
-    assert len(pledge) == 2  # the headline's partial quote and the full one
+    pledge = [q for q in quotes if "sosterrà invariabilmente" in q.text]
+    # the headline's partial quote stands inside Kim's reported clause, which is kept whole; then the full one
+    assert [q.kind for q in pledge] == ["indirect", "direct"]
+    assert pledge[0].text.startswith("la Corea del Nord \"sosterrà invariabilmente\" la guerra")
     assert pledge[1].text.endswith("dalle mosse degli imperialisti per l'egemonia")
-    for q in pledge:
-        _assert_speaker(q, entities, "002", "Kim Jong-un", "Kim")
+    _assert_speaker(pledge[1], entities, "002", "Kim Jong-un", "Kim")
+    assert pledge[0].speaker_entity == pledge[1].speaker_entity
 
 
 def test_seed_scare_quotes_and_titles_are_not_quotes(seed_quotes) -> None:

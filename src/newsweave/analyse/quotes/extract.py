@@ -62,6 +62,21 @@ def extract_quotes(text: str, lang: str | None, sentences: Sequence[tuple[int, i
     return _Extraction(text, lang, sentences, mentions).run()
 
 
+def _without_nested(quotes: list[Quote]) -> list[Quote]:
+    """Drop a quotation inside the reported clause of the same speaker: "Shoigu ha dichiarato che la
+    cooperazione «risponde agli interessi fondamentali»" is one statement, not two. A quotation of someone
+    else inside a clause (TASS reports what the admiral said) stays."""
+    clauses = [q for q in quotes if q.kind == "indirect"]
+    return [q for q in quotes if q.kind == "indirect" or not any(
+        c.start <= q.start and q.end <= c.end and _same_speaker(c, q) for c in clauses)]
+
+
+def _same_speaker(a: Quote, b: Quote) -> bool:
+    if a.speaker_entity or b.speaker_entity:
+        return a.speaker_entity == b.speaker_entity
+    return a.speaker_name is not None and a.speaker_name == b.speaker_name
+
+
 class _Extraction:
     """One article's extraction: quotation marks, verbs, sentences and the speakers so far."""
 
@@ -86,7 +101,7 @@ class _Extraction:
                     continue
             quotes.append(quote)
             self.memory.remember(quote, speaker)
-        return quotes
+        return _without_nested(quotes)
 
     def _keep_indirect(self, reported: list[Reported]) -> list[Reported]:
         """Drop a reported clause that is mostly a direct quotation: the quotation stands for it."""

@@ -212,6 +212,13 @@ def test_names_rendered_short_when_part_of_the_canonical_name() -> None:
     assert render_name("Khasan", "Hassan", "en", context="στο σταθμό Khasan") == "Khasan"
 
 
+def test_a_name_no_nearer_the_readers_script_is_kept_as_written() -> None:
+    # a Greek reader of an Italian sentence: the English canonical name helps no more than the Italian one
+    assert render_name("Corea del Nord", "North Korea", "el", context="è arrivata in Corea del Nord") == "Corea del Nord"
+    assert render_name("Mosca", "Moscow", "ru") == "Mosca"
+    assert render_name("Κιμ Γιονγκ Ουν", "Kim Jong-un", "ru") == "Kim Jong-un"  # Greek script: the Latin name reads
+
+
 def test_words_made_from_a_name_are_not_replaced_by_it() -> None:
     # the linker ties adjectives to their country: "advanced Russian weapons" must not read "Russia weapons"
     assert render_name("Russian", "Russia", "it") == "Russian"

@@ -62,12 +62,16 @@ def render_name(surface: str, canonical: str, reader_lang: str, context: str = "
     """How a mention reads for the reader: short if it already is part of the canonical name.
 
     A mention the article itself wrote in the reader's script amid text in
-    another script (a Latin "Khasan" in Greek) is kept as written.
+    another script (a Latin "Khasan" in Greek) is kept as written, and so is one
+    whose canonical name is no nearer the reader's script than itself (an Italian
+    "Corea del Nord" for a Greek reader, whose canonical name is English).
     """
     script = reader_script(reader_lang)
     if context and script_of(surface) == script != script_of(context):
         return surface
     name = canonical or surface
+    if script_of(name) != script and script_of(surface) == script_of(name):
+        return surface  # "Corea del Nord" for a Greek reader: "North Korea" is no nearer to their script
     if script == "LATIN" and script_of(name) != "LATIN":
         name = _latin(name)
     shown = _latin(surface) if script == "LATIN" and script_of(surface) != "LATIN" else surface

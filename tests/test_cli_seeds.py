@@ -76,6 +76,55 @@ def test_bad_files_are_named_and_the_rest_ingested(sqlite_url: str, tmp_path: Pa
     assert len(cli_json("articles", db=sqlite_url)) == 5
 
 
+def test_bad_records_are_named_and_the_others_stored(db_url: str, tmp_path: Path) -> None:
+    # half an emoji (a lone surrogate), an id used twice in one file, an id and fields too long for a column
+    lines = [r'{"id": "s1", "text": "Uno. Il governo ha approvato la legge a Roma."}',
+             r'{"id": "s2", "text": "Emoji cut \ud83d in half. Testo."}',
+             r'{"id": "s1", "text": "Totally different: floods in Dhaka displaced thousands."}',
+             '{"id": "%s", "text": "An article about Oslo rates."}' % ("i" * 300),
+             '{"id": "s3", "text": "Officials in Nairobi said results come Friday.", "source": "%s", '
+             '"lang": "english-language-tag"}' % ("s" * 300)]
+    corpus = tmp_path / "bad.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = run_cli("ingest", str(corpus), db=db_url)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"{corpus}:3: id 's1' is already used by {corpus}:1" in proc.stderr
+    assert f"{corpus}:4: id 'iiii" in proc.stderr and "300 characters long" in proc.stderr
+    stored = {a["id"]: a for a in cli_json("articles", db=db_url)}
+    assert sorted(stored) == ["s1", "s2", "s3"] and "Roma" in stored["s1"]["snippet"]
+    assert len(stored["s3"]["source"]) == 255 and stored["s3"]["lang_declared"] is None
+
+
+def test_bad_evaluation_and_training_files_are_one_clear_error(sqlite_url: str, tmp_path: Path) -> None:
+    binary = tmp_path / "binary.bin"
+    binary.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
+    bad_conll = tmp_path / "bad.conll"
+    bad_conll.write_text("bad\tline\tonly\nEU B-ORG\n\n", encoding="utf-8")
+    small = tmp_path / "small.conll"
+    small.write_text("EU\tB-ORG\nrejects\tO\n\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    cases = [(("eval", "ner", "--data", str(tmp_path / "empty")), "dev.conll: No such file"),
+             (("eval", "cluster", "--corpus", str(binary), "--gold", str(binary)), f"{binary}: not UTF-8 text"),
+             (("train", "ner", str(bad_conll), "--out", str(tmp_path / "m1")), f"{bad_conll}:1: not a 'token<TAB>tag'"),
+             (("train", "ner", str(small), "--out", str(tmp_path / "m2")), "training needs at least 50 sentences")]
+    for args, message in cases:
+        proc = run_cli(*args, db=sqlite_url)
+        assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)
+    assert not (tmp_path / "m1").exists() and not (tmp_path / "m2").exists()  # nothing half-built
+
+
+def test_a_damaged_store_is_one_clear_error(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    assert run_cli("ingest", str(SEEDS), db=str(db)).returncode == 0
+    with open(db, "r+b") as fh:  # pages overwritten in the middle of the file
+        fh.seek(8192)
+        fh.write(b"\0" * 16384)
+    for command in ("status", "articles", "search Kim"):
+        proc = run_cli(*command.split(), db=str(db))
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, (command, proc.stderr)
+        assert "the store cannot be read: database disk image is malformed" in proc.stderr, proc.stderr
+
+
 def test_unusable_store_is_one_clear_error(tmp_path: Path) -> None:
     proc = run_cli("status", db=str(tmp_path / "missing-dir" / "x.db"))
     assert proc.returncode == 2

@@ -322,8 +322,24 @@ from newsweave import cli_readers, cli_stories  # noqa: E402,F401  (register the
 def main() -> None:
     """Entry point: user-facing errors become one red line and exit code 2 (1 for an unknown id, which is
     bad input like a broken file)."""
+    from sqlalchemy.exc import DatabaseError
+
     try:
         app()
     except NewsweaveError as exc:
         err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)  # "[train]" is not a style
         sys.exit(1 if isinstance(exc, NotFoundError) else 2)
+    except DatabaseError as exc:  # a store damaged on disk: "database disk image is malformed"
+        err.print(f"[red]error[/red]: the store cannot be read: {escape(str(exc.orig).splitlines()[0])}", highlight=False)
+        sys.exit(2)
+    except (OSError, UnicodeDecodeError) as exc:  # an eval or training file missing, unreadable or not text
+        if os.environ.get("NEWSWEAVE_DEBUG"):
+            raise
+        err.print(f"[red]error[/red]: {escape(_file_error(exc))}", highlight=False)
+        sys.exit(2)
+
+
+def _file_error(exc: OSError | UnicodeDecodeError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"a file is not UTF-8 text ({exc.reason} at byte {exc.start})"
+    return f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)

@@ -6,8 +6,25 @@ import json
 from pathlib import Path
 from typing import Any
 
+from newsweave.core.errors import InputError
+
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """The rows of a trusted development-set JSONL file (blank lines skipped)."""
-    with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+    """The rows of a development-set JSONL file (blank lines skipped); a line that is not a JSON object
+    (or a file that is not UTF-8) is an ``InputError`` naming the file and line."""
+    rows = []
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for n, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(str(path), f"malformed JSON line: {exc.msg}", n) from None
+                if not isinstance(row, dict):
+                    raise InputError(str(path), "a JSON line must be an object", n)
+                rows.append(row)
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return rows

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from sqlalchemy.exc import DataError
 
 from newsweave.analyse import text as text_stage
 from newsweave.analyse.furniture import blank, keyed_lines
@@ -50,9 +54,33 @@ def _near_duplicate(store: Store, doc_id: str, fp: Fingerprint, threshold: float
     return (original, round(score, 3)) if score >= threshold else None
 
 
+MAX_ID_CHARS = 255  # the store's id columns
+MAX_SOURCE_CHARS = 255
+_SURROGATE = re.compile(r"[\ud800-\udfff]")  # half an emoji, cut by a scraper: not encodable text
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$")
+
+
+def checked(doc: RawDocument) -> RawDocument:
+    """The document with fields every store can hold: lone surrogates replaced (U+FFFD), an over-long
+    source cut, a declared language that is no language tag ("english-language-tag") dropped; an id the
+    store cannot key is an ``InputError`` naming the record."""
+    fields = {f.name: _SURROGATE.sub("\ufffd", v) for f in dataclasses.fields(doc)
+              if isinstance(v := getattr(doc, f.name), str)}
+    doc = dataclasses.replace(doc, **fields)
+    if not doc.id.strip() or len(doc.id) > MAX_ID_CHARS:
+        raise InputError(doc.origin, f"id {doc.id[:40]!r}{'…' if len(doc.id) > 40 else ''} is {len(doc.id)} characters "
+                                     f"long; give ids of 1 to {MAX_ID_CHARS}")
+    if doc.source and len(doc.source) > MAX_SOURCE_CHARS:
+        doc = dataclasses.replace(doc, source=doc.source[: MAX_SOURCE_CHARS - 1] + "…")
+    if doc.lang_declared and not _LANG_TAG.match(doc.lang_declared):
+        doc = dataclasses.replace(doc, lang_declared=None)
+    return doc
+
+
 def store_document(store: Store, doc: RawDocument, settings: Settings, report: IngestReport,
                    meta: dict[str, str] | None = None) -> None:
     """Analyse and store one document (``meta``: its sidecar entry), recording the outcome in ``report``."""
+    doc = checked(doc)
     digest = content_hash(doc.text)
     holder = store.id_for_hash(digest)
     if holder == doc.id:  # same text; its sidecar entry, or its JSONL record's date, may bring a new date or title
@@ -94,15 +122,22 @@ def ingest_items(
 ) -> IngestReport:
     """Store every document; errors are collected, never fatal to the others."""
     report = IngestReport(errors=list(sidecar.errors) if sidecar else [])
+    seen: dict[str, str] = {}  # id -> where this run read it: a second record with the id is an error, not an update
     for item in items:
         if isinstance(item, InputError):
             report.errors.append(item)
         else:
             try:
                 meta = sidecar.lookup(item) if sidecar else None
-                store_document(store, sidecar.apply(item, meta) if sidecar else item, settings, report, meta)
+                doc = sidecar.apply(item, meta) if sidecar else item
+                if seen.setdefault(doc.id, doc.origin) != doc.origin:
+                    raise InputError(doc.origin, f"id {doc.id!r} is already used by {seen[doc.id]}; give distinct ids "
+                                                 "(e.g. via --meta)")
+                store_document(store, doc, settings, report, meta)
             except InputError as err:
                 report.errors.append(err)
+            except DataError as exc:  # a value this database refuses; the article's transaction left nothing behind
+                report.errors.append(InputError(item.origin, f"not stored: {str(exc.orig).splitlines()[0]}"))
         if on_item:
             on_item(item.origin if isinstance(item, RawDocument) else item.source)
     return report

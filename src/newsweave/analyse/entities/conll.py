@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsweave.core.errors import InputError
+
 Sentence = tuple[list[str], list[str]]
+_TAG = re.compile(r"^(?:O|[BIES]-[A-Za-z_]+|[A-Z][A-Za-z_]*)$")
 
 
 def read_conll(path: Path | str) -> list[Sentence]:
@@ -18,23 +22,30 @@ def read_conll(path: Path | str) -> list[Sentence]:
 
 
 def iter_conll(path: Path | str) -> Iterator[Sentence]:
+    """Sentences one by one; a tag that is not IOB (``O``, ``B-X``, ``I-X`` or a bare type) or a file that is
+    not UTF-8 is an ``InputError`` naming the file and line."""
     tokens: list[str] = []
     tags: list[str] = []
-    with open(path, encoding="utf-8") as fh:
-        for raw in fh:
-            line = raw.rstrip("\r\n")
-            if not line.strip():
-                if tokens:
-                    yield tokens, tags
-                    tokens, tags = [], []
-                continue
-            if line.startswith("-DOCSTART-"):
-                continue
-            parts = line.split("\t")
-            if len(parts) < 2:
-                parts = line.split()
-            tokens.append(parts[0])
-            tags.append(parts[-1])
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for n, raw in enumerate(fh, start=1):
+                line = raw.rstrip("\r\n")
+                if not line.strip():
+                    if tokens:
+                        yield tokens, tags
+                        tokens, tags = [], []
+                    continue
+                if line.startswith("-DOCSTART-"):
+                    continue
+                parts = line.split("\t")
+                if len(parts) < 2:
+                    parts = line.split()
+                if len(parts) < 2 or not _TAG.match(parts[-1]):
+                    raise InputError(str(path), f"not a 'token<TAB>tag' line with an IOB tag: {line[:60]!r}", n)
+                tokens.append(parts[0])
+                tags.append(parts[-1])
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     if tokens:
         yield tokens, tags
 

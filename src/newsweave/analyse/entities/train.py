@@ -40,6 +40,7 @@ import sys
 import time
 from pathlib import Path
 
+from newsweave.core.errors import NewsweaveError
 from newsweave.analyse.entities import CRF_NAME
 from newsweave.analyse.entities.conll import Sentence, read_conll, spans_from_tags
 from newsweave.analyse.entities.features import FeatureExtractor, feature_extractors
@@ -172,6 +173,18 @@ def _raw_sentences(path: Path) -> dict[str, list[list[str]]]:
     return out
 
 
+MIN_TRAIN_SENTENCES = 50  # fewer cannot fill the word clusters and jackknife folds
+
+
+def _enough(sents: list[Sentence], paths: list[Path]) -> None:
+    """Refuse, before any model file is written, training data too small to learn from."""
+    named = sum(1 for _, tags in sents for tag in tags if tag != "O")
+    if len(sents) < MIN_TRAIN_SENTENCES or not named:
+        files = ", ".join(str(p) for p in paths)
+        raise NewsweaveError(f"{files}: {len(sents)} labelled sentences with {named} entity tokens; training needs "
+                             f"at least {MIN_TRAIN_SENTENCES} sentences and some entities")
+
+
 def train_ner(train_paths: list[Path], out_dir: Path, seed: int = 13, *, per_language: bool = False) -> dict:
     """Train the CRF models into ``out_dir``; returns what was trained and the dev scores.
 
@@ -184,7 +197,6 @@ def train_ner(train_paths: list[Path], out_dir: Path, seed: int = 13, *, per_lan
     """
     require_scipy()  # before anything is read or written
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()
     by_lang: dict[str, list[Sentence]] = {}
     dev_by_lang: dict[str, list[Sentence]] = {}
@@ -208,6 +220,8 @@ def train_ner(train_paths: list[Path], out_dir: Path, seed: int = 13, *, per_lan
                         "tokens": sum(len(t) for t, _ in sents), "sha256": _sha256(p)})
     langs = sorted(by_lang)
     all_sents = [s for lang in langs for s in by_lang[lang]]
+    _enough(all_sents, train_paths)
+    out_dir.mkdir(parents=True, exist_ok=True)
 
     gazetteer = build_place_gazetteer()
     gazetteer.save(out_dir / "gazetteer.json.gz")

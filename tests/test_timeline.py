@@ -56,6 +56,20 @@ def test_a_sentence_naming_two_dates_describes_one() -> None:
     assert len({e.description for e in build_timeline(cands[:3], "en")}) == 2
 
 
+def test_a_day_gets_a_line_per_event_each_citing_its_own_reports() -> None:
+    cands = [
+        Candidate("2023-02-06", "A magnitude 7.8 earthquake struck southern Turkey.", "en", "quake-en", "ev-quake"),
+        Candidate("2023-02-06", "Un terremoto di magnitudo 7.8 ha colpito la Turchia.", "it", "quake-it", "ev-quake"),
+        Candidate("2023-02-06", "The balloon was shot down off South Carolina.", "en", "balloon", "ev-balloon"),
+        Candidate("2023-02-09", "Rescuers pulled survivors from the rubble.", "en", "quake-en", "ev-quake"),
+    ]
+    entries = build_timeline(cands, "en")
+    assert [(e.date, e.articles) for e in entries] == [
+        ("2023-02-06", ["quake-en", "quake-it"]), ("2023-02-06", ["balloon"]), ("2023-02-09", ["quake-en"])]
+    # the limit counts dates, whatever the lines per date
+    assert [e.date for e in build_timeline(cands, "en", max_entries=1)] == ["2023-02-06", "2023-02-06"]
+
+
 def test_rouge1() -> None:
     assert rouge1_f("the cat sat", "the cat sat") == 1.0
     assert rouge1_f("a b", "c d") == 0.0

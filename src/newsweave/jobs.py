@@ -163,6 +163,7 @@ def timeline(settings: Settings, lang: str | None = "en", article_ids: list[str]
              storyline: str | None = None) -> list[dict[str, Any]]:
     """A chronological timeline over the given articles (all when None), or an event's or storyline's."""
     from newsweave.products.timeline import build_timeline, candidates
+    from newsweave.store import event_repo
 
     if event or storyline:
         article_ids = articles_of(settings, event, storyline)
@@ -172,7 +173,9 @@ def timeline(settings: Settings, lang: str | None = "en", article_ids: list[str]
         exprs: dict[str, list[dict[str, Any]]] = {}
         for x in store.time_exprs(article_ids=ids):
             exprs.setdefault(x["article"], []).append(x)
-    cands = [c for aid in ids if aid in articles for c in candidates(articles[aid], exprs.get(aid, []))]
+        event_of = {aid: ev for aid, (ev, _) in event_repo.memberships(store, ids).items()}
+    cands = [c for aid in ids if aid in articles
+             for c in candidates(articles[aid], exprs.get(aid, []), event_of.get(aid))]
     return [e.as_dict() for e in build_timeline(cands, lang, max_entries)]
 
 

@@ -30,6 +30,7 @@ class Candidate:
     text: str
     lang: str | None
     article: str
+    event: str | None = None  # the article's event, where the store has clustered it
 
 
 @dataclass
@@ -47,8 +48,8 @@ class TimelineEntry:
                 "article": self.article, "articles": self.articles}
 
 
-def candidates(article: dict[str, Any], exprs: list[dict[str, Any]]) -> list[Candidate]:
-    """Dated sentences of one article (``article``: id, text, lang, published, sentences)."""
+def candidates(article: dict[str, Any], exprs: list[dict[str, Any]], event: str | None = None) -> list[Candidate]:
+    """Dated sentences of one article (``article``: id, text, lang, published, sentences) of ``event``."""
     text, spans = article["text"], article["sentences"]
     found: list[Candidate] = []
     for e in exprs:
@@ -57,10 +58,11 @@ def candidates(article: dict[str, Any], exprs: list[dict[str, Any]]) -> list[Can
             continue
         span = next(((s, t) for s, t in spans if s <= e["start"] < t), None)
         if span and span[1] - span[0] <= MAX_SENTENCE_CHARS:
-            found.append(Candidate(value, text[span[0] : span[1]], article["lang"], article["id"]))
+            found.append(Candidate(value, text[span[0] : span[1]], article["lang"], article["id"], event))
     if not found and article.get("published") and spans:
         s, t = spans[0]
-        found.append(Candidate(article["published"][:10], text[s:t][:MAX_SENTENCE_CHARS], article["lang"], article["id"]))
+        found.append(Candidate(article["published"][:10], text[s:t][:MAX_SENTENCE_CHARS], article["lang"], article["id"],
+                               event))
     return found
 
 
@@ -83,7 +85,12 @@ def _central(preferred: list[Candidate], pool: list[Candidate]) -> Candidate:
 def build_timeline(cands: list[Candidate], reader_lang: str | None = "en", max_entries: int | None = None) -> list[TimelineEntry]:
     """Rank dates by supporting articles, describe each, return them in date order.
 
-    A sentence describes one date only: one naming two dates ("arrived on
+    ``max_entries`` keeps the best-supported dates. A date gets one line per event
+    its candidates come from (articles not clustered yet are one group), each
+    citing only that event's articles: two things that happened on one day are
+    two lines, and neither cites the other's reports.
+
+    A sentence describes one line only: one naming two dates ("arrived on
     Friday, a month after the troops were sent") would otherwise be printed
     twice. Dates are described best-supported first, a day before a month
     at equal support (the day is usually what the sentence reports, the
@@ -96,15 +103,30 @@ def build_timeline(cands: list[Candidate], reader_lang: str | None = "en", max_e
     ranked = sorted(by_date, key=lambda d: (-len({c.article for c in by_date[d]}), -len(by_date[d]), -len(d), d))
     used: set[str] = set()
     entries: list[TimelineEntry] = []
+    dates = 0
     for date in ranked:
-        if max_entries and len(entries) >= max_entries:
+        if max_entries and dates >= max_entries:
             break
-        pool = by_date[date]
-        fresh = [c for c in pool if c.text not in used]
-        if not fresh:
-            continue
-        preferred = [c for c in fresh if c.lang == reader_lang] or fresh
-        best = _central(preferred, pool)
-        used.add(best.text)
-        entries.append(TimelineEntry(date, best.text, best.lang, best.article, sorted({c.article for c in pool})))
-    return sorted(entries, key=lambda e: e.date)
+        lines = [e for group in _by_event(by_date[date]) if (e := _describe(date, group, reader_lang, used))]
+        entries.extend(lines)
+        dates += bool(lines)
+    return sorted(entries, key=lambda e: e.date)  # stable: a date's lines stay best-supported first
+
+
+def _by_event(pool: list[Candidate]) -> list[list[Candidate]]:
+    """A date's candidates per event, the best-supported event first."""
+    groups: dict[str | None, list[Candidate]] = defaultdict(list)
+    for c in pool:
+        groups[c.event].append(c)
+    return sorted(groups.values(), key=lambda g: (-len({c.article for c in g}), -len(g), g[0].article))
+
+
+def _describe(date: str, pool: list[Candidate], reader_lang: str | None, used: set[str]) -> TimelineEntry | None:
+    """The line for one date and event: its most central unused sentence, None when all are used."""
+    fresh = [c for c in pool if c.text not in used]
+    if not fresh:
+        return None
+    preferred = [c for c in fresh if c.lang == reader_lang] or fresh
+    best = _central(preferred, pool)
+    used.add(best.text)
+    return TimelineEntry(date, best.text, best.lang, best.article, sorted({c.article for c in pool}))

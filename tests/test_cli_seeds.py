@@ -70,7 +70,7 @@ def test_bad_files_are_named_and_the_rest_ingested(sqlite_url: str, tmp_path: Pa
     (folder / "empty.txt").write_bytes(b"")
     proc = run_cli("ingest", str(folder), "--meta", str(SEEDS_META), db=sqlite_url)
     assert proc.returncode != 0
-    assert "photo.jpg: binary file" in proc.stderr
+    assert "photo.jpg: not read: .jpg files are not articles" in proc.stderr
     assert "empty.txt: empty file" in proc.stderr
     assert "5 added" in proc.stdout and "2 errors" in proc.stdout
     assert len(cli_json("articles", db=sqlite_url)) == 5
@@ -138,6 +138,16 @@ def test_unusable_store_is_one_clear_error(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert "file is not a database" in proc.stderr and "Traceback" not in proc.stderr
     assert foreign.read_bytes() == b"not a database, just some bytes\n" * 200  # left as it was
+    import sqlite3
+
+    app_db = tmp_path / "app.db"  # an application's database: never made a store, by reading or by writing
+    with sqlite3.connect(app_db) as conn:
+        conn.execute("CREATE TABLE customers (name TEXT)")
+    for command in ("status", f"ingest {SEEDS}"):
+        proc = run_cli(*command.split(), db=str(app_db))
+        assert proc.returncode == 2 and "holds other tables (customers)" in proc.stderr, proc.stderr
+    with sqlite3.connect(app_db) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["customers"]
     for command in ("events", "search Kim", "status"):  # a mistyped --db for a command that only reads
         proc = run_cli(*command.split(), db=str(tmp_path / "typo.db"))
         assert proc.returncode == 2 and "no store at" in proc.stderr and "Traceback" not in proc.stderr, command

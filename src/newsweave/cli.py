@@ -48,7 +48,7 @@ RunInputs = Annotated[Optional[list[str]], typer.Argument(
     help="Files, folders, .jsonl, .json, .html, feeds or URLs to ingest first; none: analyse what 'ingest' stored.",
     show_default=False)]
 MetaOpt = Annotated[Optional[str], typer.Option("--meta", help="JSONL sidecar keyed by 'file' or 'id' giving published, source, url, title, lang.")]
-MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", help="Largest file, page or JSONL line accepted, in bytes (default 20,000,000).")]
+MaxBytes = Annotated[Optional[int], typer.Option("--max-bytes", min=1, help="Largest file, page or JSONL line accepted, in bytes (default 20,000,000).")]
 
 
 def _version(value: bool) -> None:
@@ -329,6 +329,9 @@ def main() -> None:
     except NewsweaveError as exc:
         err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)  # "[train]" is not a style
         sys.exit(1 if isinstance(exc, NotFoundError) else 2)
+    except KeyboardInterrupt:  # every article and batch is its own transaction: nothing is half-written
+        err.print("interrupted: what was stored so far is kept; `newsweave run` goes on from there")
+        sys.exit(130)
     except DatabaseError as exc:  # a store damaged on disk: "database disk image is malformed"
         err.print(f"[red]error[/red]: the store cannot be read: {escape(str(exc.orig).splitlines()[0])}", highlight=False)
         sys.exit(2)

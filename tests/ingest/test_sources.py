@@ -306,6 +306,33 @@ def test_hostile_html_is_handled(settings: Settings, tmp_path: Path) -> None:
     assert _ids(settings) == {}
 
 
+def test_template_markup_is_not_article_text(settings: Settings, tmp_path: Path) -> None:
+    page = _html("Kim lascia la Russia", ITALIAN, "it-IT", "2023-09-17T08:00:00+00:00")
+    page = page.replace("</body>", "<template><p>TEMPLATE LEAK, a card a script would stamp out.</p></template></body>")
+    (tmp_path / "kim.html").write_text(page, encoding="utf-8")
+    assert jobs.ingest(settings, [str(tmp_path / "kim.html")]).ok
+    with jobs.store_for(settings) as store, store.engine.connect() as conn:
+        text = conn.exec_driver_sql("SELECT text FROM articles WHERE id = 'kim'").scalar_one()
+    assert "Kim" in text and "TEMPLATE LEAK" not in text
+
+
+def test_a_folder_is_read_for_articles_only(settings: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "kim.txt").write_text(ITALIAN, encoding="utf-8")
+    (folder / "NOTES").write_text(ENGLISH, encoding="utf-8")  # no suffix: read as text
+    (folder / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (folder / "run.sh").write_text("#!/bin/sh\necho hi\n", encoding="utf-8")
+    report = jobs.ingest(settings, [str(folder)])
+    assert sorted(report.added) == ["NOTES", "kim"]
+    assert sorted(e.source.rsplit("/", 1)[-1] for e in report.errors) == ["data.csv", "run.sh"]
+    assert all("not read: ." in e.message for e in report.errors)
+    assert jobs.ingest(settings, [str(folder / "data.csv")]).added == ["data"]  # named: tried as text
+    (tmp_path / "empty").mkdir()
+    empty = jobs.ingest(settings, [str(tmp_path / "empty")])
+    assert [e.message for e in empty.errors] == ["empty folder: no files to read (hidden ones are skipped)"]
+
+
 def test_url_and_feed_with_linked_pages(settings: Settings, site: tuple[str, Path]) -> None:
     base, root = site
     (root / "kim.html").write_text(_html("Kim in Russia", ENGLISH, "en", "2023-09-16"), encoding="utf-8")

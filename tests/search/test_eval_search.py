@@ -41,9 +41,12 @@ def test_keyword_queries_are_the_articles_rarest_words_in_text_order() -> None:
 
 
 def test_meantime_keyword_recall_floor() -> None:
-    # Measured (sample 60, seed 13, the 3 rarest words): hybrid recall@10 0.761, MRR 0.758 with words embedded
-    # open (no "</s>"); 0.728 / 0.721-0.744 with the "</s>"; with the word bridge matching nothing 0.689 / 0.678
+    # Measured (sample 60, seed 13, the 3 rarest words): hybrid recall@10 0.739, MRR 0.778 once declared
+    # languages settle doubtful guesses (a Dutch and a Spanish article move language group, and with them
+    # the Dutch centring: two Dutch answers drop out of a top ten); 0.761 / 0.758 the session before, and
+    # 0.750 / 0.776 from a store built by that same code today (store builds differ at this level);
+    # 0.728 / 0.721-0.744 with words embedded with "</s>"; with the word bridge matching nothing 0.689 / 0.678
     # (eval search --query-words 3).
     result = evaluate_search(DATA / "meantime", modes=("hybrid",), query_words=3)
     assert result["n_queries"] == 60 and result["queries"] == "the 3 rarest words"
-    assert result["recall@10"] >= 0.74 and result["mrr"] >= 0.73, result
+    assert result["recall@10"] >= 0.72 and result["mrr"] >= 0.75, result

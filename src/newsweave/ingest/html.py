@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from newsweave.core.errors import InputError
 
 _HTML_LANG = re.compile(r"<html[^>]*\slang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
+# <template> holds markup a script may stamp out later, never shown as it is; trafilatura reads it as text.
+_TEMPLATE = re.compile(r"<template\b[^>]*>.*?</template\s*>", re.I | re.S)
 _OG_LOCALE = re.compile(r"<meta[^>]+property=[\"']og:locale[\"'][^>]+content=[\"']([A-Za-z]{2,3})", re.I)
 
 
@@ -35,7 +37,7 @@ def extract_html(html: str, origin: str, url: str | None = None) -> Extracted:
     import trafilatura  # lazy: trafilatura pulls lxml and friends
 
     doc = trafilatura.bare_extraction(
-        html,
+        _TEMPLATE.sub("", html),
         url=url,
         with_metadata=True,
         include_comments=False,

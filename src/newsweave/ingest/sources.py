@@ -24,6 +24,9 @@ from newsweave.ingest.normalise import decode, make_document
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+# What a folder is read for: article files, and files without a suffix. Others (data.csv, script.sh, a
+# PDF) are named as not read; given by name on the command line, any file is tried.
+ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".json", ".jsonl", ""} | HTML_SUFFIXES | FEED_SUFFIXES
 Item = RawDocument | InputError
 
 
@@ -57,8 +60,14 @@ class SourceReader:
                 continue
             path = Path(arg)
             if path.is_dir():
+                if next(_walk(path), None) is None:
+                    yield InputError(arg, "empty folder: no files to read (hidden ones are skipped)")
                 for file in _walk(path):
                     if file.resolve() in self.skip:
+                        continue
+                    if file.suffix.lower() not in ARTICLE_SUFFIXES:
+                        yield InputError(str(file), f"not read: {file.suffix} files are not articles (a folder is read "
+                                                    "for .txt, .md, .html, .json, .jsonl and feeds); name it to read it")
                         continue
                     yield from self._guard(str(file), self.read_file(file))
             elif path.exists():

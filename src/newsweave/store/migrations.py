@@ -82,15 +82,15 @@ def current_version(conn: Connection) -> int | None:
     return conn.execute(select(func.max(schema_version.c.version))).scalar_one_or_none() or 0
 
 
-def migrate(engine: Engine) -> int:
-    """Bring the store to ``SCHEMA_VERSION``; return the version it had (0 if new)."""
+def migrate(engine: Engine, create: bool = True) -> int:
+    """Bring the store to ``SCHEMA_VERSION``; return the version it had (0 if new). ``create=False``
+    (a command that only reads): a database without the schema is an error, and nothing is written."""
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
         found = current_version(conn)
         if found is None:
-            if inspect(conn).has_table("articles"):
-                raise StoreError("the database has an 'articles' table but no newsweave schema version; refusing to touch it")
+            _refuse_foreign(conn, create)
             metadata.create_all(conn)
             _v6_search(conn)  # full-text tables are dialect-specific DDL, outside the metadata
             _stamp(conn, SCHEMA_VERSION)
@@ -101,6 +101,20 @@ def migrate(engine: Engine) -> int:
             STEPS[version](conn)
             _stamp(conn, version)
         return found
+
+
+def _refuse_foreign(conn: Connection, create: bool) -> None:
+    """A database without newsweave's schema is made a store only by a command that writes, and an SQLite
+    file only when it holds no tables of something else (an application's ``app.db``)."""
+    tables = inspect(conn).get_table_names()
+    if "articles" in tables:
+        raise StoreError("the database has an 'articles' table but no newsweave schema version; refusing to touch it")
+    if conn.dialect.name == "sqlite" and tables:
+        shown = ", ".join(sorted(tables)[:3]) + (", …" if len(tables) > 3 else "")
+        raise StoreError(f"the database holds other tables ({shown}) and no newsweave store; refusing to touch it "
+                         "(give --db a new file)")
+    if not create:
+        raise StoreError("no newsweave store in this database yet (`newsweave ingest` or `newsweave run` makes one)")
 
 
 def _stamp(conn: Connection, version: int) -> None:

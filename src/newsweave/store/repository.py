@@ -397,7 +397,10 @@ def open_store(db: str, create: bool = True) -> Store:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
-        migrate(engine)
+        migrate(engine, create)
+    except StoreError:
+        engine.dispose()
+        raise
     except DatabaseError as exc:  # unreachable server, locked or foreign file ("file is not a database")
         engine.dispose()
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

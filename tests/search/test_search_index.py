@@ -160,6 +160,14 @@ def test_words_no_article_holds_find_nothing_but_by_meaning(store: Store) -> Non
     assert _seed(search(store, "banana smoothie Shoigu")[0].article_id) in {"003", "004"}  # one word is enough
 
 
+def test_a_name_in_another_script_finds_the_entitys_reports_in_every_language(store: Store) -> None:
+    # Πεσκόφ is a mention of the Greek seed; the entity's English name reaches the English one, and Путин
+    # (no Russian seed) the articles mentioning Putin through the surname key
+    assert {_seed(h.article_id) for h in search(store, "Πεσκόφ", mode="fulltext")} == {"001", "003"}
+    assert len(search(store, "Путин", mode="fulltext")) == 5
+    assert search(store, "Ζζζζζζ", mode="fulltext") == []  # names nothing: no extra terms
+
+
 def test_reindexing_is_idempotent(store: Store) -> None:
     before = [(h.article_id, h.score) for h in search(store, "armoured train", passage="none")]
     ids = [r["id"] for r in store.articles()]

@@ -87,6 +87,20 @@ def resolve_entity(store: Store, name: str) -> list[str]:
     return sorted(ids)
 
 
+def entity_names(conn, word: str, most: int = 3) -> list[str]:  # type: ignore[no-untyped-def]
+    """Display names of the entities ``word`` names by a mention, alias or key ("Πούτιν": "Vladimir Putin"),
+    for the full-text side, whose names field holds them; none when it names more than ``most`` (too vague)."""
+    e, m = t.entities.c, t.mentions.c
+    ids = set(conn.execute(select(e.id).where(e.id.in_(_key_ids(word)))).scalars()) | _by_name(conn, word)
+    ids |= set(conn.execute(select(m.entity_id).where(m.text.in_({word, word.title()}) & m.entity_id.is_not(None))
+                            .distinct().limit(most + 1)).scalars())
+    if not ids and len(fold(word)) >= _MIN_FALLBACK_LETTERS:  # a surname or place in a script no article uses
+        ids = _via_gazetteer(conn, word) | _by_surname_key(conn, word)
+    if not ids or len(ids) > most:
+        return []
+    return sorted(set(conn.execute(select(e.name).where(e.id.in_(sorted(ids)))).scalars()))
+
+
 _MIN_FALLBACK_LETTERS = 4  # shorter names ("Ко", "Un", "Li") match too much by gazetteer or surname
 
 

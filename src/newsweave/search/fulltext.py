@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, column, func, literal, literal_column, select, table
 
@@ -37,9 +38,12 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(word_form(w) for w in _WORD.findall(fold(query))))[:MAX_TERMS]
 
 
-def candidates(conn: Connection, query: str, filters: Filters, n: int) -> list[tuple[str, float]]:
-    """Up to ``n`` ``(article id, score)`` pairs, best first (higher score is better)."""
-    terms = query_terms(query)
+def candidates(conn: Connection, query: str, filters: Filters, n: int,
+               names: Sequence[str] = ()) -> list[tuple[str, float]]:
+    """Up to ``n`` ``(article id, score)`` pairs, best first (higher score is better); ``names`` are searched
+    too, each as a phrase (the entities the query's words name, as the index's names field holds them)."""
+    phrases = [" ".join(word_form(w) for w in _WORD.findall(fold(name))) for name in names]
+    terms = list(dict.fromkeys(query_terms(query) + [p for p in phrases if p]))[:MAX_TERMS]
     if not terms:
         return []
     if conn.dialect.name == "postgresql":

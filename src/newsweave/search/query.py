@@ -20,6 +20,7 @@ bag-of-words matches mostly pull in same-script noise.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -29,11 +30,13 @@ from sqlalchemy import Connection, select
 
 from newsweave.core.errors import StoreError
 from newsweave.search import bridge, fulltext, passages, vectors
-from newsweave.search.filters import Filters, as_day, resolve_entity
+from newsweave.link.translit import script_of
+from newsweave.search.filters import Filters, as_day, entity_names, resolve_entity
 from newsweave.search.index import has_search_tables
 from newsweave.store import Store
 from newsweave.store import schema as t
 
+_LETTERS = re.compile(r"[^\W\d_]+")
 RRF_K = 60
 MIN_POOL = 100  # candidates taken from each list before fusing
 MODES = ("hybrid", "fulltext", "vector")
@@ -125,7 +128,8 @@ def _ranked_lists(conn: Connection, query: str, qvec: np.ndarray | None, filters
     out: dict[str, list[str]] = {}
     matched: dict[str, set[str]] = {}
     if mode in ("hybrid", "fulltext"):
-        out["fts"] = [aid for aid, _ in fulltext.candidates(conn, query, filters, pool)]
+        names = [n for w in _other_script_words(query) for n in entity_names(conn, w)]
+        out["fts"] = [aid for aid, _ in fulltext.candidates(conn, query, filters, pool, names)]
     if qvec is not None:
         out["vector"] = [aid for aid, _ in vectors.candidates(conn, qvec, _encoder_id(), filters, pool, centre)]
     if mode == "hybrid" and weights.get("bridge", 0.0) >= MIN_WEIGHT:  # else not worth its second
@@ -150,6 +154,17 @@ def _no_word_matched(ranked: dict[str, list[str]]) -> bool:
     meaning.
     """
     return "bridge" in ranked and not ranked["bridge"] and not ranked.get("fts")
+
+
+MAX_NAMED_WORDS = 4  # query words looked up as entity names (a few queries each)
+
+
+def _other_script_words(query: str) -> list[str]:
+    """The query's words of 3+ letters in a script other than Latin: "Πούτιν" reaches the Italian and English
+    articles through the English name of the entity it names, which the index's names field holds."""
+    words = [w for w in dict.fromkeys(_LETTERS.findall(query)) if len(w) >= 3 and not w.isascii()
+             and script_of(w) != "latin"]
+    return words[:MAX_NAMED_WORDS]
 
 
 def list_weights(query: str) -> dict[str, float]:

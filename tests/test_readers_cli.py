@@ -47,6 +47,10 @@ def test_quotes_and_summaries_on_the_seeds(db_url: str) -> None:
         assert len({event_of[a] for a in s["citations"]}) == 1, s
     assert run_cli("summary", db=db_url).returncode == 2  # neither --event nor --storyline
 
+    english = {e["id"]: e["label"] for e in cli_json("events", "--lang", "en", db=db_url)}
+    assert english[visit["id"]].startswith("(Moscow) North Korean leader Kim Jong-un met")  # the English report's
+    assert len({e["label"] for e in cli_json("events", db=db_url)} & set(english.values())) == 2  # no English: kept
+
     hits = cli_json("search", "armoured train", db=db_url)
     assert {h["article_id"][:3] for h in hits[:2]} == {"000", "001"}
     assert all(h["passage"] and h["event"] for h in hits)

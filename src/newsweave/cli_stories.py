@@ -34,9 +34,10 @@ def cluster(recluster: Annotated[bool, typer.Option("--recluster", help="Forget 
 
 @app.command()
 def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help="Only this storyline's events.")] = None,
+           lang: Annotated[Optional[str], typer.Option("--lang", help="Label each event by a report in this language where it has one (e.g. en).")] = None,
            as_json: JsonFlag = False) -> None:
     """List events: id, label, articles, languages, first and last date, top entities, storyline."""
-    rows = jobs.events(_settings(), storyline)
+    rows = jobs.events(_settings(), storyline, lang)
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return

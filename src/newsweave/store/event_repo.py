@@ -142,6 +142,22 @@ def _label(conn: Any, founder: str | None) -> str:
     return text if len(text) <= 120 else text[:119].rstrip() + "…"
 
 
+def labels_in(store: Store, events: list[dict[str, Any]], lang: str) -> dict[str, str]:
+    """Per event with a member article in ``lang``, the label that article gives (its title or first line):
+    a reader sees labels in their language where the event has a report in it."""
+    a = t.articles.c
+    members = [aid for ev in events for aid in ev["articles"]]
+    with store.engine.connect() as conn:
+        in_lang = {aid for chunk in t.chunks(members)
+                   for aid in conn.execute(select(a.id).where(a.id.in_(chunk) & (a.lang == lang))).scalars()}
+        out = {}
+        for ev in events:
+            first = next((aid for aid in ev["articles"] if aid in in_lang), None)
+            if first and first != ev.get("founded_by"):
+                out[ev["id"]] = _label(conn, first)
+        return out
+
+
 def _first_line(conn: Any, article_id: str, text: str) -> str:
     """The first non-blank line of ``text`` that is more than a dateline: ECB+'s untitled reports open with
     "April 27, 2009" or "MONDAY, MAY 23, 2005", which named their events. A dateline is a line holding a time

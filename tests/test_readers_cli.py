@@ -70,7 +70,8 @@ def test_quotes_and_summaries_on_the_seeds(db_url: str) -> None:
 @pytest.mark.parametrize("args, option", [
     (("search", "Kim", "--from", "yesterday"), "--from"), (("search", "Kim", "--to", "2023-13-45"), "--to"),
     (("search", "Kim", "--limit", "0"), "--limit"), (("search", "Kim", "--mode", "best"), "--mode"),
-    (("ingest", str(SEEDS), "--max-bytes", "-5"), "--max-bytes"), (("timeline", "--limit", "-1"), "--limit"),
+    (("ingest", str(SEEDS), "--max-bytes", "-5"), "--max-bytes"), (("timeline", "--lang", "xx"), "--lang"),
+    (("entities", "--lang", "qq"), "--lang"), (("timeline", "--limit", "-1"), "--limit"),
     (("summary", "--event", "ev-x", "--sentences", "0"), "--sentences")])
 def test_bad_option_values_are_named(sqlite_url: str, args: tuple[str, ...], option: str) -> None:
     proc = run_cli(*args, db=sqlite_url)

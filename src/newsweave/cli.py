@@ -82,6 +82,19 @@ def main_options(
         os.environ[slot.ENV] = encoder  # the process-wide choice, inherited by worker processes
 
 
+def reader_language(value: Optional[str]) -> Optional[str]:
+    """A ``--lang`` reader language checked against CLDR's (babel), so "--lang xx" is an error, not silence."""
+    from babel import Locale, UnknownLocaleError
+
+    if value is None:
+        return None
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        raise typer.BadParameter(f"{value!r} is not a language code (en, it, el, zh, ...)") from None
+    return value
+
+
 def _settings(**flags: object) -> Settings:
     return load_settings(db=_state.get("db"), **flags)
 
@@ -197,7 +210,7 @@ def dates(article: Annotated[Optional[str], typer.Option("--article", help="Only
 
 
 @app.command()
-def timeline(lang: Annotated[str, typer.Option("--lang", help="Reader's language: its sources are preferred.")] = "en",
+def timeline(lang: Annotated[str, typer.Option("--lang", callback=reader_language, help="Reader's language: its sources are preferred.")] = "en",
              limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="Keep only the N best-supported dates.")] = None,
              event: Annotated[Optional[str], typer.Option("--event", help="Only this event's articles.")] = None,
              storyline: Annotated[Optional[str], typer.Option("--storyline", help="Only this storyline's articles.")] = None,
@@ -215,7 +228,7 @@ def timeline(lang: Annotated[str, typer.Option("--lang", help="Reader's language
 @app.command()
 def entities(etype: Annotated[Optional[str], typer.Option("--type", help="PER, ORG, LOC or MISC.")] = None,
              article: Annotated[Optional[str], typer.Option("--article", help="Only entities mentioned in this article.")] = None,
-             lang: Annotated[str, typer.Option("--lang", help="Reader's language: names as its articles write them, else English.")] = "en",
+             lang: Annotated[str, typer.Option("--lang", callback=reader_language, help="Reader's language: names as its articles write them, else English.")] = "en",
              as_json: JsonFlag = False) -> None:
     """Canonical entities across languages and scripts, with aliases and mentions."""
     rows = jobs.entities(_settings(), etype, article, lang)

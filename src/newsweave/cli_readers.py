@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from newsweave import jobs
-from newsweave.cli import JsonFlag, _settings, app, counted, err, eval_app, out
+from newsweave.cli import JsonFlag, _settings, app, counted, err, eval_app, out, reader_language
 
 
 class SearchMode(str, Enum):
@@ -41,7 +41,7 @@ def quotes(entity: Annotated[Optional[str], typer.Option("--entity", help="Only 
 @app.command()
 def summary(event: Annotated[Optional[str], typer.Option("--event", help="Event id.")] = None,
             storyline: Annotated[Optional[str], typer.Option("--storyline", help="Storyline id.")] = None,
-            lang: Annotated[str, typer.Option("--lang", help="Reader's language (ISO 639-1).")] = "en",
+            lang: Annotated[str, typer.Option("--lang", callback=reader_language, help="Reader's language (ISO 639-1).")] = "en",
             translator: Annotated[Optional[str], typer.Option("--translator", help="none (default) or apertium where installed.")] = None,
             sentences: Annotated[int, typer.Option("--sentences", min=1, help="Most sentences to keep.")] = 5,
             as_json: JsonFlag = False) -> None:

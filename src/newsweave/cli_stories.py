@@ -14,7 +14,7 @@ from rich.text import Text
 
 from newsweave import jobs
 from newsweave.cluster.online import MAX_GAP
-from newsweave.cli import JsonFlag, _progress, _settings, app, counted, eval_app, out
+from newsweave.cli import JsonFlag, _progress, _settings, app, counted, eval_app, out, reader_language
 
 
 @app.command()
@@ -34,7 +34,7 @@ def cluster(recluster: Annotated[bool, typer.Option("--recluster", help="Forget 
 
 @app.command()
 def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help="Only this storyline's events.")] = None,
-           lang: Annotated[Optional[str], typer.Option("--lang", help="Label each event by a report in this language where it has one (e.g. en).")] = None,
+           lang: Annotated[Optional[str], typer.Option("--lang", callback=reader_language, help="Label each event by a report in this language where it has one (e.g. en).")] = None,
            as_json: JsonFlag = False) -> None:
     """List events: id, label, articles, languages, first and last date, top entities, storyline."""
     rows = jobs.events(_settings(), storyline, lang)

@@ -263,7 +263,7 @@ def events(settings: Settings, storyline: str | None = None, lang: str | None = 
         if storyline and not sid:
             raise NotFoundError(f"no storyline {storyline!r} (see 'newsweave storylines')")
         rows = event_repo.list_events(store, storyline=sid)
-        relabelled = event_repo.labels_in(store, rows, lang) if lang else {}
+        relabelled = event_repo.labels_in(store, rows, lang.split("-")[0].lower()) if lang else {}
     return [{**r, "label": relabelled.get(r["id"], r["label"])} for r in rows]
 
 

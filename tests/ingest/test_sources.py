@@ -156,10 +156,13 @@ def test_json_that_is_not_an_article_is_refused_by_name(settings: Settings, tmp_
     (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     (folder / "deep.jsonl").write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     (folder / "meta.jsonl").write_text('{"file": "a.txt", "published": "2023-09-13"}\n', encoding="utf-8")
+    (folder / "listid.jsonl").write_text(json.dumps({"id": ["x"], "text": ENGLISH}) + "\n", encoding="utf-8")
     report = jobs.ingest(settings, [str(folder)])
     assert report.added == ["a"]  # before, gold.json was stored as an article reading "{"
     said = {Path(e.source).name: str(e) for e in report.errors}
-    assert sorted(said) == ["broken.json", "deep.json", "deep.jsonl", "empty.json", "gold.json", "meta.jsonl"]
+    assert sorted(said) == ["broken.json", "deep.json", "deep.jsonl", "empty.json", "gold.json", "listid.jsonl",
+                            "meta.jsonl"]
+    assert "'id' must be a string or a number, not list" in said["listid.jsonl"]  # it was stored as "['x']"
     assert "not an article" in said["gold.json"] and "not an article" in said["empty.json"]
     assert "malformed JSON at line 1" in said["broken.json"]
     assert "nested too deep" in said["deep.json"] and "nested too deep" in said["deep.jsonl"]

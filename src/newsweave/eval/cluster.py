@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -10,26 +9,17 @@ from typing import Any
 from newsweave.cluster.metrics import bcubed
 from newsweave.core.config import Settings
 from newsweave.core.errors import InputError
+from newsweave.eval import numbered_rows
 
 
 def load_gold(path: Path, field: str) -> dict[str, str]:
     """Article id -> gold label from a JSONL file with ``id`` and ``field`` on each line."""
     gold: dict[str, str] = {}
-    try:
-        with path.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(str(path), f"not JSON: {exc.msg}", n) from exc
-                if not isinstance(row, dict) or "id" not in row:
-                    raise InputError(str(path), "no 'id' field", n)
-                if row.get(field) is not None:
-                    gold[str(row["id"])] = str(row[field])
-    except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    for n, row in numbered_rows(path):
+        if "id" not in row:
+            raise InputError(str(path), "no 'id' field", n)
+        if row.get(field) is not None:
+            gold[str(row["id"])] = str(row[field])
     if not gold:
         raise InputError(str(path), f"no line has a '{field}' label")
     return gold

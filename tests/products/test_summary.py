@@ -73,7 +73,7 @@ def test_seed_event_non_english_sentences_show_canonical_names(kim_visit: Summar
 @needs_seeds
 def test_summary_records_what_made_it(kim_visit: Summary, seeds: dict[str, SourceArticle]) -> None:
     data = json.loads(json.dumps(kim_visit.as_dict()))
-    assert data["method"] == "extractive-mmr@3" and data["translator"] == "none"
+    assert data["method"] == "extractive-mmr@4" and data["translator"] == "none"
     assert data["encoder"] == get_encoder().name and data["lang"] == "en"
     assert set(data["sentences"][0]) >= {"text", "lang", "citations"}
     arts = [seeds[k] for k in KIM_VISIT]
@@ -169,6 +169,21 @@ def test_a_storyline_cites_a_sentence_only_to_reports_of_its_own_event() -> None
     assert [s.citations for s in summary.sentences] == [["a"], ["b"]]
     it.event = "ev-1"
     assert [s.citations for s in summarise([it, en], "en", encoder=TableEncoder()).sentences] == [["a", "b"]]
+
+
+def test_a_report_is_not_cited_for_a_day_it_could_not_know() -> None:
+    # the same near-twins; the English sentence's Tuesday is 9 January 2024, the Italian report was
+    # published on the 2nd (it announced the talks) or names another day: it supports nothing of that day
+    en = _article("a", "en", ["Leaders of ten countries met in Rome on Tuesday to talk about trade."])
+    on = en.text.index("Tuesday")
+    en.time_exprs = [(on, on + len("Tuesday"), "2024-01-09")]
+    it = _article("b", "it", ["Capi di dieci paesi si sono incontrati martedì per parlare di commercio."])
+    assert summarise([it, en], "en", encoder=TableEncoder()).sentences[0].citations == ["a"]
+    it.published = "2024-01-10"
+    assert summarise([it, en], "en", encoder=TableEncoder()).sentences[0].citations == ["a", "b"]
+    at = it.text.index("martedì")
+    it.time_exprs = [(at, at + len("martedì"), "2024-01-02")]
+    assert summarise([it, en], "en", encoder=TableEncoder()).sentences[0].citations == ["a"]
 
 
 class FakeTranslator:

@@ -4,11 +4,11 @@ Usage (articles: the event's analysed articles as ``SourceArticle`` records)::
 
     summary = summarise(articles, lang="en", translator=get_translator("apertium"))
     summary.as_dict()
-    # {"lang": "en", "method": "extractive-mmr@3", "encoder": "e5-small-q4-numpy@1",
+    # {"lang": "en", "method": "extractive-mmr@4", "encoder": "e5-small-q4-numpy@1",
     #  "translator": "apertium@3.8.3", "sentences": [{"text": ..., "lang": "en",
     #  "citations": ["003", "001"], "source_text": ..., "translated": false}, ...]}
 
-Method (``extractive-mmr@3``):
+Method (``extractive-mmr@4``):
 
 1. Candidates: the first 12 prose sentences of each article (``candidates.py``);
    only these are embedded, in the encoder's passage mode (sentence against
@@ -20,7 +20,9 @@ Method (``extractive-mmr@3``):
 3. Greedy MMR picks up to ``max_sentences``. A candidate at centred cosine
    >= 0.90 to a chosen sentence (0.05 is taken off when the two state
    different days) from a report of the same event says the same thing: it
-   leaves the pool and its article joins the chosen sentence's citations. In a
+   leaves the pool and its article joins the chosen sentence's citations, unless
+   it names other days or its article was published before the sentence's day
+   (it could not have reported it). In a
    storyline's summary, which spans events, a near-twin from another event stays
    a candidate (held back by the MMR penalty) and is never cited for it. When the best pick is in another
    language and a reader-language candidate scores within 0.10 of it, the
@@ -50,8 +52,8 @@ if TYPE_CHECKING:
     from newsweave.analyse.encoder import Encoder
     from newsweave.translate import Translator
 
-METHOD = "extractive-mmr@3"  # @2: later sentences must name an entity or a date; @3: a storyline's events cited and
-# kept apart, words made from names shown as written
+METHOD = "extractive-mmr@4"  # @2: later sentences must name an entity or a date; @3: a storyline's events cited and
+# kept apart, words made from names shown as written; @4: a citation's sentence states no other day
 
 __all__ = ["METHOD", "REDUNDANT", "SourceArticle", "Summary", "SummarySentence", "fingerprint", "summarise"]
 

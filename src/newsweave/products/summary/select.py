@@ -162,11 +162,22 @@ class Selector:
         return max(own, key=lambda i: (values[i], -i)) if own else best
 
     def citations(self, i: int) -> list[str]:
-        """The candidate's article, then every other article of its event with a near-identical sentence."""
+        """The candidate's article, then every other article of its event with a near-identical sentence
+        on the same day."""
         own = self.cands[i].article
         others = {c.article for j, c in enumerate(self.cands)
-                  if self.sims[i, j] >= REDUNDANT and self._same_event(i, j)} - {own}
+                  if self.sims[i, j] >= REDUNDANT and self._same_event(i, j) and self._same_days(i, j)} - {own}
         return [own, *sorted(others)]
+
+    def _same_days(self, i: int, j: int) -> bool:
+        """Whether sentence ``j`` can support ``i``'s days: it names one of them, or none (a report of a meeting
+        "on Saturday" is not supported by one that has it "on Tuesday", however alike they read), and its
+        article was not published before the last of them (it could not have reported it)."""
+        mine, theirs = self.cands[i].days, self.cands[j].days
+        if mine and theirs and not mine & theirs:
+            return False
+        published = (self.cands[j].published or "")[:10]
+        return not (mine and published and published < max(mine))
 
 
 def _rescale(x: np.ndarray) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Named-entity recognition: PER, ORG, LOC and MISC mentions with character offsets.
 
 >>> from newsweave.analyse.entities import get_recogniser
->>> rec = get_recogniser()       # "crf-it-el@2[+spacy-en-sm@3.8.0]+places@3"
+>>> rec = get_recogniser()       # "crf-it-el@2[+spacy-en-sm@3.8.0]+places@4"
 >>> rec.recognise("Kim Jong Un ha lasciato Mosca.", "it")
 [EntitySpan(start=0, end=11, text='Kim Jong Un', type='PER'), EntitySpan(start=24, end=29, text='Mosca', type='LOC')]
 
@@ -17,7 +17,7 @@ mentions found with exact span and type: 0.62 vs 0.34 for crf-it-el@1; see
 ``eval.ner.evaluate_name_recall`` for the universal model's); its name then says so
 ("crf-it-el@2+spacy-en-sm@3.8.0"). Text in a script without letter case
 (Arabic, Persian, Chinese, Korean, Thai...) gets the gazetteer's place names
-(``places.py``; "+places@3" in the name). ``get_recogniser("crf-it-el@2")`` is always
+(``places.py``; "+places@4" in the name). ``get_recogniser("crf-it-el@2")`` is always
 the CRF alone. The trained
 models inherit the data's non-commercial licences (models/LICENSE-DATA.txt).
 """

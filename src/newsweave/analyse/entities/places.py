@@ -33,7 +33,7 @@ from newsweave.analyse.entities.words import cased, cased_script, script
 from newsweave.link.gazetteer import load_gazetteer
 from newsweave.link.keys import inflection_variants, primary_key
 
-VERSION = "places@3"  # @2: instrumental -ией forms of Cyrillic country names (Россией); @3: not inside names (マリア, 弗拉基米尔·)
+VERSION = "places@4"  # @2: instrumental -ией forms of Cyrillic country names (Россией); @3: not inside names (マリア, 弗拉基米尔·); @4: nor seas (인도양)
 _UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL")
 _MAX_WORDS = 4  # the longest names matched over spaced words ("پاپوآ گینه نو")
 _MAX_CHARS = 8  # and over unspaced characters ("印度尼西亚")
@@ -43,7 +43,8 @@ _MARKED_LOCALES = ("th", "lo", "km", "my", "hi", "mr", "ne", "bn", "as", "pa", "
 _MARKED_UNSPACED = ("THAI", "LAO", "KHMER", "MYANMAR")
 _MIN_MARKED = 3  # characters
 _NAME_DOTS = frozenset("·‧•")  # joins a transliterated foreign person's names in Chinese
-_KANA_DOT = "・"  # Katakana by its Unicode name, but it separates words
+_KANA_DOT = "・"
+_WATER = frozenset("洋海양해")  # ocean and sea after a place name, in Chinese, Japanese and Korean  # Katakana by its Unicode name, but it separates words
 
 
 @lru_cache(maxsize=1)
@@ -208,6 +209,7 @@ def _inside_a_name(text: str, start: int, end: int, ref: str) -> bool:
 
     * In Katakana, where foreign words are written, a name must be the whole word:
       マリ (Mali) inside マリア (Maria) is not a place.
+    * A place followed by "ocean" or "sea" (인도양, 印度洋, 日本海) names the water.
     * A city name beside the middle dot that joins a transliterated foreign person's
       names in Chinese (弗拉基米尔·普京, Vladimir Putin; 乔治·华盛顿) is a given name or
       surname. Country names are kept (they are rarely personal names), and the
@@ -215,6 +217,8 @@ def _inside_a_name(text: str, start: int, end: int, ref: str) -> bool:
     """
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
+    if after in _WATER:  # 인도양, 印度洋: the Indian Ocean, not India; 日本海, the Sea of Japan
+        return True
     if _in_scripts(text[start], ("KATAKANA",)) and any(
             c and c != _KANA_DOT and _in_scripts(c, ("KATAKANA",)) for c in (before, after)):
         return True

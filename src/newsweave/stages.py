@@ -26,7 +26,7 @@ TIME_VERSION = "time-cldr@4"  # @2: days and months named without a year, no anc
 # The readers of text (dates, entities, quotes) skip page furniture (``analyse.furniture``): their outputs made
 # before that are redone once.
 FURNITURE_READ = "+furniture"
-LINK_VERSION = "link-translit-gazetteer@3"  # @3: a named entity is retyped only on a 2:1 lead
+LINK_VERSION = "link-translit-gazetteer@4"  # @3: a named entity is retyped only on a 2:1 lead; @4: demonyms name their country
 R = TypeVar("R")
 
 

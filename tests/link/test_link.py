@@ -191,6 +191,19 @@ def test_places_are_locations_whatever_the_tagged_type() -> None:
         ("LOC:north-korea", "LOC", 3), ("LOC:russia", "LOC", 2), ("ORG:kremlin", "ORG", 2)]
 
 
+def test_demonyms_name_their_country_and_names_that_look_alike_do_not() -> None:
+    ms = (_article("a", "en", ("North Korean", "MISC"), ("Chinese", "MISC"), ("Americans", "MISC"), ("British", "MISC"))
+          + _article("b", "en", ("North Korea", "LOC"), ("China", "LOC"), ("United States", "LOC"), ("Britain", "LOC"))
+          + _article("c", "en", ("Adrian", "PER"), ("Roman", "PER"), ("Pool", "PER"), ("Indian Ocean", "LOC")))
+    by_id = {e.id: sorted(m.text for m in e.mentions) for e in link_mentions(ms)}
+    assert by_id["LOC:north-korea"] == ["North Korea", "North Korean"]
+    assert by_id["LOC:china"] == ["China", "Chinese"]
+    assert by_id["LOC:united-states"] == ["Americans", "United States"]
+    assert "British" in by_id["LOC:united-kingdom"]
+    assert not any(t in ("Adrian", "Roman", "Pool", "Indian Ocean") for eid, ts in by_id.items()
+                   if eid.startswith("LOC:") and len(ts) > 1 for t in ts)
+
+
 def test_acronyms_join_their_expansion_across_tagged_types() -> None:
     ms = (_article("a", "it", ("KCNA", "ORG"), ("Kim Jong Un", "PER"))
           + _article("b", "el", ("KCNA", "LOC"))                         # a tagging slip

@@ -14,8 +14,8 @@ import logging
 from functools import lru_cache
 
 from newsweave.link.build_gazetteer import DATA_FILE, build
-from newsweave.link.keys import FOLD_VERSION, key_variants
-from newsweave.link.lexicon import ORG_SEEDS, SEED_TERRITORIES, TERRITORY_ABBREVIATIONS
+from newsweave.link.keys import FOLD_VERSION, key_variants, primary_key
+from newsweave.link.lexicon import IRREGULAR_DEMONYMS, ORG_SEEDS, SEED_TERRITORIES, TERRITORY_ABBREVIATIONS
 from newsweave.link.names import Surface, acronym_of
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,45 @@ def place_ref(surf: Surface, territories_only: bool = False, own_keys_only: bool
         ref = gaz["keys"].get(" ".join(k))
         if ref and (ref.startswith("T:") or not territories_only):
             return ref
+    return None if own_keys_only else demonym_ref(surf)
+
+
+# A demonym is its English country name plus an ending, the name's end sometimes changed; keys are folded
+# as the gazetteer's are ("rusian", "germani" for Germany). (ending, what the name ends in instead), the likeliest first: Russian,
+# Iranian, Ukrainian, Canadian, Italian, Chinese, Japanese, Turkish-like, Israeli, Somali, German, Mexican.
+_DEMONYM_FORMS = (("n", ""), ("ian", ""), ("ian", "e"), ("ian", "a"), ("ian", "i"), ("ese", "a"), ("ese", ""),
+                  ("ish", ""), ("i", ""), ("i", "ia"), ("", "i"), ("an", "o"), ("an", "a"))  # folded: y is "i"
+_MIN_STEM = 3
+
+
+@lru_cache(maxsize=1)
+def _english_territories() -> dict[str, str]:
+    """Folded key -> "T:<code>" of CLDR's English country names: a demonym is derived from these only (a name
+    in another language would make "Pool" Polish "Pola" and "Libyan" Lebanese)."""
+    return {" ".join(primary_key(name)): f"T:{code}" for code, name in _territories("en").items()
+            if code.isalpha() and len(code) == 2}
+
+
+@lru_cache(maxsize=1)
+def _irregular() -> dict[str, str]:
+    """``IRREGULAR_DEMONYMS`` by folded key ("amerikan")."""
+    return {" ".join(primary_key(d)): country for d, country in IRREGULAR_DEMONYMS.items()}
+
+
+def demonym_ref(surf: Surface) -> str | None:
+    """The country a demonym names ("North Korean": "T:KP", "Americans", "British"), else None. Countries
+    only: a city's people ("Roman") are not the city."""
+    keys, english = load_gazetteer()["keys"], _english_territories()
+    for *head, last in (k for k in surf.keys if k):
+        for word in (last, last[:-1]) if last.endswith("s") and len(last) > 4 else (last,):  # Americans
+            irregular = _irregular().get(" ".join((*head, word)))
+            ref = keys.get(" ".join(primary_key(irregular))) if irregular else None
+            if ref and ref.startswith("T:"):
+                return ref
+            for end, add in _DEMONYM_FORMS:
+                stem = word[: len(word) - len(end)]
+                if word.endswith(end) and len(stem) >= _MIN_STEM and (ref := english.get(" ".join((*head, stem + add)))):
+                    return ref
     return None
 
 

@@ -153,3 +153,14 @@ TERRITORY_ABBREVIATIONS = {
     "USA": "US", "ΗΠΑ": "US", "США": "US", "EEUU": "US", "EUA": "US", "РФ": "RU", "ΚΝΔΡ": "KP",
     "КНДР": "KP", "ΗΑΕ": "AE", "ОАЭ": "AE", "UAE": "AE", "DPRK": "KP", "RPDC": "KP", "ROK": "KR",
 }
+
+
+# English demonyms that are not their country's name plus an ending, by the country's English name
+# ("British" -> the United Kingdom). Regular ones ("Russian", "North Korean", "Chinese") are derived.
+IRREGULAR_DEMONYMS = {
+    "british": "united kingdom", "english": "england", "dutch": "netherlands", "swiss": "switzerland",
+    "french": "france", "greek": "greece", "polish": "poland", "turkish": "turkey", "spanish": "spain",
+    "swedish": "sweden", "danish": "denmark", "finnish": "finland", "irish": "ireland", "welsh": "wales",
+    "scottish": "scotland", "afghan": "afghanistan", "filipino": "philippines", "norwegian": "norway",
+    "peruvian": "peru", "chilean": "chile", "thai": "thailand", "saudi": "saudi arabia",
+    "american": "united states", "emirati": "united arab emirates", "belgian": "belgium"}

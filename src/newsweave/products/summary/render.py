@@ -22,6 +22,7 @@ import unicodedata
 from functools import lru_cache
 
 from newsweave.core.marks import strip_marks
+from newsweave.link.lexicon import IRREGULAR_DEMONYMS
 from newsweave.products.summary.candidates import Candidate
 from newsweave.translate import Translator
 
@@ -92,13 +93,6 @@ def kept_as_written(surface: str, canonical: str, reader_lang: str) -> bool:
 
 
 _DEMONYM_ENDINGS = ("", "n", "an", "ns", "ans", "ian", "ians", "ese", "ish", "i", "ic")  # "": German, Germany
-# demonyms that are not the name plus an ending, by the name they come from (English, as canonical names are)
-_IRREGULAR = {"british": "united kingdom", "english": "england", "dutch": "netherlands", "swiss": "switzerland",
-              "french": "france", "greek": "greece", "polish": "poland", "turkish": "turkey", "spanish": "spain",
-              "swedish": "sweden", "danish": "denmark", "finnish": "finland", "irish": "ireland", "welsh": "wales",
-              "scottish": "scotland", "afghan": "afghanistan", "filipino": "philippines", "norwegian": "norway",
-              "peruvian": "peru", "chilean": "chile", "thai": "thailand", "saudi": "saudi arabia",
-              "american": "united states", "emirati": "united arab emirates", "belgian": "belgium"}
 _TAIL = re.compile(r"(?:['’]s?|-[^\W\d_]+)$")  # Russians' / Russia's / Russian-made
 
 
@@ -108,7 +102,7 @@ def _derived(surface: str, name: str) -> bool:
     a sentence; other spellings of the name ("Roma", "Germania") are not."""
     word = _TAIL.sub("", strip_marks(surface.casefold(), "NFKD"))
     base = strip_marks(name.casefold(), "NFKD")
-    if _IRREGULAR.get(word) == base:
+    if IRREGULAR_DEMONYMS.get(word) == base:
         return True
     if len(base) < 4 or word == base:
         return False

@@ -331,6 +331,9 @@ def test_a_folder_is_read_for_articles_only(settings: Settings, tmp_path: Path) 
     assert sorted(e.source.rsplit("/", 1)[-1] for e in report.errors) == ["data.csv", "run.sh"]
     assert all("not read: ." in e.message for e in report.errors)
     assert jobs.ingest(settings, [str(folder / "data.csv")]).added == ["data"]  # named: tried as text
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    broken = jobs.ingest(settings, [str(folder)])
+    assert any(e.message == "cannot read it: No such file or directory (a broken link)" for e in broken.errors)
     (tmp_path / "empty").mkdir()
     empty = jobs.ingest(settings, [str(tmp_path / "empty")])
     assert [e.message for e in empty.errors] == ["empty folder: no files to read (hidden ones are skipped)"]

@@ -82,7 +82,10 @@ class SourceReader:
             yield from items
         except InputError as err:
             yield err
-        except (OSError, ValueError) as exc:
+        except OSError as exc:  # unreadable, vanished, a broken link: the system's words, not a class name
+            broken = " (a broken link)" if Path(origin).is_symlink() and not Path(origin).exists() else ""
+            yield InputError(origin, f"cannot read it: {exc.strerror or exc}{broken}")
+        except ValueError as exc:
             yield InputError(origin, f"{type(exc).__name__}: {exc}")
 
     # -- files ---------------------------------------------------------------

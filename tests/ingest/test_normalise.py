@@ -26,6 +26,10 @@ def test_decode_rejects_binary_and_reads_utf16() -> None:
     with pytest.raises(InputError, match="binary"):
         decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "x.png")
     assert decode("Μόσχα".encode("utf-16"), "x.txt") == "Μόσχα"
+    for wide in ("utf-16-le", "utf-16-be"):  # no byte-order mark: the NUL of every other byte tells
+        assert decode("Kim left Moscow, Μόσχα, on Sunday.".encode(wide), "x.txt") == "Kim left Moscow, Μόσχα, on Sunday."
+    with pytest.raises(InputError, match="binary"):
+        decode(b"\x00\x01" * 64 + bytes(range(256)), "x.bin")
 
 
 def test_hash_and_minhash() -> None:

@@ -17,10 +17,31 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANKS = re.compile(r"\n{3,}")
 
 
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes (outside UTF-16 with a BOM) or mostly control bytes mean binary."""
+def utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for text saved as UTF-16 without a byte-order mark, else None.
+
+    Such text has a NUL in every other byte where it is ASCII or Latin-1 (spaces, digits, punctuation:
+    a tenth of the characters even in Greek), and none in the other half, which a binary file would not
+    keep to; what it decodes to must be printable."""
     head = data[:8192]
-    if head.startswith(_BOMS[1:]):
+    if len(head) < 8:
+        return None
+    head = head[: len(head) // 2 * 2]
+    even, odd = head[0::2], head[1::2]
+    for zeros, others, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) * 10 >= len(zeros) and others.count(0) == 0:
+            try:
+                text = data[: len(data) // 2 * 2].decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return codec if sum(ch.isprintable() or ch in "\n\r\t" for ch in text[:4096]) >= 0.95 * len(text[:4096]) else None
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes (outside UTF-16, with a BOM or without) or mostly control bytes mean binary."""
+    head = data[:8192]
+    if head.startswith(_BOMS[1:]) or utf16_without_bom(data):
         return False
     if b"\x00" in head:
         return True
@@ -32,6 +53,9 @@ def decode(data: bytes, origin: str) -> str:
     """Decode bytes as UTF-8 when valid, else the encoding charset-normalizer finds."""
     if looks_binary(data):
         raise InputError(origin, "binary file, not text")
+    wide = utf16_without_bom(data)
+    if wide:
+        return data[: len(data) // 2 * 2].decode(wide)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

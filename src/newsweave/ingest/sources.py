@@ -20,7 +20,7 @@ from newsweave.ingest.feeds import looks_like_feed, parse_feed
 from newsweave.ingest.fetch import Fetcher
 from newsweave.ingest.html import extract_html
 from newsweave.ingest.jsondocs import jsonl_record, read_json_file
-from newsweave.ingest.normalise import decode, make_document
+from newsweave.ingest.normalise import decode, make_document, utf16_without_bom
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
@@ -181,9 +181,10 @@ _WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
 
 def _utf8_lines(fh: BinaryIO) -> Iterator[bytes]:
     """The lines of a JSONL file as UTF-8 bytes; a file saved as UTF-16 or UTF-32 (with its byte-order
-    mark, as Windows editors write it) is re-encoded line by line rather than read as garbage."""
-    head = fh.peek(4)[:4] if hasattr(fh, "peek") else b""
-    wide = next((enc for bom, enc in _WIDE_BOMS if head.startswith(bom)), None)
+    mark, as Windows editors write it, or UTF-16 without one) is re-encoded line by line rather than read
+    as garbage."""
+    head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else b""
+    wide = next((enc for bom, enc in _WIDE_BOMS if head.startswith(bom)), None) or utf16_without_bom(head)
     if wide is None:
         yield from fh
         return

@@ -70,7 +70,7 @@ def test_bad_files_are_named_and_the_rest_ingested(sqlite_url: str, tmp_path: Pa
     (folder / "empty.txt").write_bytes(b"")
     proc = run_cli("ingest", str(folder), "--meta", str(SEEDS_META), db=sqlite_url)
     assert proc.returncode != 0
-    assert "photo.jpg: not read: .jpg files are not articles" in proc.stderr
+    assert "photo.jpg: not read: .jpg files are data, code or media" in proc.stderr
     assert "empty.txt: empty file" in proc.stderr
     assert "5 added" in proc.stdout and "2 errors" in proc.stdout
     assert len(cli_json("articles", db=sqlite_url)) == 5
@@ -78,7 +78,7 @@ def test_bad_files_are_named_and_the_rest_ingested(sqlite_url: str, tmp_path: Pa
 
 def test_bad_records_are_named_and_the_others_stored(db_url: str, tmp_path: Path) -> None:
     # half an emoji (a lone surrogate), an id used twice in one file, an id and fields too long for a column
-    lines = [r'{"id": "s1", "text": "Uno. Il governo ha approvato la legge a Roma."}',
+    lines = [r'{"id": "s1", "text": "Uno. Il governo ha approvato la legge a Roma.", "title": "Nul\u0000 title"}',
              r'{"id": "s2", "text": "Emoji cut \ud83d in half. Testo."}',
              r'{"id": "s1", "text": "Totally different: floods in Dhaka displaced thousands."}',
              '{"id": "%s", "text": "An article about Oslo rates."}' % ("i" * 300),
@@ -93,6 +93,7 @@ def test_bad_records_are_named_and_the_others_stored(db_url: str, tmp_path: Path
     stored = {a["id"]: a for a in cli_json("articles", db=db_url)}
     assert sorted(stored) == ["s1", "s2", "s3"] and "Roma" in stored["s1"]["snippet"]
     assert len(stored["s3"]["source"]) == 255 and stored["s3"]["lang_declared"] is None
+    assert stored["s1"]["title"] == "Nul title"  # PostgreSQL refuses NUL in text
 
 
 def test_bad_evaluation_and_training_files_are_one_clear_error(sqlite_url: str, tmp_path: Path) -> None:
@@ -100,13 +101,16 @@ def test_bad_evaluation_and_training_files_are_one_clear_error(sqlite_url: str, 
     binary.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 4)
     bad_conll = tmp_path / "bad.conll"
     bad_conll.write_text("bad\tline\tonly\nEU B-ORG\n\n", encoding="utf-8")
+    iobes = tmp_path / "iobes.conll"
+    iobes.write_text("Kim\tS-PER\nmet\tO\nPutin\tS-PER\n\n", encoding="utf-8")
     small = tmp_path / "small.conll"
     small.write_text("EU\tB-ORG\nrejects\tO\n\n", encoding="utf-8")
     (tmp_path / "empty").mkdir()
     cases = [(("eval", "ner", "--data", str(tmp_path / "empty")), "dev.conll: No such file"),
              (("eval", "cluster", "--corpus", str(binary), "--gold", str(binary)), f"{binary}: not UTF-8 text"),
              (("train", "ner", str(bad_conll), "--out", str(tmp_path / "m1")), f"{bad_conll}:1: not a 'token<TAB>tag'"),
-             (("train", "ner", str(small), "--out", str(tmp_path / "m2")), "training needs at least 50 sentences")]
+             (("train", "ner", str(small), "--out", str(tmp_path / "m2")), "training needs at least 50 sentences"),
+             (("train", "ner", str(iobes), "--out", str(tmp_path / "m3")), f"{iobes}:1: not a 'token<TAB>tag'")]
     for args, message in cases:
         proc = run_cli(*args, db=sqlite_url)
         assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr, (args, proc.stderr)

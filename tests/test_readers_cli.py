@@ -127,3 +127,6 @@ def test_chinese_japanese_and_korean_words_are_found_inside_their_runs(db_url: s
         assert query[:2] in hits[0]["passage"]
         assert cli_json("search", query, db=db_url)[0]["article_id"] == article, query
     assert cli_json("search", "斯坦哈萨", "--mode", "fulltext", db=db_url) == []  # pairs in the query's order
+    # a sentence typed without spaces: its pairs count one by one, and the guard against nonsense holds off
+    assert cli_json("search", "雪蘭莪峇冬加里發生山體滑坡", db=db_url)[0]["article_id"] == "itn-0a4a9f457750"
+    assert cli_json("timeline", "--lang", "EN-us", db=db_url)  # a reader's language in any case and region

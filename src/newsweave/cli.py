@@ -83,7 +83,8 @@ def main_options(
 
 
 def reader_language(value: Optional[str]) -> Optional[str]:
-    """A ``--lang`` reader language checked against CLDR's (babel), so "--lang xx" is an error, not silence."""
+    """A ``--lang`` reader language checked against CLDR's (babel), so "--lang xx" is an error, not silence;
+    returned as the primary code the articles carry."""
     from babel import Locale, UnknownLocaleError
 
     if value is None:
@@ -92,7 +93,7 @@ def reader_language(value: Optional[str]) -> Optional[str]:
         Locale.parse(value.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
         raise typer.BadParameter(f"{value!r} is not a language code (en, it, el, zh, ...)") from None
-    return value
+    return value.replace("_", "-").split("-")[0].lower()  # "en-US", "EN": articles carry "en"
 
 
 def _settings(**flags: object) -> Settings:
@@ -342,11 +343,17 @@ def main() -> None:
     except NewsweaveError as exc:
         err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)  # "[train]" is not a style
         sys.exit(1 if isinstance(exc, NotFoundError) else 2)
-    except KeyboardInterrupt:  # every article and batch is its own transaction: nothing is half-written
-        err.print("interrupted: what was stored so far is kept; `newsweave run` goes on from there")
-        sys.exit(130)
-    except DatabaseError as exc:  # a store damaged on disk: "database disk image is malformed"
-        err.print(f"[red]error[/red]: the store cannot be read: {escape(str(exc.orig).splitlines()[0])}", highlight=False)
+    except (KeyboardInterrupt, SystemExit) as exc:  # typer turns Ctrl-C into exit status 130, silently
+        if isinstance(exc, KeyboardInterrupt) or exc.code == 130:
+            # every article and batch is its own transaction: nothing is half-written
+            err.print("interrupted: what was stored so far is kept; `newsweave run` goes on from there")
+            sys.exit(130)
+        raise
+    except DatabaseError as exc:  # a store damaged on disk ("database disk image is malformed"), or busy
+        reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        what = ("the store is busy: another process is writing to it; try again when it is done"
+                if "locked" in reason else f"the store cannot be read: {reason}")
+        err.print(f"[red]error[/red]: {escape(what)}", highlight=False)
         sys.exit(2)
     except (OSError, UnicodeDecodeError) as exc:  # an eval or training file missing, unreadable or not text
         if os.environ.get("NEWSWEAVE_DEBUG"):

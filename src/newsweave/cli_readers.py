@@ -93,8 +93,10 @@ def search(query: Annotated[str, typer.Argument(help="Words in any language; mat
         out.print(f"{i:>2}. [bold]{escape(h['article_id'])}[/bold] ({h['lang']}, event {h['event'] or '-'}): {escape(h['passage'][:200])}",
                   highlight=False)
     if not hits:
+        unfiltered = not any((lang, entity, date_from, date_to, event))  # else the filters may be why
         out.print("no results" + (" (no article holds these words or a translation of them; "
-                                   "--mode vector lists the articles nearest in meaning)" if mode is SearchMode.hybrid else ""))
+                                   "--mode vector lists the articles nearest in meaning)"
+                                   if mode is SearchMode.hybrid and unfiltered else ""))
 
 
 @eval_app.command("search")

@@ -58,6 +58,9 @@ def test_an_ocean_or_sea_named_after_a_country_is_not_the_country(spotter) -> No
     assert _texts(spotter, "사이클론 프레디가 인도양을 건너 모잠비크에 상륙했다") == ["모잠비크"]
     assert _texts(spotter, "印度洋的气旋") == [] and _texts(spotter, "日本海で") == []
     assert _texts(spotter, "인도에서 지진") == ["인도"]
+    # navy, customs, at sea: the country all the same
+    assert _texts(spotter, "中国海军") == ["中国"] and _texts(spotter, "俄罗斯海关") == ["俄罗斯"]
+    assert _texts(spotter, "日本海上自卫队") == ["日本"]
 
 
 def test_vowel_sign_scripts_get_their_own_country_names(spotter) -> None:

@@ -311,6 +311,16 @@ def test_hostile_html_is_handled(settings: Settings, tmp_path: Path) -> None:
     assert _ids(settings) == {}
 
 
+def test_the_same_record_twice_is_unchanged_and_id_zero_is_an_id(settings: Settings, tmp_path: Path) -> None:
+    corpus = tmp_path / "twice.jsonl"
+    line = json.dumps({"id": "p1", "text": ENGLISH})
+    corpus.write_text("\n".join([line, line, json.dumps({"id": 0, "text": ITALIAN}),
+                                  json.dumps({"id": 1.5, "text": GREEK})]) + "\n", encoding="utf-8")
+    report = jobs.ingest(settings, [str(corpus)])
+    assert report.added == ["p1", "0"] and report.unchanged == ["p1"]
+    assert [e.message for e in report.errors] == ["'id' must be a string or a whole number, not float"]
+
+
 def test_template_markup_is_not_article_text(settings: Settings, tmp_path: Path) -> None:
     page = _html("Kim lascia la Russia", ITALIAN, "it-IT", "2023-09-17T08:00:00+00:00")
     page = page.replace("</body>", "<template><p>TEMPLATE LEAK, a card a script would stamp out.</p></template></body>")
@@ -326,10 +336,11 @@ def test_a_folder_is_read_for_articles_only(settings: Settings, tmp_path: Path) 
     folder.mkdir()
     (folder / "kim.txt").write_text(ITALIAN, encoding="utf-8")
     (folder / "NOTES").write_text(ENGLISH, encoding="utf-8")  # no suffix: read as text
+    (folder / "2023.09.12").write_text(GREEK, encoding="utf-8")  # a dotted name, no known suffix: read as text
     (folder / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     (folder / "run.sh").write_text("#!/bin/sh\necho hi\n", encoding="utf-8")
     report = jobs.ingest(settings, [str(folder)])
-    assert sorted(report.added) == ["NOTES", "kim"]
+    assert sorted(report.added) == ["2023.09", "NOTES", "kim"]
     assert sorted(e.source.rsplit("/", 1)[-1] for e in report.errors) == ["data.csv", "run.sh"]
     assert all("not read: ." in e.message for e in report.errors)
     assert jobs.ingest(settings, [str(folder / "data.csv")]).added == ["data"]  # named: tried as text

@@ -200,6 +200,8 @@ def test_demonyms_name_their_country_and_names_that_look_alike_do_not() -> None:
     assert by_id["LOC:china"] == ["China", "Chinese"]
     assert by_id["LOC:united-states"] == ["Americans", "United States"]
     assert "British" in by_id["LOC:united-kingdom"]
+    dominican = link_mentions(_article("d", "en", ("Dominican", "MISC"), ("Dominican Republic", "LOC")))
+    assert [e.name for e in dominican] == ["Dominican Republic"]  # not the island of Dominica
     assert not any(t in ("Adrian", "Roman", "Pool", "Indian Ocean") for eid, ts in by_id.items()
                    if eid.startswith("LOC:") and len(ts) > 1 for t in ts)
 

@@ -51,8 +51,9 @@ def record_to_document(obj: object, origin: str, where: str, default_id: str, pa
         raise InputError(origin, f"missing or empty 'text' field (or news-please's 'maintext'){hint}")
     given_id = obj.get("id")
     if given_id is not None and (isinstance(given_id, bool) or not isinstance(given_id, (str, int))):
-        raise InputError(origin, f"'id' must be a string or a number, not {type(given_id).__name__}")
-    doc = make_document(str(given_id or default_id), text, where, path=path, url=_field(obj, "url"),
+        raise InputError(origin, f"'id' must be a string or a whole number, not {type(given_id).__name__}")
+    chosen = default_id if given_id is None or given_id == "" else str(given_id)  # 0 is an id
+    doc = make_document(chosen, text, where, path=path, url=_field(obj, "url"),
                         title=_field(obj, "title"), source=_field(obj, "source"), lang=_field(obj, "lang"))
     # a date of the wrong type gives way to its alias, as other fields do; alone, it is named as not a date
     given = [(k, v) for k in ("published", *ALIASES["published"])

@@ -30,11 +30,10 @@ def utf16_without_bom(data: bytes) -> str | None:
     even, odd = head[0::2], head[1::2]
     for zeros, others, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
         if zeros.count(0) * 10 >= len(zeros) and others.count(0) == 0:
-            try:
-                text = data[: len(data) // 2 * 2].decode(codec)
-            except UnicodeDecodeError:
-                return None
-            return codec if sum(ch.isprintable() or ch in "\n\r\t" for ch in text[:4096]) >= 0.95 * len(text[:4096]) else None
+            # leniently: the head may end inside a surrogate pair (an emoji cut in two)
+            text = head.decode(codec, errors="replace")
+            printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text)
+            return codec if printable >= 0.95 * len(text) else None
     return None
 
 
@@ -55,7 +54,10 @@ def decode(data: bytes, origin: str) -> str:
         raise InputError(origin, "binary file, not text")
     wide = utf16_without_bom(data)
     if wide:
-        return data[: len(data) // 2 * 2].decode(wide)
+        try:
+            return data[: len(data) // 2 * 2].decode(wide)
+        except UnicodeDecodeError as exc:
+            raise InputError(origin, f"looks like UTF-16 without a byte-order mark, but is not ({exc.reason})") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -56,23 +56,31 @@ def _near_duplicate(store: Store, doc_id: str, fp: Fingerprint, threshold: float
 
 MAX_ID_CHARS = 255  # the store's id columns
 MAX_SOURCE_CHARS = 255
-_SURROGATE = re.compile(r"[\ud800-\udfff]")  # half an emoji, cut by a scraper: not encodable text
+# half an emoji cut by a scraper (not encodable text), and NUL (PostgreSQL refuses it in text)
+_UNSTORABLE = re.compile(r"[\ud800-\udfff\x00]")
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}$")
+MAX_LANG_CHARS = 16  # the store's language columns
+
+
+def storable(value: str) -> str:
+    """``value`` with what no store can hold replaced: a lone surrogate by U+FFFD, NUL dropped."""
+    return _UNSTORABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
 
 
 def checked(doc: RawDocument) -> RawDocument:
-    """The document with fields every store can hold: lone surrogates replaced (U+FFFD), an over-long
-    source cut, a declared language that is no language tag ("english-language-tag") dropped; an id the
-    store cannot key is an ``InputError`` naming the record."""
-    fields = {f.name: _SURROGATE.sub("\ufffd", v) for f in dataclasses.fields(doc)
-              if isinstance(v := getattr(doc, f.name), str)}
+    """The document with fields every store can hold (``storable``), an over-long source cut, a declared
+    language that is no language tag of at most 16 characters ("english-language-tag") dropped; an id
+    the store cannot key is an ``InputError`` naming the record."""
+    fields = {f.name: storable(v) for f in dataclasses.fields(doc) if isinstance(v := getattr(doc, f.name), str)}
     doc = dataclasses.replace(doc, **fields)
-    if not doc.id.strip() or len(doc.id) > MAX_ID_CHARS:
-        raise InputError(doc.origin, f"id {doc.id[:40]!r}{'…' if len(doc.id) > 40 else ''} is {len(doc.id)} characters "
-                                     f"long; give ids of 1 to {MAX_ID_CHARS}")
+    if not doc.id.strip():
+        raise InputError(doc.origin, "the id is empty or only spaces")
+    if len(doc.id) > MAX_ID_CHARS:
+        raise InputError(doc.origin, f"id {doc.id[:40]!r}… is {len(doc.id)} characters long; give ids of at most "
+                                     f"{MAX_ID_CHARS}")
     if doc.source and len(doc.source) > MAX_SOURCE_CHARS:
         doc = dataclasses.replace(doc, source=doc.source[: MAX_SOURCE_CHARS - 1] + "…")
-    if doc.lang_declared and not _LANG_TAG.match(doc.lang_declared):
+    if doc.lang_declared and (len(doc.lang_declared) > MAX_LANG_CHARS or not _LANG_TAG.match(doc.lang_declared)):
         doc = dataclasses.replace(doc, lang_declared=None)
     return doc
 
@@ -81,6 +89,7 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
                    meta: dict[str, str] | None = None) -> None:
     """Analyse and store one document (``meta``: its sidecar entry), recording the outcome in ``report``."""
     doc = checked(doc)
+    meta = {k: storable(v) if isinstance(v, str) else v for k, v in meta.items()} if meta else meta
     digest = content_hash(doc.text)
     holder = store.id_for_hash(digest)
     if holder == doc.id:  # same text; its sidecar entry, or its JSONL record's date, may bring a new date or title
@@ -122,7 +131,8 @@ def ingest_items(
 ) -> IngestReport:
     """Store every document; errors are collected, never fatal to the others."""
     report = IngestReport(errors=list(sidecar.errors) if sidecar else [])
-    seen: dict[str, str] = {}  # id -> where this run read it: a second record with the id is an error, not an update
+    # id -> (where this run stored it, its content): another text under the id is an error, not an update
+    seen: dict[str, tuple[str, str]] = {}
     for item in items:
         if isinstance(item, InputError):
             report.errors.append(item)
@@ -130,10 +140,13 @@ def ingest_items(
             try:
                 meta = sidecar.lookup(item) if sidecar else None
                 doc = sidecar.apply(item, meta) if sidecar else item
-                if seen.setdefault(doc.id, doc.origin) != doc.origin:
-                    raise InputError(doc.origin, f"id {doc.id!r} is already used by {seen[doc.id]}; give distinct ids "
+                digest = content_hash(storable(doc.text))
+                first = seen.get(doc.id)
+                if first and first[0] != doc.origin and first[1] != digest:
+                    raise InputError(doc.origin, f"id {doc.id!r} is already used by {first[0]}; give distinct ids "
                                                  "(e.g. via --meta)")
                 store_document(store, doc, settings, report, meta)
+                seen.setdefault(doc.id, (doc.origin, digest))
             except InputError as err:
                 report.errors.append(err)
             except DataError as exc:  # a value this database refuses; the article's transaction left nothing behind

@@ -24,9 +24,14 @@ from newsweave.ingest.normalise import decode, make_document, utf16_without_bom
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
-# What a folder is read for: article files, and files without a suffix. Others (data.csv, script.sh, a
-# PDF) are named as not read; given by name on the command line, any file is tried.
-ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".json", ".jsonl", ""} | HTML_SUFFIXES | FEED_SUFFIXES
+# What a folder is not read for: data, code, documents, media and archives (named as not read). Any
+# other name is tried as an article, "2023.02.06" and "Kim arrives. Reuters" included; given by name on
+# the command line, any file is tried.
+NOT_ARTICLES = frozenset(
+    ".csv .tsv .xls .xlsx .ods .parquet .pkl .npy .db .sqlite .sqlite3 .py .pyc .sh .bash .js .ts .css .c .h "
+    ".java .go .rs .rb .php .ipynb .yaml .yml .toml .ini .cfg .conf .lock .log .pdf .doc .docx .odt .ppt .pptx "
+    ".png .jpg .jpeg .gif .bmp .tif .tiff .svg .webp .ico .mp3 .mp4 .wav .ogg .avi .mov .mkv .zip .gz .tgz "
+    ".bz2 .xz .7z .rar .tar .exe .dll .so .o .a .bin .iso .dmg .whl .jar".split())
 Item = RawDocument | InputError
 
 
@@ -65,9 +70,9 @@ class SourceReader:
                 for file in _walk(path):
                     if file.resolve() in self.skip:
                         continue
-                    if file.suffix.lower() not in ARTICLE_SUFFIXES:
-                        yield InputError(str(file), f"not read: {file.suffix} files are not articles (a folder is read "
-                                                    "for .txt, .md, .html, .json, .jsonl and feeds); name it to read it")
+                    if file.suffix.lower() in NOT_ARTICLES:
+                        yield InputError(str(file), f"not read: {file.suffix} files are data, code or media, not "
+                                                    "articles; name the file itself to read it anyway")
                         continue
                     yield from self._guard(str(file), self.read_file(file))
             elif path.exists():

@@ -163,4 +163,5 @@ IRREGULAR_DEMONYMS = {
     "swedish": "sweden", "danish": "denmark", "finnish": "finland", "irish": "ireland", "welsh": "wales",
     "scottish": "scotland", "afghan": "afghanistan", "filipino": "philippines", "norwegian": "norway",
     "peruvian": "peru", "chilean": "chile", "thai": "thailand", "saudi": "saudi arabia",
-    "american": "united states", "emirati": "united arab emirates", "belgian": "belgium"}
+    "american": "united states", "emirati": "united arab emirates", "belgian": "belgium",
+    "dominican": "dominican republic"}

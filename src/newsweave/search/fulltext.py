@@ -32,10 +32,32 @@ _docs_pg = table(DOCS_TABLE, column("article_id"), column("tsv"))
 _SIMPLE = literal_column("'simple'::regconfig")
 
 
+CJK_PHRASE_PAIRS = 5  # a longer run of Chinese or Japanese (over 6 characters) is a sentence typed without spaces
+
+
 def query_terms(query: str) -> list[str]:
     """Distinct folded words of ``query``, in order, at most ``MAX_TERMS``. A word in Chinese, Japanese or
-    Korean is the phrase of its character pairs, as the index holds it ("土耳其" -> "土耳 耳其")."""
-    return list(dict.fromkeys(word_form(w) for w in _WORD.findall(fold(query))))[:MAX_TERMS]
+    Korean is the phrase of its character pairs, as the index holds it ("土耳其" -> "土耳 耳其"); a longer run
+    (a sentence typed without spaces) gives each pair as a word of its own, as no article holds it whole."""
+    terms: list[str] = []
+    for w in _WORD.findall(fold(query)):
+        form = word_form(w)
+        pairs = form.split()
+        terms.extend(pairs if len(pairs) > CJK_PHRASE_PAIRS else [form])
+    return list(dict.fromkeys(terms))[:MAX_TERMS]
+
+
+def any_match(conn: Connection, terms: Sequence[str]) -> bool:
+    """Whether any indexed article holds one of ``terms`` (filters aside, common words included)."""
+    if not terms:
+        return False
+    if conn.dialect.name == "postgresql":
+        either = func.phraseto_tsquery(_SIMPLE, literal(terms[0]))
+        for term in terms[1:]:
+            either = either.op("||")(func.phraseto_tsquery(_SIMPLE, literal(term)))
+        return conn.execute(select(_docs_pg.c.article_id).where(_docs_pg.c.tsv.op("@@")(either)).limit(1)).first() is not None
+    match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return conn.execute(select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(match)).limit(1)).first() is not None
 
 
 def candidates(conn: Connection, query: str, filters: Filters, n: int,

@@ -32,6 +32,7 @@ from newsweave.core.errors import StoreError
 from newsweave.search import bridge, fulltext, passages, vectors
 from newsweave.link.translit import script_of
 from newsweave.search.filters import Filters, as_day, entity_names, resolve_entity
+from newsweave.search.folding import is_unspaced
 from newsweave.search.index import has_search_tables
 from newsweave.store import Store
 from newsweave.store import schema as t
@@ -91,7 +92,7 @@ def search(store: Store, query: str, *, lang: str | None = None, entity: str | S
             raise StoreError(f"{store.url} has no search index yet; index the store first")
         weights = list_weights(query)
         ranked, matched = _ranked_lists(conn, query, qvec, filters, pool, mode, centre, weights)
-        if _no_word_matched(ranked):
+        if _no_word_matched(ranked) and not fulltext.any_match(conn, fulltext.query_terms(query)):
             return []
         fused = fuse(ranked, weights)[:limit]
         return _hits(conn, fused, ranked, matched, query, qvec if passage == "auto" else None, passage)
@@ -140,7 +141,9 @@ def _ranked_lists(conn: Connection, query: str, qvec: np.ndarray | None, filters
 
 
 def _no_word_matched(ranked: dict[str, list[str]]) -> bool:
-    """Whether a short hybrid query matched no article by any of its words, as written or translated.
+    """Whether a short hybrid query matched no article by any of its words, as written or translated
+    (the caller then asks whether any article holds them at all, filters aside: PostgreSQL's list leaves
+    out words too common to rank, and a filter may have excluded the articles that hold them).
 
     The vector list always returns the nearest articles, whatever the query:
     "xqzvblorp" or "banana smoothie recipe" would list five unrelated reports.
@@ -162,8 +165,8 @@ MAX_NAMED_WORDS = 4  # query words looked up as entity names (a few queries each
 def _other_script_words(query: str) -> list[str]:
     """The query's words of 3+ letters in a script other than Latin: "Πούτιν" reaches the Italian and English
     articles through the English name of the entity it names, which the index's names field holds."""
-    words = [w for w in dict.fromkeys(_LETTERS.findall(query)) if len(w) >= 3 and not w.isascii()
-             and script_of(w) != "latin"]
+    words = [w for w in dict.fromkeys(_LETTERS.findall(query)) if not w.isascii() and script_of(w) != "latin"
+             and (len(w) >= 3 or is_unspaced(w))]  # 普京 (Putin) is two characters
     return words[:MAX_NAMED_WORDS]
 
 

@@ -153,7 +153,7 @@ def labels_in(store: Store, events: list[dict[str, Any]], lang: str) -> dict[str
         out = {}
         for ev in events:
             first = next((aid for aid in ev["articles"] if aid in in_lang), None)
-            if first and first != ev.get("founded_by"):
+            if first:
                 out[ev["id"]] = _label(conn, first)
         return out
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from newsweave.core.errors import InputError
 
 Sentence = tuple[list[str], list[str]]
-_TAG = re.compile(r"^(?:O|[BIES]-[A-Za-z_]+|[A-Z][A-Za-z_]*)$")
+_TAG = re.compile(r"^(?:O|[BI]-[A-Za-z_]+|[A-Z][A-Za-z_]*)$")  # IOB2, or bare types (IO); not IOBES
 
 
 def read_conll(path: Path | str) -> list[Sentence]:
@@ -22,7 +22,8 @@ def read_conll(path: Path | str) -> list[Sentence]:
 
 
 def iter_conll(path: Path | str) -> Iterator[Sentence]:
-    """Sentences one by one; a tag that is not IOB (``O``, ``B-X``, ``I-X`` or a bare type) or a file that is
+    """Sentences one by one; a tag that is not IOB (``O``, ``B-X``, ``I-X`` or a bare type; IOBES's ``S-``
+    and ``E-`` would be misread) or a file that is
     not UTF-8 is an ``InputError`` naming the file and line."""
     tokens: list[str] = []
     tags: list[str] = []

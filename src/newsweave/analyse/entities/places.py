@@ -44,7 +44,10 @@ _MARKED_UNSPACED = ("THAI", "LAO", "KHMER", "MYANMAR")
 _MIN_MARKED = 3  # characters
 _NAME_DOTS = frozenset("·‧•")  # joins a transliterated foreign person's names in Chinese
 _KANA_DOT = "・"
-_WATER = frozenset("洋海양해")  # ocean and sea after a place name, in Chinese, Japanese and Korean  # Katakana by its Unicode name, but it separates words
+_OCEAN = frozenset("洋양")  # "ocean" after a place name, in Chinese, Japanese and Korean
+_SEA = frozenset("海해")  # "sea", but also the first syllable of navy (海军, 해군), customs (海关), at sea (海上)
+# what may follow "sea" for it to end the name: not a letter, or a particle (日本海で, 黑海的, 동해에서)
+_AFTER_SEA = frozenset("的でのにをはがとへも에을를이가은는의로와과도서")  # Katakana by its Unicode name, but it separates words
 
 
 @lru_cache(maxsize=1)
@@ -204,6 +207,17 @@ def _is_mark(ch: str) -> bool:
     return unicodedata.category(ch).startswith("M")
 
 
+def _names_water(text: str, end: int) -> bool:
+    """Whether the place name ending at ``end`` is followed by a word for ocean or sea that ends there."""
+    after = text[end] if end < len(text) else ""
+    if after in _OCEAN:
+        return True
+    if after not in _SEA:
+        return False
+    nxt = text[end + 1] if end + 1 < len(text) else ""
+    return not (nxt and _unspaced(nxt)) or nxt in _AFTER_SEA
+
+
 def _inside_a_name(text: str, start: int, end: int, ref: str) -> bool:
     """Whether the place name at ``text[start:end]`` is part of a longer word or name instead.
 
@@ -217,7 +231,7 @@ def _inside_a_name(text: str, start: int, end: int, ref: str) -> bool:
     """
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
-    if after in _WATER:  # 인도양, 印度洋: the Indian Ocean, not India; 日本海, the Sea of Japan
+    if _names_water(text, end):  # 인도양, 印度洋: the Indian Ocean, not India; 日本海, the Sea of Japan
         return True
     if _in_scripts(text[start], ("KATAKANA",)) and any(
             c and c != _KANA_DOT and _in_scripts(c, ("KATAKANA",)) for c in (before, after)):

@@ -162,7 +162,7 @@ def test_json_that_is_not_an_article_is_refused_by_name(settings: Settings, tmp_
     said = {Path(e.source).name: str(e) for e in report.errors}
     assert sorted(said) == ["broken.json", "deep.json", "deep.jsonl", "empty.json", "gold.json", "listid.jsonl",
                             "meta.jsonl"]
-    assert "'id' must be a string or a number, not list" in said["listid.jsonl"]  # it was stored as "['x']"
+    assert "'id' must be a string or a whole number, not list" in said["listid.jsonl"]  # it was stored as "['x']"
     assert "not an article" in said["gold.json"] and "not an article" in said["empty.json"]
     assert "malformed JSON at line 1" in said["broken.json"]
     assert "nested too deep" in said["deep.json"] and "nested too deep" in said["deep.jsonl"]

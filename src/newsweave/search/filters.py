@@ -72,33 +72,34 @@ def resolve_entity(store: Store, name: str) -> list[str]:
     name = name.strip()
     if not name:
         return []
-    e, m = t.entities.c, t.mentions.c
+    e = t.entities.c
     with store.engine.connect() as conn:
         if conn.execute(select(e.id).where(e.id == name)).first():
             return [name]
-        ids = set(conn.execute(select(e.id).where(e.id.in_(_key_ids(name)))).scalars())
-        ids |= _by_name(conn, name)
-        forms = {name, name.lower(), name.title()}
-        ids |= set(conn.execute(select(m.entity_id).where(m.text.in_(forms) & m.entity_id.is_not(None))
-                                .distinct()).scalars())
-        if not ids and len(fold(name)) >= _MIN_FALLBACK_LETTERS:
-            # a place or body named in a script the store has no article in, or a bare surname
-            ids |= _via_gazetteer(conn, name) | _by_surname_key(conn, name)
-    return sorted(ids)
+        return sorted(_named_ids(conn, name, {name, name.lower(), name.title()}))
 
 
 def entity_names(conn, word: str, most: int = 3) -> list[str]:  # type: ignore[no-untyped-def]
     """Display names of the entities ``word`` names by a mention, alias or key ("Πούτιν": "Vladimir Putin"),
     for the full-text side, whose names field holds them; none when it names more than ``most`` (too vague)."""
-    e, m = t.entities.c, t.mentions.c
-    ids = set(conn.execute(select(e.id).where(e.id.in_(_key_ids(word)))).scalars()) | _by_name(conn, word)
-    ids |= set(conn.execute(select(m.entity_id).where(m.text.in_({word, word.title()}) & m.entity_id.is_not(None))
-                            .distinct().limit(most + 1)).scalars())
-    if not ids and len(fold(word)) >= _MIN_FALLBACK_LETTERS:  # a surname or place in a script no article uses
-        ids = _via_gazetteer(conn, word) | _by_surname_key(conn, word)
+    ids = _named_ids(conn, word, {word, word.title()}, most + 1)
     if not ids or len(ids) > most:
         return []
+    e = t.entities.c
     return sorted(set(conn.execute(select(e.name).where(e.id.in_(sorted(ids)))).scalars()))
+
+
+def _named_ids(conn, name: str, forms: set[str], most_mentioned: int | None = None) -> set[str]:  # type: ignore[no-untyped-def]
+    """Entities ``name`` names: by key, display name or alias, or a mention written as one of ``forms``
+    (at most ``most_mentioned`` of those); failing all of them, by gazetteer or surname key, for a place or
+    body named in a script the store has no article in, or a bare surname."""
+    e, m = t.entities.c, t.mentions.c
+    ids = set(conn.execute(select(e.id).where(e.id.in_(_key_ids(name)))).scalars()) | _by_name(conn, name)
+    mentioned = select(m.entity_id).where(m.text.in_(forms) & m.entity_id.is_not(None)).distinct()
+    ids |= set(conn.execute(mentioned if most_mentioned is None else mentioned.limit(most_mentioned)).scalars())
+    if not ids and len(fold(name)) >= _MIN_FALLBACK_LETTERS:
+        ids = _via_gazetteer(conn, name) | _by_surname_key(conn, name)
+    return ids
 
 
 _MIN_FALLBACK_LETTERS = 4  # shorter names ("Ко", "Un", "Li") match too much by gazetteer or surname

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, column, func, literal, literal_column, select, table
 
@@ -52,19 +53,17 @@ def any_match(conn: Connection, terms: Sequence[str]) -> bool:
     if not terms:
         return False
     if conn.dialect.name == "postgresql":
-        either = func.phraseto_tsquery(_SIMPLE, literal(terms[0]))
-        for term in terms[1:]:
-            either = either.op("||")(func.phraseto_tsquery(_SIMPLE, literal(term)))
-        return conn.execute(select(_docs_pg.c.article_id).where(_docs_pg.c.tsv.op("@@")(either)).limit(1)).first() is not None
-    match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
-    return conn.execute(select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(match)).limit(1)).first() is not None
+        held = select(_docs_pg.c.article_id).where(_docs_pg.c.tsv.op("@@")(_either(_tsqueries(terms))))
+    else:
+        held = select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(_match(terms)))
+    return conn.execute(held.limit(1)).first() is not None
 
 
 def candidates(conn: Connection, query: str, filters: Filters, n: int,
                names: Sequence[str] = ()) -> list[tuple[str, float]]:
     """Up to ``n`` ``(article id, score)`` pairs, best first (higher score is better); ``names`` are searched
     too, each as a phrase (the entities the query's words name, as the index's names field holds them)."""
-    phrases = [" ".join(word_form(w) for w in _WORD.findall(fold(name))) for name in names]
+    phrases = [word_form(name) for name in names]
     terms = list(dict.fromkeys(query_terms(query) + [p for p in phrases if p]))[:MAX_TERMS]
     if not terms:
         return []
@@ -73,8 +72,26 @@ def candidates(conn: Connection, query: str, filters: Filters, n: int,
     return _sqlite(conn, terms, filters, n)
 
 
+def _match(terms: Sequence[str]) -> str:
+    """An FTS5 query for any of ``terms``, each quoted (a phrase; query syntax in them is never read)."""
+    return " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+
+
+def _tsqueries(terms: Sequence[str]) -> list:  # type: ignore[type-arg]
+    """One tsquery per term: a CJK word is its pairs in order."""
+    return [func.phraseto_tsquery(_SIMPLE, literal(term)) for term in terms]
+
+
+def _either(queries: list) -> Any:  # type: ignore[type-arg]
+    """The tsquery matching any of ``queries``."""
+    either = queries[0]
+    for tq in queries[1:]:
+        either = either.op("||")(tq)
+    return either
+
+
 def _sqlite(conn: Connection, terms: list[str], filters: Filters, n: int) -> list[tuple[str, float]]:
-    match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    match = _match(terms)
     rank = func.bm25(literal_column(FTS_TABLE), *WEIGHTS)
     q = (select(_docs_sqlite.c.article_id, rank.label("rank"))
          .select_from(_fts.join(_docs_sqlite, _docs_sqlite.c.doc == _fts.c.rowid)
@@ -86,14 +103,12 @@ def _sqlite(conn: Connection, terms: list[str], filters: Filters, n: int) -> lis
 
 
 def _pg(conn: Connection, terms: list[str], filters: Filters, n: int) -> list[tuple[str, float]]:
-    queries = [func.phraseto_tsquery(_SIMPLE, literal(term)) for term in terms]  # a CJK word: its pairs in order
+    queries = _tsqueries(terms)
     weights = _pg_idf(conn, queries)
     kept = [(tq, w) for tq, w in zip(queries, weights) if w is not None]
     if not kept:
         return []
-    either = kept[0][0]
-    for tq, _ in kept[1:]:
-        either = either.op("||")(tq)
+    either = _either([tq for tq, _ in kept])
     score = sum((w * func.ts_rank(_docs_pg.c.tsv, tq, 1) for tq, w in kept), literal(0.0))
     q = (select(_docs_pg.c.article_id, score.label("score"))
          .select_from(_docs_pg.join(t.articles, t.articles.c.id == _docs_pg.c.article_id))

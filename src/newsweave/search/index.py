@@ -141,6 +141,11 @@ def _documents(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
              "names": " ; ".join(names.get(aid, []))} for aid, title, body in rows]
 
 
+def _fields(doc: dict[str, Any]) -> dict[str, str]:
+    """The document's three indexed fields as both backends index them (``folding.index_form``)."""
+    return {field: index_form(doc[field]) for field in ("title", "body", "names")}
+
+
 def _upsert_sqlite(conn: Connection, docs: list[dict[str, Any]]) -> None:
     if not docs:
         return
@@ -151,9 +156,7 @@ def _upsert_sqlite(conn: Connection, docs: list[dict[str, Any]]) -> None:
         text(f"SELECT article_id, doc FROM {DOCS_TABLE} WHERE article_id IN :ids")
         .bindparams(bindparam("ids", expanding=True)), {"ids": ids})}
     conn.execute(text(f"INSERT INTO {FTS_TABLE} (rowid, title, body, names) VALUES (:doc, :title, :body, :names)"),
-                 [{"doc": rowids[d["id"]], "title": index_form(d["title"]), "body": index_form(d["body"]),
-                   "names": index_form(d["names"])}
-                  for d in docs])
+                 [{"doc": rowids[d["id"]], **_fields(d)} for d in docs])
 
 
 def _drop_sqlite(conn: Connection, ids: list[str]) -> None:
@@ -180,8 +183,7 @@ def _upsert_pg(conn: Connection, docs: list[dict[str, Any]]) -> None:
         return
     stmt = text(f"INSERT INTO {DOCS_TABLE} (article_id, tsv) VALUES (:id, {_PG_TSV}) "
                 "ON CONFLICT (article_id) DO UPDATE SET tsv = excluded.tsv")
-    conn.execute(stmt, [{"id": d["id"], "title": index_form(d["title"]), "body": index_form(d["body"]),
-                         "names": index_form(d["names"])} for d in docs])
+    conn.execute(stmt, [{"id": d["id"], **_fields(d)} for d in docs])
 
 
 def _mark_done(conn: Connection, ids: list[str]) -> None:

@@ -165,7 +165,7 @@ MAX_NAMED_WORDS = 4  # query words looked up as entity names (a few queries each
 def _other_script_words(query: str) -> list[str]:
     """The query's words of 3+ letters in a script other than Latin: "Πούτιν" reaches the Italian and English
     articles through the English name of the entity it names, which the index's names field holds."""
-    words = [w for w in dict.fromkeys(_LETTERS.findall(query)) if not w.isascii() and script_of(w) != "latin"
+    words = [w for w in dict.fromkeys(_LETTERS.findall(query)) if script_of(w) != "latin"
              and (len(w) >= 3 or is_unspaced(w))]  # 普京 (Putin) is two characters
     return words[:MAX_NAMED_WORDS]
 

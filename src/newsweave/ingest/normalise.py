@@ -37,10 +37,10 @@ def utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def looks_binary(data: bytes) -> bool:
-    """NUL bytes (outside UTF-16, with a BOM or without) or mostly control bytes mean binary."""
-    head = data[:8192]
-    if head.startswith(_BOMS[1:]) or utf16_without_bom(data):
+def _looks_binary(head: bytes) -> bool:
+    """NUL bytes (outside UTF-16 with a BOM; ``decode`` rules out UTF-16 without one first) or mostly control
+    bytes mean binary."""
+    if head.startswith(_BOMS[1:]):
         return False
     if b"\x00" in head:
         return True
@@ -50,14 +50,14 @@ def looks_binary(data: bytes) -> bool:
 
 def decode(data: bytes, origin: str) -> str:
     """Decode bytes as UTF-8 when valid, else the encoding charset-normalizer finds."""
-    if looks_binary(data):
-        raise InputError(origin, "binary file, not text")
     wide = utf16_without_bom(data)
     if wide:
         try:
             return data[: len(data) // 2 * 2].decode(wide)
         except UnicodeDecodeError as exc:
             raise InputError(origin, f"looks like UTF-16 without a byte-order mark, but is not ({exc.reason})") from None
+    if _looks_binary(data[:8192]):
+        raise InputError(origin, "binary file, not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

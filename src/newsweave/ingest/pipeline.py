@@ -85,12 +85,10 @@ def checked(doc: RawDocument) -> RawDocument:
     return doc
 
 
-def store_document(store: Store, doc: RawDocument, settings: Settings, report: IngestReport,
+def store_document(store: Store, doc: RawDocument, digest: str, settings: Settings, report: IngestReport,
                    meta: dict[str, str] | None = None) -> None:
-    """Analyse and store one document (``meta``: its sidecar entry), recording the outcome in ``report``."""
-    doc = checked(doc)
-    meta = {k: storable(v) if isinstance(v, str) else v for k, v in meta.items()} if meta else meta
-    digest = content_hash(doc.text)
+    """Analyse and store one ``checked`` document whose text has the content hash ``digest`` (``meta``: its
+    sidecar entry), recording the outcome in ``report``."""
     holder = store.id_for_hash(digest)
     if holder == doc.id:  # same text; its sidecar entry, or its JSONL record's date, may bring a new date or title
         changed = bool(meta) and store.update_metadata(doc.id, meta)
@@ -104,7 +102,7 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
         return
     previous_origin = store.origin_of(doc.id)
     if previous_origin is not None and previous_origin != doc.origin and not _same_file(previous_origin, doc.origin):
-        raise InputError(doc.origin, f"id {doc.id!r} is already used by {previous_origin}; give distinct ids (e.g. via --meta)")
+        raise _id_taken(doc, previous_origin)
     lines = keyed_lines(doc.text)  # keyed once: for the furniture read here and the keys stored with the article
     with store.engine.connect() as conn:  # page furniture other articles already show is not the article's language
         analysed = text_stage.analyse_text(blank(doc.text, spans_of_lines(conn, {doc.id: lines})[doc.id]),
@@ -115,6 +113,10 @@ def store_document(store: Store, doc: RawDocument, settings: Settings, report: I
     (report.updated if previous_origin else report.added).append(doc.id)
     if near:
         report.near_duplicates[doc.id] = near[0]
+
+
+def _id_taken(doc: RawDocument, where: str) -> InputError:
+    return InputError(doc.origin, f"id {doc.id!r} is already used by {where}; give distinct ids (e.g. via --meta)")
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -139,13 +141,13 @@ def ingest_items(
         else:
             try:
                 meta = sidecar.lookup(item) if sidecar else None
-                doc = sidecar.apply(item, meta) if sidecar else item
-                digest = content_hash(storable(doc.text))
+                doc = checked(sidecar.apply(item, meta) if sidecar else item)
+                meta = {k: storable(v) if isinstance(v, str) else v for k, v in meta.items()} if meta else meta
+                digest = content_hash(doc.text)
                 first = seen.get(doc.id)
                 if first and first[0] != doc.origin and first[1] != digest:
-                    raise InputError(doc.origin, f"id {doc.id!r} is already used by {first[0]}; give distinct ids "
-                                                 "(e.g. via --meta)")
-                store_document(store, doc, settings, report, meta)
+                    raise _id_taken(doc, first[0])
+                store_document(store, doc, digest, settings, report, meta)
                 seen.setdefault(doc.id, (doc.origin, digest))
             except InputError as err:
                 report.errors.append(err)

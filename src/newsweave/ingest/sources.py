@@ -65,20 +65,26 @@ class SourceReader:
                 continue
             path = Path(arg)
             if path.is_dir():
-                if next(_walk(path), None) is None:
-                    yield InputError(arg, "empty folder: no files to read (hidden ones are skipped)")
-                for file in _walk(path):
-                    if file.resolve() in self.skip:
-                        continue
-                    if file.suffix.lower() in NOT_ARTICLES:
-                        yield InputError(str(file), f"not read: {file.suffix} files are data, code or media, not "
-                                                    "articles; name the file itself to read it anyway")
-                        continue
-                    yield from self._guard(str(file), self.read_file(file))
+                yield from self._read_folder(path)
             elif path.exists():
                 yield from self._guard(arg, self.read_file(path))
             else:
                 yield InputError(arg, "no such file, folder or URL")
+
+    def _read_folder(self, folder: Path) -> Iterator[Item]:
+        """The folder's files in order, data, code and media named as not read; an empty folder is an error."""
+        empty = True
+        for file in _walk(folder):
+            empty = False
+            if file.resolve() in self.skip:
+                continue
+            if file.suffix.lower() in NOT_ARTICLES:
+                yield InputError(str(file), f"not read: {file.suffix} files are data, code or media, not "
+                                            "articles; name the file itself to read it anyway")
+                continue
+            yield from self._guard(str(file), self.read_file(file))
+        if empty:
+            yield InputError(str(folder), "empty folder: no files to read (hidden ones are skipped)")
 
     @staticmethod
     def _guard(origin: str, items: Iterator[Item]) -> Iterator[Item]:

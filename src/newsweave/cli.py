@@ -87,13 +87,15 @@ def reader_language(value: Optional[str]) -> Optional[str]:
     returned as the primary code the articles carry."""
     from babel import Locale, UnknownLocaleError
 
+    from newsweave.analyse.langid import primary_language
+
     if value is None:
         return None
     try:
         Locale.parse(value.replace("-", "_"))
     except (ValueError, UnknownLocaleError):
         raise typer.BadParameter(f"{value!r} is not a language code (en, it, el, zh, ...)") from None
-    return value.replace("_", "-").split("-")[0].lower()  # "en-US", "EN": articles carry "en"
+    return primary_language(value)  # "en-US", "EN": articles carry "en"
 
 
 def _settings(**flags: object) -> Settings:

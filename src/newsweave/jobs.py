@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from newsweave.analyse.entities.base import ENTITY_TYPES
+from newsweave.analyse.langid import primary_language
 from newsweave.analyse.text import languages_by_share
 from newsweave.core.config import Settings
 from newsweave.core.errors import NewsweaveError, NotFoundError
@@ -263,7 +264,7 @@ def events(settings: Settings, storyline: str | None = None, lang: str | None = 
         if storyline and not sid:
             raise NotFoundError(f"no storyline {storyline!r} (see 'newsweave storylines')")
         rows = event_repo.list_events(store, storyline=sid)
-        relabelled = event_repo.labels_in(store, rows, lang.split("-")[0].lower()) if lang else {}
+        relabelled = event_repo.labels_in(store, rows, primary_language(lang)) if lang else {}
     return [{**r, "label": relabelled.get(r["id"], r["label"])} for r in rows]
 
 

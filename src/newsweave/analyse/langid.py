@@ -12,9 +12,16 @@ from functools import lru_cache
 from typing import Protocol
 
 _WS = re.compile(r"\s+")
+_SUBTAG = re.compile(r"[-_]")
 # fastText needs enough letters to be trustworthy; shorter text is still
 # labelled, but with the detector's own (usually low) confidence.
 _MAX_CHARS = 4000
+
+
+def primary_language(tag: str | None) -> str:
+    """The language of a tag, lower case, its region or script dropped ("pt-BR", "zh_Hant", "EN" -> "pt",
+    "zh", "en"); "" for none."""
+    return _SUBTAG.split(tag or "", maxsplit=1)[0].lower()
 
 
 class LanguageIdentifier(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from newsweave.analyse.langid import LanguageIdentifier, get_identifier
+from newsweave.analyse.langid import LanguageIdentifier, get_identifier, primary_language
 from newsweave.analyse.sentences import split_sentences
 from newsweave.core.config import ANALYSE_CHARS
 from newsweave.core.records import AnalysedText, Paragraph, Span
@@ -58,11 +58,18 @@ def analyse_text(text: str, identifier: LanguageIdentifier | None = None, declar
 
 
 def _article_language(ident: LanguageIdentifier, text: str, declared: str | None) -> tuple[str | None, float]:
-    lang, conf = ident.identify(text)
-    code = (declared or "").split("-")[0].split("_")[0].strip().lower()
-    if not code or code == lang or conf >= _TRUST_GUESS:
+    """The detector's guess, or the declared language where the guess is doubtful and ranks it next (one
+    detector call: its best guess heads its three best)."""
+    code = primary_language((declared or "").strip())
+    if not code:
+        return ident.identify(text)
+    found = ident.candidates(text, k=3)
+    if not found:
+        return None, 0.0
+    lang, conf = found[0]
+    if code == lang or conf >= _TRUST_GUESS:
         return lang, conf
-    return next(((c, p) for c, p in ident.candidates(text, k=3) if c == code), (lang, conf))
+    return next(((c, p) for c, p in found[1:] if c == code), (lang, conf))
 
 
 def languages_by_share(paragraphs: list[Paragraph]) -> dict[str, float]:

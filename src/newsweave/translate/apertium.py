@@ -17,6 +17,8 @@ import subprocess
 from functools import cached_property
 from pathlib import Path
 
+from newsweave.analyse.langid import primary_language
+
 # ISO 639-1 -> the ISO 639-3 codes Apertium pairs are named with.
 ISO3 = {
     "en": "eng", "it": "ita", "es": "spa", "el": "ell", "fr": "fra", "pt": "por", "ca": "cat",
@@ -113,5 +115,5 @@ class ApertiumTranslator:
 
 def _code(lang: str) -> str | None:
     """ISO 639-3 code of an ISO 639-1 (or already 639-3) language code; region tags dropped."""
-    base = (lang or "").split("-")[0].split("_")[0].lower()
+    base = primary_language(lang)
     return ISO3.get(base, base if len(base) == 3 else None)

@@ -43,11 +43,11 @@ _MARKED_LOCALES = ("th", "lo", "km", "my", "hi", "mr", "ne", "bn", "as", "pa", "
 _MARKED_UNSPACED = ("THAI", "LAO", "KHMER", "MYANMAR")
 _MIN_MARKED = 3  # characters
 _NAME_DOTS = frozenset("·‧•")  # joins a transliterated foreign person's names in Chinese
-_KANA_DOT = "・"
+_KANA_DOT = "・"  # Katakana by its Unicode name, but it separates words
 _OCEAN = frozenset("洋양")  # "ocean" after a place name, in Chinese, Japanese and Korean
 _SEA = frozenset("海해")  # "sea", but also the first syllable of navy (海军, 해군), customs (海关), at sea (海上)
 # what may follow "sea" for it to end the name: not a letter, or a particle (日本海で, 黑海的, 동해에서)
-_AFTER_SEA = frozenset("的でのにをはがとへも에을를이가은는의로와과도서")  # Katakana by its Unicode name, but it separates words
+_AFTER_SEA = frozenset("的でのにをはがとへも에을를이가은는의로와과도서")
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from babel import Locale
 from babel import localedata
 from babel.localedata import LocaleDataDict, merge, resolve_locale_filename
 
+from newsweave.analyse.langid import primary_language
 from newsweave.analyse.time.fold import fold
 from newsweave.analyse.time.langdata import LangRules, rules_for
 
@@ -68,7 +69,7 @@ def base_lang(lang: str | None) -> str | None:
     """Reduce "pt-BR"/"zh_Hant" to a babel-known base code, or None if unknown."""
     if not lang:
         return None
-    code = lang.replace("-", "_").split("_")[0].lower()
+    code = primary_language(lang)
     if localedata.exists(code):
         return code
     if code in _NO_LANGUAGE:

@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
+from newsweave.analyse.langid import primary_language
 from newsweave.products.summary.candidates import Candidate, extract, top_entities
 from newsweave.products.summary.model import SourceArticle, Summary, SummarySentence
 from newsweave.products.summary.render import render, translate
@@ -65,7 +66,7 @@ def summarise(articles: Sequence[SourceArticle], lang: str = "en", encoder: Enco
         from newsweave.analyse.encoder import get_encoder
 
         encoder = get_encoder()
-    lang = lang.split("-")[0].lower()  # "en-GB" reads like "en"
+    lang = primary_language(lang)  # "en-GB" reads like "en"
     arts = list(articles)
     cands = extract(arts) or extract(arts, relaxed=True)
     used = translator.name if translator is not None else "none"

@@ -21,6 +21,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from newsweave.analyse.langid import primary_language
 from newsweave.core.marks import strip_marks
 from newsweave.link.lexicon import IRREGULAR_DEMONYMS
 from newsweave.products.summary.candidates import Candidate
@@ -35,7 +36,7 @@ PLACEHOLDER = "ZZNAME{}"
 
 def reader_script(lang: str) -> str:
     """The script a reader of ``lang`` reads ("LATIN", "GREEK", "CYRILLIC", ...)."""
-    return _SCRIPTS.get(lang.split("-")[0].lower(), "LATIN")
+    return _SCRIPTS.get(primary_language(lang), "LATIN")
 
 
 @lru_cache(maxsize=4096)

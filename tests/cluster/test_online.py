@@ -140,6 +140,30 @@ def test_a_story_sharing_nothing_with_open_storylines_founds_its_own() -> None:
         assert storyline.probability < 0.3 and storyline.cluster not in stories
 
 
+def test_a_story_sharing_only_its_country_with_an_unalike_storyline_founds_its_own() -> None:
+    # In ITN's stream the League of Legends final joined the Seoul crowd crush's storyline on "South Korea"
+    # alone (p 0.65, centroid -0.09): a shared place does not make one story of unalike texts.
+    rng = np.random.RandomState(11)
+    basis = np.linalg.qr(rng.randn(DIM, DIM))[0].T
+
+    def art(i: int, story: int, day: int, ents: dict[str, int], lead: np.ndarray | None = None) -> ArticleSignals:
+        v = (basis[story] if lead is None else lead) + rng.randn(DIM) * 0.05
+        return dataclasses.replace(_art(i, story, day), entities=Counter(ents),
+                                   vector=(v / np.linalg.norm(v)).astype(np.float32))
+
+    oc = _clusterer()
+    crush = [art(i, 1, day=i, ents={"LOC:south-korea": 3, "LOC:seoul": 2}) for i in range(6)]
+    story = {oc.assign(a)[1].cluster for a in crush}
+    assert len(story) == 1
+    final = art(100, 9, day=8, ents={"LOC:south-korea": 3, "LOC:seoul": 1, "ORG:team-drx": 1})
+    event, storyline = oc.assign(final)
+    assert event.created and storyline.created, storyline.explain()
+    assert storyline.reason == "unrelated" and storyline.cluster not in story
+    # a report that reads like the storyline still joins it on the same shared places
+    alike = art(101, 1, day=9, ents={"LOC:south-korea": 3, "LOC:seoul": 1, "ORG:team-drx": 1}, lead=basis[1])
+    assert oc.assign(alike)[1].cluster in story
+
+
 def test_refitting_one_level_keeps_the_other_and_pads_new_features(tmp_path) -> None:
     import json
 

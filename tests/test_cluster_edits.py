@@ -77,6 +77,23 @@ def test_a_near_copy_of_a_changed_original_is_placed_on_its_own(sqlite_url: str,
     assert _event_of(VISIT, sqlite_url) != _event_of("005_copy", sqlite_url)
 
 
+def test_an_event_keeps_its_id_with_its_reports_when_its_founding_report_tells_another_story(
+        db_url: str, tmp_path: Path) -> None:
+    folder, meta = _seeds(tmp_path, db_url)  # both databases: the edit is noted in the stream state
+    founder = "001_d028cb3f7ff8034f"  # the Greek report of the visit arrived first: the event bears its id
+    trip = _event_of(VISIT, db_url)
+    assert _event_of(founder, db_url) == trip
+    (folder / f"{founder}.txt").write_text(
+        "Carlos Alcaraz beat Daniil Medvedev in straight sets to win the Madrid Open final on Thursday, lifting "
+        "the trophy in front of a home crowd at the Caja Magica.", encoding="utf-8")
+    assert run_cli("run", str(folder), "--meta", str(meta), db=db_url).returncode == 0
+    # the visit's other reports keep the id; the edited report's new story gets one of its own
+    assert _event_of(VISIT, db_url) == trip == _event_of("000_03ec97206aa0476c", db_url)
+    assert _event_of(founder, db_url) != trip
+    timeline = cli_json("timeline", "--event", trip, db=db_url)
+    assert timeline and all(founder not in line["articles"] for line in timeline)
+
+
 def test_a_near_copy_follows_its_original_placed_in_an_earlier_run(sqlite_url: str, tmp_path: Path) -> None:
     folder, meta = _seeds(tmp_path, sqlite_url)
     visit = _event_of(VISIT, sqlite_url)

@@ -165,9 +165,48 @@ class Level:
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored, max(left_out, key=lambda k: (left_out[k], k)) if left_out else None
 
-    def found(self, art: ArticleSignals) -> Cluster:
-        cid = f"{self.settings.prefix}-{hashlib.sha1(art.id.encode('utf-8')).hexdigest()[:12]}"
+    def plain_id(self, article_id: str, n: int = 0) -> str:
+        """The id a cluster founded by ``article_id`` takes (``n`` > 0: its n-th alternative, for a re-cluster)."""
+        key = article_id if n == 0 else f"{article_id}\x00{n}"
+        return f"{self.settings.prefix}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:12]}"
+
+    def found(self, cid: str) -> Cluster:
         return Cluster(cid, np.zeros(self.dim, dtype=np.float32))
+
+
+@dataclass
+class Heritage:
+    """What a re-cluster starts from, so that an edited article does not take its event's id to another story.
+
+    ``before``: each article's event and storyline before the re-cluster; ``edited``: the articles whose text
+    changed since they were placed; ``used``: the ids this re-cluster has given so far. Ids still derive from
+    founding articles (an unchanged store re-clusters to the same ids), except that an edited article's old
+    clusters that bore its id are orphaned: the article founds under another id (its new text may tell
+    another story), and the first unchanged member of such a cluster to found one takes the orphaned id, so
+    the id stays with the reports it named (if none founds one, the id resolves to where most of them went).
+    Without this, an article whose text was replaced by another story kept the id of the event it had
+    founded, and the event's other reports moved to a new one.
+    """
+
+    before: dict[str, tuple[str | None, str | None]]
+    edited: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
+    _orphans: dict[int, set[str]] = field(default_factory=dict)
+
+    def id_for(self, level: Level, article_id: str, index: int) -> str:
+        """The id of a cluster ``article_id`` founds at ``level`` (``index``: 0 events, 1 storylines)."""
+        orphans = self._orphans.get(index)
+        if orphans is None:
+            orphans = self._orphans[index] = {old for a in self.edited
+                                              if (old := self.before.get(a, (None, None))[index]) == level.plain_id(a)}
+        old = self.before.get(article_id, (None, None))[index]
+        if article_id not in self.edited and old in orphans and old not in self.used:
+            cid = old
+        else:
+            cid = next(c for n in range(64) if (c := level.plain_id(article_id, n)) not in self.used
+                       and c not in orphans)
+        self.used.add(cid)
+        return cid
 
 
 class OnlineClusterer:
@@ -187,6 +226,7 @@ class OnlineClusterer:
         self.closed: list[Cluster] = []  # clusters that left the window since the last flush
         self.touched: set[str] = set()
         self.lone: dict[str, ArticleSignals] = {}  # open events of one article -> that article (``_adopt``)
+        self.heritage: Heritage | None = None  # set for a re-cluster: new clusters take old ids
 
     def assign(self, art: ArticleSignals) -> tuple[Decision, Decision]:
         """Place one article; return the event and storyline decisions."""
@@ -241,7 +281,7 @@ class OnlineClusterer:
         near = tuple(cid for _, cid, _ in scored)
         threshold = level.settings.calibration.threshold
         if not scored or scored[0][0] < threshold:
-            cluster = level.found(art)
+            cluster = level.found(self._new_id(level, art))
             cluster.add(art, centred, self.seq)
             level.active.put(cluster)
             runner = (scored[0][1], scored[0][0]) if scored else None
@@ -260,6 +300,11 @@ class OnlineClusterer:
         level.active.put(cluster)
         runner = next(((cid, q) for q, cid, _ in scored if cid not in same), None)
         return Decision(keep, False, p, sig, runner, merged, near=near)
+
+    def _new_id(self, level: Level, art: ArticleSignals) -> str:
+        if self.heritage is None:
+            return level.plain_id(art.id)
+        return self.heritage.id_for(level, art.id, 0 if level is self.events else 1)
 
     def _rejoin(self, event: Cluster, story: Cluster, art: ArticleSignals, view: ArticleView,
                 centred: np.ndarray) -> Decision | None:

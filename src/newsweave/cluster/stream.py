@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from newsweave.cluster.online import Decision, OnlineClusterer, kept_alone
+from newsweave.cluster.online import Decision, Heritage, OnlineClusterer, kept_alone
 from newsweave.cluster.persist import state_from_blobs, state_to_blobs
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.core.records import Progress
@@ -77,7 +77,11 @@ def _place_pending(store: Store, encoder: str, progress: Progress | None
         batch = load_signals(store, pending[i : i + BATCH], encoder)
         if not batch:
             continue
-        clusterer = clusterer or resume(store, len(batch[0].vector), encoder)
+        if clusterer is None:
+            clusterer = resume(store, len(batch[0].vector), encoder)
+            inherited = event_repo.heritage(store)
+            if inherited is not None:  # a re-cluster: new clusters take the old ids of their founders
+                clusterer.heritage = Heritage(*inherited)
         _recall_originals(store, clusterer, batch)
         assignments, founders = [], {}
         for art in batch:

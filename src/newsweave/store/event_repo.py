@@ -201,12 +201,29 @@ def clear(store: Store, keep_memberships: bool = False) -> None:
         saved = conn.execute(select(c.value).where(c.key == BEFORE_KEY)).scalar_one_or_none()
         if keep_memberships and saved is None:
             saved = json.dumps({a: list(ids) for a, ids in _memberships(conn).items()}).encode("utf-8")
+        edited = conn.execute(select(c.value).where(c.key == t.EDITED_KEY)).scalar_one_or_none()
         for table in (t.event_articles, t.cluster_state):
             conn.execute(delete(table))
         for table in (t.events, t.storylines):  # merged-away rows stay: their ids must keep resolving
             conn.execute(delete(table).where(table.c.merged_into.is_(None)))
         if keep_memberships:
             conn.execute(t.cluster_state.insert().values(key=BEFORE_KEY, value=bytes(saved)))
+            if edited is not None:  # read with BEFORE_KEY by the re-cluster (``heritage``), dropped with it
+                conn.execute(t.cluster_state.insert().values(key=t.EDITED_KEY, value=bytes(edited)))
+
+
+def heritage(store: Store) -> tuple[dict[str, tuple[str | None, str | None]], set[str], set[str]] | None:
+    """For a re-cluster under way: the memberships it started from, the articles edited since they were placed,
+    and the event and storyline ids it has given so far (a crashed one resumes with them); None when none is."""
+    saved = state_values(store, (BEFORE_KEY, t.EDITED_KEY))
+    if BEFORE_KEY not in saved:
+        return None
+    before = {a: (e, s) for a, (e, s) in json.loads(saved[BEFORE_KEY].decode("utf-8")).items()}
+    edited = set(json.loads(saved[t.EDITED_KEY].decode("utf-8"))) if t.EDITED_KEY in saved else set()
+    with store.engine.connect() as conn:
+        used = {cid for table in (t.events, t.storylines)
+                for cid in conn.execute(select(table.c.id).where(table.c.merged_into.is_(None))).scalars()}
+    return before, edited, used
 
 
 def recluster_under_way(store: Store) -> bool:
@@ -347,7 +364,7 @@ def record_recluster(store: Store, before: dict[str, tuple[str, str | None]],
     now = datetime.now(UTC)
     counts = {"redirected": 0, "splits": 0}
     with store.engine.begin() as conn:
-        conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key == BEFORE_KEY))  # done with it
+        conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key.in_((BEFORE_KEY, t.EDITED_KEY))))  # done
         for k, (level, table) in enumerate((("event", t.events), ("storyline", t.storylines))):
             old = {a: ids[k] for a, ids in before.items() if ids[k]}
             new = {a: ids[k] for a, ids in after.items() if ids[k]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -129,7 +130,7 @@ class Store:
             if exists:
                 for table in (t.paragraphs, t.sentences, t.minhashes, t.minhash_bands, t.article_stages, t.article_lines):
                     conn.execute(delete(table).where(table.c.article_id == doc.id))
-                self._unplace(conn, doc.id)
+                self._unplace(conn, doc.id, edited=True)
                 # what nearly copied its old text copies nothing now: scored on its own at the re-cluster
                 copies = list(conn.execute(select(a.id).where(a.duplicate_of == doc.id)).scalars())
                 if copies:
@@ -183,13 +184,23 @@ class Store:
         return True
 
     @staticmethod
-    def _unplace(conn: Any, article_id: str) -> None:
+    def _unplace(conn: Any, article_id: str, edited: bool = False) -> None:
         """Flag the stream state ``STALE_KEY`` when a changed article was placed: the re-cluster that follows
         places it again. Its placement stays until then, so that the re-cluster's redirects know the event
-        it leaves (an event it founded alone must resolve to where it went)."""
+        it leaves (an event it founded alone must resolve to where it went). ``edited``: its text changed,
+        noted under ``EDITED_KEY`` (its old event's id then stays with the others)."""
         ea = t.event_articles.c
-        if conn.execute(select(ea.article_id).where(ea.article_id == article_id)).first() is not None:
-            conn.execute(t.insert_or_skip(conn, t.cluster_state), [{"key": t.STALE_KEY, "value": b"1"}])
+        if conn.execute(select(ea.article_id).where(ea.article_id == article_id)).first() is None:
+            return
+        conn.execute(t.insert_or_skip(conn, t.cluster_state), [{"key": t.STALE_KEY, "value": b"1"}])
+        if edited:
+            c = t.cluster_state.c
+            saved = conn.execute(select(c.value).where(c.key == t.EDITED_KEY)).scalar_one_or_none()
+            ids = set(json.loads(bytes(saved).decode("utf-8"))) if saved is not None else set()
+            if article_id not in ids:
+                value = json.dumps(sorted(ids | {article_id})).encode("utf-8")
+                conn.execute(delete(t.cluster_state).where(c.key == t.EDITED_KEY))
+                conn.execute(t.cluster_state.insert().values(key=t.EDITED_KEY, value=value))
 
     def replace_text_analysis(self, article_id: str, analysed: AnalysedText, stage_version: str) -> None:
         """Swap one article's language, paragraphs and sentences for a newer analysis."""

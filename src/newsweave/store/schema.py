@@ -260,10 +260,13 @@ cluster_log = Table(
 # Set when a clustered article's text, date or title changed: its events' running sums still hold what it was,
 # so the next cluster stage re-clusters the store (cluster.stream.cluster_pending).
 STALE_KEY = "stale"
+# The articles whose text changed since they were placed (a JSON list), until the re-cluster that follows is
+# recorded: an edited article does not hand its old event's id to its new text (cluster.online.Heritage).
+EDITED_KEY = "edited"
 cluster_state = Table(
     "cluster_state",
     metadata,
-    Column("key", String(20), primary_key=True),  # meta | sums | df | STALE_KEY
+    Column("key", String(20), primary_key=True),  # meta | sums | df | STALE_KEY | EDITED_KEY | before
     Column("value", LargeBinary, nullable=False),
 )
 

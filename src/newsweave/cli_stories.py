@@ -14,7 +14,7 @@ from rich.text import Text
 
 from newsweave import jobs
 from newsweave.cluster.online import MAX_GAP
-from newsweave.cli import JsonFlag, _progress, _settings, app, counted, eval_app, out, reader_language
+from newsweave.cli import JsonFlag, _progress, _settings, app, counted, err, eval_app, out, reader_language
 
 
 @app.command()
@@ -173,9 +173,17 @@ def eval_cluster(corpus: Annotated[Path, typer.Option("--corpus", help="JSONL co
                  as_json: JsonFlag = False) -> None:
     """Stream a corpus through a fresh store and score clusters with BCubed P/R/F1."""
     r = jobs.eval_cluster(corpus, gold, level)
+    for message in r["errors"]:
+        err.print(f"[red]error[/red]: {escape(message)}", highlight=False)
     if as_json:
         out.print_json(json.dumps(r))
-        return
-    out.print(f"{level} level: BCubed F1 {r['bcubed_f1']:.3f} (P {r['bcubed_precision']:.3f}, R {r['bcubed_recall']:.3f}); "
-              f"{r['clusters']} clusters for {r['gold_clusters']} gold, {r['articles']} articles, "
-              f"{r['singleton_share']:.1%} alone")
+    else:
+        out.print(f"{level} level: BCubed F1 {r['bcubed_f1']:.3f} (P {r['bcubed_precision']:.3f}, "
+                  f"R {r['bcubed_recall']:.3f}); {r['clusters']} clusters for {r['gold_clusters']} gold, "
+                  f"{r['articles']} articles, {r['singleton_share']:.1%} alone")
+        for key, what in (("unlabelled", "clustered articles have no gold label and were not scored"),
+                          ("not_clustered", "gold labels name articles that were not clustered")):
+            if r[key]:
+                err.print(f"[yellow]note[/yellow]: {r[key]} {what}", highlight=False)
+    if r["errors"]:  # scored on what could be read, but the corpus was not read whole
+        raise typer.Exit(1)

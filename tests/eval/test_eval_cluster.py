@@ -67,3 +67,18 @@ def test_bad_gold_is_named(tmp_path: Path) -> None:
         evaluate_clusters(_corpus("meantime")[0], gold)
     with pytest.raises(InputError, match="unknown level"):
         evaluate_clusters(_corpus("meantime")[0], _corpus("meantime")[1], level="planet")
+
+
+def test_a_gold_file_labelling_nothing_clustered_is_an_error_and_unread_lines_fail_the_run(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    lines = _corpus("meantime")[0].read_text(encoding="utf-8").splitlines()[:6]
+    corpus = tmp_path / "six.jsonl"
+    corpus.write_text("\n".join(lines) + '\n{"id": broken\n', encoding="utf-8")
+    db = str(tmp_path / "unused.db")
+    other = run_cli("eval", "cluster", "--corpus", str(corpus), "--gold", str(_corpus("itn")[1]), db=db)
+    assert other.returncode == 2 and "labels none of the 6 articles" in other.stderr, other.stderr
+    scored = run_cli("eval", "cluster", "--corpus", str(corpus), "--gold", str(_corpus("meantime")[1]), db=db)
+    # scored on the six it read, the unread line named, and the gold's other articles counted
+    assert scored.returncode == 1 and "BCubed F1" in scored.stdout
+    assert "six.jsonl:7" in scored.stderr and "were not clustered" in scored.stderr, scored.stderr

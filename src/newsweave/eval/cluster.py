@@ -47,8 +47,11 @@ def evaluate_clusters(corpus: Path, gold_path: Path, level: str = "event", db: s
         finally:
             store.close()
     predicted = {aid: (ev if level == "event" else (story or ev)) for aid, (ev, story) in member.items()}
-    scores = bcubed(predicted, gold)
     scored = [a for a in gold if a in predicted]
+    if not scored:  # a score of 0 would read as a result
+        raise InputError(str(gold_path), f"labels none of the {len(predicted)} articles clustered from {corpus}: "
+                                         "are the corpus and the gold file from the same set?")
+    scores = bcubed(predicted, gold)
     sizes: dict[str, int] = {}
     for aid in scored:
         sizes[predicted[aid]] = sizes.get(predicted[aid], 0) + 1
@@ -56,7 +59,8 @@ def evaluate_clusters(corpus: Path, gold_path: Path, level: str = "event", db: s
         **scores, "level": level, "articles": len(scored), "clusters": len(sizes),
         "gold_clusters": len({gold[a] for a in scored}),
         "singleton_share": round(sum(1 for a in scored if sizes[predicted[a]] == 1) / max(len(scored), 1), 4),
-        "not_clustered": len(gold) - len(scored), "ingest_errors": len(report.errors),
+        "not_clustered": len(gold) - len(scored), "unlabelled": len(predicted) - len(scored),
+        "ingest_errors": len(report.errors), "errors": [str(e) for e in report.errors],
     }
 
 

@@ -132,6 +132,12 @@ def test_explain_tells_an_unknown_id_from_an_article_not_clustered_yet(sqlite_ur
     assert waiting.returncode == 2 and "not clustered yet: run 'newsweave run'" in waiting.stderr
     unknown = run_cli("explain", "nosuch", db=sqlite_url)
     assert unknown.returncode == 1 and "no article 'nosuch'" in unknown.stderr
+    for listing in ("events", "storylines"):  # empty, and saying why
+        empty = run_cli(listing, "--json", db=sqlite_url)
+        assert empty.returncode == 0 and json.loads(empty.stdout) == []
+        assert "1 article not clustered yet" in empty.stderr, empty.stderr
+    both = run_cli("timeline", "--event", "ev-x", "--storyline", "st-x", db=sqlite_url)
+    assert both.returncode == 2 and "at most one of --event or --storyline" in both.stderr
 
 
 def test_an_untitled_report_is_labelled_by_its_first_line_after_the_dateline(sqlite_url: str, tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
            as_json: JsonFlag = False) -> None:
     """List events: id, label, articles, languages, first and last date, top entities, storyline."""
     rows = jobs.events(_settings(), storyline, lang)
+    _note_unclustered()
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return
@@ -47,6 +48,12 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
              "storyline": lambda r: r["storyline"] or ""}
     table = _table(counted(len(rows), "events"), _EVENT_COLUMNS, ("top entities", "storyline", "languages"), cells, rows)
     out.print(table)
+
+
+def _note_unclustered() -> None:
+    """Say on stderr (--json output stays one document) how many stored articles no event holds yet."""
+    if waiting := jobs.unclustered(_settings()):
+        err.print(f"note: {counted(waiting, 'articles')} not clustered yet (`newsweave run` clusters them)")
 
 
 # (least, most) width per column; ids stay whole (users copy them), counts always show
@@ -96,6 +103,7 @@ def _fitting_columns(columns: dict[str, tuple[int, int]], dropped_first: tuple[s
 def storylines(as_json: JsonFlag = False) -> None:
     """List storylines: events linked by shared actors and themes."""
     rows = jobs.storylines(_settings())
+    _note_unclustered()
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
         return

@@ -139,6 +139,13 @@ def _pending_counts(store: Store) -> dict[str, int]:
     return {name: len(ids) for name, ids in pending.items()}
 
 
+def unclustered(settings: Settings) -> int:
+    """How many stored articles no event holds yet (waiting for their vector included)."""
+    with store_for(settings, create=False) as store:
+        stages = {s.name: s for s in STAGES if s.name in ("embed", "cluster")}
+        return len(set(stages["cluster"].pending(store)) | set(stages["embed"].pending(store)))
+
+
 def dates(settings: Settings, article: str | None = None) -> list[dict[str, Any]]:
     """Time expressions with their resolved value and role, per article."""
     with store_for(settings, create=False) as store:
@@ -166,6 +173,8 @@ def timeline(settings: Settings, lang: str | None = "en", article_ids: list[str]
     from newsweave.products.timeline import build_timeline, candidates
     from newsweave.store import event_repo
 
+    if event and storyline:  # one would be ignored
+        raise NewsweaveError("give at most one of --event or --storyline")
     if event or storyline:
         article_ids = articles_of(settings, event, storyline)
     with store_for(settings, create=False) as store:

@@ -33,3 +33,12 @@ def test_centring_removes_the_language_component() -> None:
     assert centred > raw and centred > 0.5
     mixed = c.centre_mix(a + b, {"it": 1, "el": 1})
     assert abs(np.linalg.norm(mixed) - 1) < 1e-5
+
+
+def test_labels_name_each_entity_name_once() -> None:
+    from newsweave.store.event_repo import distinct_names
+
+    top = [{"id": "LOC:france", "name": "France"}, {"id": "LOC:paris", "name": "Paris"},
+           {"id": "PER:paris@a1", "name": "Paris"}, {"id": "ORG:un", "name": "United Nations"}]
+    assert distinct_names(top, 3) == ["France", "Paris", "United Nations"]
+    assert distinct_names(top[:2], 3) == ["France", "Paris"]

@@ -304,22 +304,33 @@ def list_storylines(store: Store) -> list[dict[str, Any]]:
     s = t.storylines.c
     q = (select(s.id, s.label, s.first_date, s.last_date, s.languages, s.top_entities)
          .where(s.merged_into.is_(None)).order_by(s.first_date.is_(None), s.first_date, s.id))
-    events = list_events(store)
+    by_story: dict[str, list[dict[str, Any]]] = {}
+    for ev in list_events(store):
+        by_story.setdefault(ev["storyline"], []).append(ev)
     with store.engine.connect() as conn:
         rows = [dict(r._mapping) for r in conn.execute(q)]
     out = []
     for r in rows:
-        mine = [ev for ev in events if ev["storyline"] == r["id"]]
+        mine = by_story.get(r["id"], [])
         if not mine:
             continue
         top = json.loads(r["top_entities"])
         dates = [d for ev in mine for d in (ev["first_date"], ev["last_date"]) if d]
-        out.append({"id": r["id"], "label": " · ".join(x["name"] for x in top[:3]) or r["label"],
+        out.append({"id": r["id"], "label": " · ".join(distinct_names(top, 3)) or r["label"],
                     "events": [ev["id"] for ev in mine], "n_articles": sum(len(ev["articles"]) for ev in mine),
                     "languages": sorted({lang for ev in mine for lang in ev["languages"]}),
                     "first_date": min(dates) if dates else None, "last_date": max(dates) if dates else None,
                     "top_entities": top})
     return out
+
+
+def distinct_names(top: list[dict[str, Any]], k: int) -> list[str]:
+    """The first ``k`` different names among top entities: two entities may bear one name ("Paris" the city
+    and an article's own "Paris"), and a label should not read "France · Paris · Paris"."""
+    names: dict[str, str] = {}
+    for x in top:
+        names.setdefault(x["name"].casefold(), x["name"])
+    return list(names.values())[:k]
 
 
 def explanation(store: Store, article_id: str) -> dict[str, Any] | None:

@@ -164,7 +164,8 @@ def _articles_table(rows: list[dict[str, Any]]) -> None:
         table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=id_width if col == "id" else 8)
     for r in rows:
         mixed = ", ".join(f"{k} {v:.0%}" for k, v in r["languages"].items()) if len(r["languages"]) > 1 else ""
-        lang = f"{r['lang']} {r['lang_confidence']:.2f}" + (f" ({mixed})" if mixed else "")
+        declared = r["lang_confidence"] == 0 and r["lang"] == r.get("lang_declared")  # the detector could not tell
+        lang = f"{r['lang']} " + ("declared" if declared else f"{r['lang_confidence']:.2f}") + (f" ({mixed})" if mixed else "")
         date = Text(r["published"]) if r["published"] else Text("unknown", style="dim")
         table.add_row(Text(r["id"]), lang, date, str(r["n_sentences"]),  # stored text as Text: "[VIDEO]" is not markup
                       Text((r["title"] or r["snippet"]).split("\n")[0][:70]), Text(r["duplicate_of"] or ""))

@@ -79,3 +79,13 @@ def test_a_declared_language_settles_a_doubtful_guess() -> None:
     assert analyse_text(dutch, declared="ja").lang == "en"  # not among its next guesses: the guess stands
     sure = analyse_text(SNIPPETS["it"] * 3, declared="en")  # a confident guess is kept whatever the page says
     assert sure.lang == "it"
+
+
+def test_a_declared_language_wins_over_a_guess_that_is_noise() -> None:
+    # an ITN blurb from the Uzbek Wikipedia: the lite model guesses English at 0.20, without Uzbek among its next
+    uzbek = ("Eronning Sheroz shahridagi Shoh Cherak maqbarasi yaqinida sodir bo‘lgan otishmada kamida 15 kishi "
+             "halok bo‘ldi, 45 kishi yaralandi.")
+    guessed = analyse_text(uzbek)
+    assert guessed.lang != "uz" and guessed.lang_confidence < 0.3
+    declared = analyse_text(uzbek, declared="uz")
+    assert (declared.lang, declared.lang_confidence) == ("uz", 0.0)

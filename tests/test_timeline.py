@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import SEEDS, SEEDS_META, cli_json, run_cli
 from newsweave.eval.timeline import rouge1_f
-from newsweave.products.timeline import Candidate, build_timeline
+from newsweave.products.timeline import Candidate, build_timeline, candidates
 
 
 def test_seed_timeline_is_chronological_and_cites_its_sources(sqlite_url: str) -> None:
@@ -68,6 +68,20 @@ def test_a_day_gets_a_line_per_event_each_citing_its_own_reports() -> None:
         ("2023-02-06", ["quake-en", "quake-it"]), ("2023-02-06", ["balloon"]), ("2023-02-09", ["quake-en"])]
     # the limit counts dates, whatever the lines per date
     assert [e.date for e in build_timeline(cands, "en", max_entries=1)] == ["2023-02-06", "2023-02-06"]
+
+
+def test_a_sentence_that_is_only_its_date_describes_nothing() -> None:
+    text = "Seul shahrida Halloween bayrami payti olomon to‘qnashuvi bo‘ldi. (29 oktyabr 2022)"
+    split = text.index("(")
+    article = {"id": "a", "text": text, "lang": "uz", "published": None,
+               "sentences": [(0, split - 1), (split, len(text))]}
+    bare = {"value": "2022-10-29", "role": "event", "start": split + 1, "end": len(text) - 1}
+    assert candidates(article, [bare]) == []
+    told = {"value": "2022-10-29", "role": "event", "start": 0, "end": 4}  # a date inside a sentence with words
+    assert [c.text for c in candidates(article, [told])] == [text[: split - 1]]
+    cjk = "2023年2月8日，土耳其發生地震"
+    one = {"id": "b", "text": cjk, "lang": "zh", "published": None, "sentences": [(0, len(cjk))]}
+    assert len(candidates(one, [{"value": "2023-02-08", "role": "event", "start": 0, "end": 9}])) == 1
 
 
 def test_rouge1() -> None:

@@ -57,13 +57,23 @@ def candidates(article: dict[str, Any], exprs: list[dict[str, Any]], event: str 
         if e["role"] == "publication" or not _DAY_OR_MONTH.match(value):
             continue
         span = next(((s, t) for s, t in spans if s <= e["start"] < t), None)
-        if span and span[1] - span[0] <= MAX_SENTENCE_CHARS:
+        if span and span[1] - span[0] <= MAX_SENTENCE_CHARS and _tells(text, span, (e["start"], e["end"])):
             found.append(Candidate(value, text[span[0] : span[1]], article["lang"], article["id"], event))
     if not found and article.get("published") and spans:
         s, t = spans[0]
         found.append(Candidate(article["published"][:10], text[s:t][:MAX_SENTENCE_CHARS], article["lang"], article["id"],
                                event))
     return found
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _tells(text: str, sentence: tuple[int, int], date: tuple[int, int]) -> bool:
+    """Whether a sentence says more than its date: ITN's blurbs end with "(6 September 2022)", which the
+    sentence splitter keeps apart and a timeline would print as what happened."""
+    rest = text[sentence[0] : date[0]] + " " + text[date[1] : sentence[1]]
+    return len(_LETTER.findall(rest)) >= 4  # letters, not words: Chinese and Japanese write no spaces
 
 
 def _words(text: str) -> set[str]:

@@ -124,3 +124,23 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
     store.close()
     assert jobs.analyse(settings)["time"] == 1
     assert any(r["value"] == "2023-08-16" for r in jobs.dates(settings))
+
+
+def test_a_postgresql_schema_named_by_the_url_is_made_by_the_first_write_not_by_a_read() -> None:
+    import uuid
+
+    from conftest import PG_SERVER, _pg_admin
+
+    schema = f"nwtest_new_{uuid.uuid4().hex[:8]}"
+    url = f"{PG_SERVER}?options=-csearch_path%3D{schema}"
+    try:
+        with pytest.raises(StoreError, match="no newsweave store"):
+            open_store(url, create=False)
+        store = open_store(url)  # as a new SQLite file: PostgreSQL had refused with "no schema has been selected"
+        try:
+            assert store.counts()["articles"] == 0
+        finally:
+            store.close()
+    finally:
+        with _pg_admin() as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

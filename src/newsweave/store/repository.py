@@ -408,6 +408,8 @@ def open_store(db: str, create: bool = True) -> Store:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     try:
+        if create and engine.dialect.name == "postgresql":
+            _ensure_schema(engine)
         migrate(engine, create)
     except StoreError:
         engine.dispose()
@@ -431,3 +433,18 @@ def _without_furniture(art: dict[str, Any], spans: list[tuple[int, int]]) -> dic
         return i >= 0 and end <= spans[i][1]
 
     return {**art, "text": blank(art["text"], spans), "sentences": [x for x in art["sentences"] if not inside(*x)]}
+
+
+def _ensure_schema(engine: Engine) -> None:
+    """Create the PostgreSQL schema a URL's search path names (``?options=-csearch_path%3DNAME``) when it does
+    not exist yet, as a new SQLite store creates its file; PostgreSQL would otherwise refuse every table with
+    "no schema has been selected to create in"."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        if conn.execute(text("SELECT current_schema()")).scalar() is not None:
+            return
+        first = str(conn.execute(text("SHOW search_path")).scalar() or "").split(",")[0].strip()
+        name = first[1:-1].replace('""', '"') if first.startswith('"') and first.endswith('"') else first
+        if name and name != "$user":
+            conn.execute(text('CREATE SCHEMA IF NOT EXISTS "' + name.replace('"', '""') + '"'))

@@ -158,13 +158,16 @@ def run(inputs: RunInputs = None, meta: MetaOpt = None, max_bytes: MaxBytes = No
 
 
 def _articles_table(rows: list[dict[str, Any]]) -> None:
+    from newsweave.analyse.langid import primary_language
+
     table = Table(title=counted(len(rows), "articles"), title_justify="left")
     id_width = max((len(r["id"]) for r in rows), default=20)  # ids are copied from here: never cut
     for col in ("id", "lang", "published", "sentences", "title / first words", "near-duplicate of"):
         table.add_column(col, no_wrap=True, overflow="ellipsis", min_width=id_width if col == "id" else 8)
     for r in rows:
         mixed = ", ".join(f"{k} {v:.0%}" for k, v in r["languages"].items()) if len(r["languages"]) > 1 else ""
-        declared = r["lang_confidence"] == 0 and r["lang"] == r.get("lang_declared")  # the detector could not tell
+        # the detector could not tell: the language is the one the source declared ("UZ", "uz-Latn" read as "uz")
+        declared = r["lang_confidence"] == 0 and r["lang"] == primary_language(r.get("lang_declared") or "")
         lang = f"{r['lang']} " + ("declared" if declared else f"{r['lang_confidence']:.2f}") + (f" ({mixed})" if mixed else "")
         date = Text(r["published"]) if r["published"] else Text("unknown", style="dim")
         table.add_row(Text(r["id"]), lang, date, str(r["n_sentences"]),  # stored text as Text: "[VIDEO]" is not markup

@@ -133,7 +133,7 @@ def explain(article: Annotated[str, typer.Argument(help="Article id.")], as_json
 
 _REASONS = {"first": "nothing was open yet",
             "too-far": f"every open candidate lies over {MAX_GAP['event']} days from its date",
-            "unrelated": "every open candidate shares only places with it and reads unalike",
+            "unrelated": "every open candidate shares no more than places with it and reads unalike",
             "no-candidate": "no open one is near by vector or shares an entity",
             "event": "with its event", "duplicate": "as a near-duplicate of an article in it"}
 

@@ -82,3 +82,7 @@ def test_a_gold_file_labelling_nothing_clustered_is_an_error_and_unread_lines_fa
     # scored on the six it read, the unread line named, and the gold's other articles counted
     assert scored.returncode == 1 and "BCubed F1" in scored.stdout
     assert "six.jsonl:7" in scored.stderr and "were not clustered" in scored.stderr, scored.stderr
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": broken\n', encoding="utf-8")
+    unread = run_cli("eval", "cluster", "--corpus", str(broken), "--gold", str(_corpus("meantime")[1]), db=db)
+    assert unread.returncode == 2 and "broken.jsonl: no article could be read" in unread.stderr, unread.stderr

@@ -144,3 +144,14 @@ def test_a_postgresql_schema_named_by_the_url_is_made_by_the_first_write_not_by_
     finally:
         with _pg_admin() as conn:
             conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    mixed = f"NwTest_Mixed_{uuid.uuid4().hex[:8]}"  # PostgreSQL reads an unquoted name in lower case
+    try:
+        open_store(f"{PG_SERVER}?options=-csearch_path%3D{mixed}").close()
+        with _pg_admin() as conn:
+            made = [r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE lower(nspname) = %s",
+                                               (mixed.lower(),))]
+        assert made == [mixed.lower()]
+    finally:
+        with _pg_admin() as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{mixed.lower()}" CASCADE')
+            conn.execute(f'DROP SCHEMA IF EXISTS "{mixed}" CASCADE')

@@ -55,8 +55,8 @@ def within_gap(sig: Signals, level: str) -> bool:
 
 
 def related(sig: Signals, level: str) -> bool:
-    """Whether a storyline candidate shares more than places with the article, or reads alike (``UNALIKE``);
-    always True for events."""
+    """Whether a storyline candidate shares more than places with the article (places alone, or nothing), or
+    reads alike (``UNALIKE``); always True for events."""
     if level != "storyline" or any(not e.startswith("LOC:") for e in sig.shared):
         return True
     return sig.centroid >= UNALIKE["centroid"] or sig.terms >= UNALIKE["terms"]
@@ -110,7 +110,7 @@ class Decision:
     runner_up: tuple[str, float] | None = None
     merged: list[str] = field(default_factory=list)
     # scored | duplicate | event (joined with its event) | first (nothing open) | too-far (every candidate
-    # past MAX_GAP) | unrelated (every candidate storyline shares only places and reads unalike: ``related``) |
+    # past MAX_GAP) | unrelated (every candidate storyline shares no more than places and reads unalike: ``related``) |
     # no-candidate (nothing open shares a vector neighbourhood or an entity) | rejoined (with its
     # event, whose storyline held it alone, into the storyline this article is sure of: ``OnlineClusterer._rejoin``)
     reason: str = "scored"
@@ -176,35 +176,42 @@ class Level:
 
 @dataclass
 class Heritage:
-    """What a re-cluster starts from, so that an edited article does not take its event's id to another story.
+    """What a re-cluster starts from, so that ids stay with the reports they named.
 
-    ``before``: each article's event and storyline before the re-cluster; ``edited``: the articles whose text
-    changed since they were placed; ``used``: the ids this re-cluster has given so far. Ids still derive from
-    founding articles (an unchanged store re-clusters to the same ids), except that an edited article's old
-    clusters that bore its id are orphaned: the article founds under another id (its new text may tell
-    another story), and the first unchanged member of such a cluster to found one takes the orphaned id, so
-    the id stays with the reports it named (if none founds one, the id resolves to where most of them went).
-    Without this, an article whose text was replaced by another story kept the id of the event it had
-    founded, and the event's other reports moved to a new one.
+    ``before``: each article's event and storyline before the re-cluster; ``founders``: the article each of
+    those clusters records as its founder; ``edited``: the articles whose text changed since they were
+    placed; ``existing``: every id the store knows (clusters merged away included); ``used``: the ids this
+    re-cluster has given so far. A cluster an unchanged article founds takes the old id of its old cluster
+    when the article founded that cluster, or when that cluster's founder was edited (its new text may tell
+    another story: the first unchanged report to found a cluster inherits the id). Any other cluster takes a
+    fresh id derived from its founder, never an old id of another cluster, and an edited article never one
+    the store already knows. So an unchanged store re-clusters to the same ids, and an event whose founding
+    report now tells another story keeps its id with its other reports, re-cluster after re-cluster; an old
+    id nobody takes resolves to where most of its reports went (``event_repo.record_recluster``).
     """
 
     before: dict[str, tuple[str | None, str | None]]
+    founders: dict[str, str] = field(default_factory=dict)
     edited: set[str] = field(default_factory=set)
+    existing: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
-    _orphans: dict[int, set[str]] = field(default_factory=dict)
+    _old: dict[int, set[str]] = field(default_factory=dict)
 
     def id_for(self, level: Level, article_id: str, index: int) -> str:
         """The id of a cluster ``article_id`` founds at ``level`` (``index``: 0 events, 1 storylines)."""
-        orphans = self._orphans.get(index)
-        if orphans is None:
-            orphans = self._orphans[index] = {old for a in self.edited
-                                              if (old := self.before.get(a, (None, None))[index]) == level.plain_id(a)}
+        old_ids = self._old.get(index)
+        if old_ids is None:
+            old_ids = self._old[index] = {ids[index] for ids in self.before.values() if ids[index]}
         old = self.before.get(article_id, (None, None))[index]
-        if article_id not in self.edited and old in orphans and old not in self.used:
-            cid = old
-        else:
-            cid = next(c for n in range(64) if (c := level.plain_id(article_id, n)) not in self.used
-                       and c not in orphans)
+        edited = article_id in self.edited
+        if old and not edited and old not in self.used:
+            # saved before founders were: the founder is the article whose own id it is
+            founder = self.founders.get(old) or (article_id if level.plain_id(article_id) == old else None)
+            if founder == article_id or founder in self.edited:
+                self.used.add(old)
+                return old
+        taken = self.used | old_ids | (self.existing if edited else set())
+        cid = next(c for n in range(1000) if (c := level.plain_id(article_id, n)) not in taken)
         self.used.add(cid)
         return cid
 

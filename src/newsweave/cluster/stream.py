@@ -81,7 +81,7 @@ def _place_pending(store: Store, encoder: str, progress: Progress | None
             clusterer = resume(store, len(batch[0].vector), encoder)
             inherited = event_repo.heritage(store)
             if inherited is not None:  # a re-cluster: new clusters take the old ids of their founders
-                clusterer.heritage = Heritage(*inherited)
+                clusterer.heritage = Heritage(**inherited)
         _recall_originals(store, clusterer, batch)
         assignments, founders = [], {}
         for art in batch:

@@ -48,6 +48,9 @@ def evaluate_clusters(corpus: Path, gold_path: Path, level: str = "event", db: s
             store.close()
     predicted = {aid: (ev if level == "event" else (story or ev)) for aid, (ev, story) in member.items()}
     scored = [a for a in gold if a in predicted]
+    if not predicted and report.errors:  # nothing read: say why, not that the gold file is wrong
+        raise InputError(str(corpus), f"no article could be read ({len(report.errors)} errors; the first: "
+                                      f"{report.errors[0]})")
     if not scored:  # a score of 0 would read as a result
         raise InputError(str(gold_path), f"labels none of the {len(predicted)} articles clustered from {corpus}: "
                                          "are the corpus and the gold file from the same set?")

@@ -188,7 +188,7 @@ def _first_line(conn: Any, article_id: str, text: str) -> str:
     return lines[0][1] if lines else ""
 
 
-BEFORE_KEY = "before"  # cluster_state: the memberships a re-cluster started from, until its redirects are recorded
+BEFORE_KEY, FOUNDERS_KEY = t.BEFORE_KEY, t.FOUNDERS_KEY
 _STREAM_KEYS = ("meta", "sums", "df", "encoder")  # what resuming the stream reads (not BEFORE_KEY, which can be big)
 
 
@@ -198,32 +198,46 @@ def clear(store: Store, keep_memberships: bool = False) -> None:
     when an unfinished re-cluster already saved some, those are kept: today's are only its partial work."""
     with store.engine.begin() as conn:
         c = t.cluster_state.c
-        saved = conn.execute(select(c.value).where(c.key == BEFORE_KEY)).scalar_one_or_none()
-        if keep_memberships and saved is None:
-            saved = json.dumps({a: list(ids) for a, ids in _memberships(conn).items()}).encode("utf-8")
-        edited = conn.execute(select(c.value).where(c.key == t.EDITED_KEY)).scalar_one_or_none()
+        kept = {k: bytes(v) for k, v in conn.execute(
+            select(c.key, c.value).where(c.key.in_((BEFORE_KEY, FOUNDERS_KEY, t.EDITED_KEY))))}
+        if keep_memberships and BEFORE_KEY not in kept:
+            kept[BEFORE_KEY] = json.dumps({a: list(ids) for a, ids in _memberships(conn).items()}).encode("utf-8")
+            kept[FOUNDERS_KEY] = json.dumps({cid: founder for table in (t.events, t.storylines)
+                                             for cid, founder in conn.execute(select(table.c.id, table.c.founded_by)
+                                                                              .where(table.c.merged_into.is_(None)))
+                                             if founder}).encode("utf-8")
         for table in (t.event_articles, t.cluster_state):
             conn.execute(delete(table))
         for table in (t.events, t.storylines):  # merged-away rows stay: their ids must keep resolving
             conn.execute(delete(table).where(table.c.merged_into.is_(None)))
-        if keep_memberships:
-            conn.execute(t.cluster_state.insert().values(key=BEFORE_KEY, value=bytes(saved)))
-            if edited is not None:  # read with BEFORE_KEY by the re-cluster (``heritage``), dropped with it
-                conn.execute(t.cluster_state.insert().values(key=t.EDITED_KEY, value=bytes(edited)))
+        if keep_memberships:  # read by the re-cluster (``heritage``, ``finish_recluster``), dropped once recorded
+            conn.execute(t.cluster_state.insert(), [{"key": k, "value": v} for k, v in kept.items()])
 
 
-def heritage(store: Store) -> tuple[dict[str, tuple[str | None, str | None]], set[str], set[str]] | None:
-    """For a re-cluster under way: the memberships it started from, the articles edited since they were placed,
-    and the event and storyline ids it has given so far (a crashed one resumes with them); None when none is."""
-    saved = state_values(store, (BEFORE_KEY, t.EDITED_KEY))
+def heritage(store: Store) -> dict[str, Any] | None:
+    """For a re-cluster under way, ``cluster.online.Heritage``'s fields: the memberships it started from and
+    their clusters' founders, the articles edited since they were placed, every id the store knows and those
+    this re-cluster has given so far (a crashed one resumes with them); None when none is under way."""
+    saved = state_values(store, (BEFORE_KEY, FOUNDERS_KEY, t.EDITED_KEY))
     if BEFORE_KEY not in saved:
         return None
-    before = {a: (e, s) for a, (e, s) in json.loads(saved[BEFORE_KEY].decode("utf-8")).items()}
-    edited = set(json.loads(saved[t.EDITED_KEY].decode("utf-8"))) if t.EDITED_KEY in saved else set()
+    existing, used = set(), set()
     with store.engine.connect() as conn:
-        used = {cid for table in (t.events, t.storylines)
-                for cid in conn.execute(select(table.c.id).where(table.c.merged_into.is_(None))).scalars()}
-    return before, edited, used
+        for table in (t.events, t.storylines):
+            for cid, merged in conn.execute(select(table.c.id, table.c.merged_into)):
+                existing.add(cid)
+                if merged is None:
+                    used.add(cid)
+    return {"before": _before(saved), "founders": json.loads(saved.get(FOUNDERS_KEY, b"{}").decode("utf-8")),
+            "edited": _edited(saved), "existing": existing, "used": used}
+
+
+def _before(saved: dict[str, bytes]) -> dict[str, tuple[str | None, str | None]]:
+    return {a: (e, s) for a, (e, s) in json.loads(saved[BEFORE_KEY].decode("utf-8")).items()}
+
+
+def _edited(saved: dict[str, bytes]) -> set[str]:
+    return set(json.loads(saved[t.EDITED_KEY].decode("utf-8"))) if t.EDITED_KEY in saved else set()
 
 
 def recluster_under_way(store: Store) -> bool:
@@ -235,17 +249,17 @@ def finish_recluster(store: Store) -> dict[str, int] | None:
     """Record the redirects and splits of a re-cluster once every article it started from that still
     exists is placed again; their counts, or None when none was under way or it is not done (an
     article still waits, e.g. for a vector from the new encoder)."""
-    saved = state_values(store, (BEFORE_KEY,))
-    if not saved:
+    saved = state_values(store, (BEFORE_KEY, t.EDITED_KEY))
+    if BEFORE_KEY not in saved:
         return None
-    before = {a: (e, s) for a, (e, s) in json.loads(saved[BEFORE_KEY].decode("utf-8")).items()}
+    before = _before(saved)
     after = memberships(store)
     waiting = [a for a in before if a not in after]
     with store.engine.connect() as conn:
         if any(conn.execute(select(t.articles.c.id).where(t.articles.c.id.in_(chunk)).limit(1)).first()
                for chunk in t.chunks(waiting)):
             return None
-    return record_recluster(store, before, after)
+    return record_recluster(store, before, after, _edited(saved))
 
 
 def resolve(store: Store, table: Table, cluster_id: str) -> str | None:
@@ -369,29 +383,33 @@ def _memberships(conn: Any, article_ids: list[str] | None = None) -> dict[str, t
 
 
 def record_recluster(store: Store, before: dict[str, tuple[str, str | None]],
-                     after: dict[str, tuple[str, str | None]]) -> dict[str, int]:
+                     after: dict[str, tuple[str, str | None]], edited: set[str] | None = None) -> dict[str, int]:
     """Keep old event and storyline ids (``memberships`` before and after) resolving after a re-cluster;
-    log splits. Returns counts of both levels."""
+    log splits. ``edited``: articles whose text changed, which follow an old id only where nothing else
+    does. Returns counts of both levels."""
     now = datetime.now(UTC)
     counts = {"redirected": 0, "splits": 0}
     with store.engine.begin() as conn:
-        conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key.in_((BEFORE_KEY, t.EDITED_KEY))))  # done
+        done = (BEFORE_KEY, FOUNDERS_KEY, t.EDITED_KEY)
+        conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key.in_(done)))
         for k, (level, table) in enumerate((("event", t.events), ("storyline", t.storylines))):
             old = {a: ids[k] for a, ids in before.items() if ids[k]}
             new = {a: ids[k] for a, ids in after.items() if ids[k]}
-            for key, n in _redirect(conn, level, table, old, new, now).items():
+            for key, n in _redirect(conn, level, table, old, new, now, edited or set()).items():
                 counts[key] += n
     return counts
 
 
 def _redirect(conn: Any, level: str, table: Table, before: dict[str, str], after: dict[str, str],
-              now: datetime) -> dict[str, int]:
-    """One level of ``record_recluster``: an id gone resolves to where most of its articles went."""
+              now: datetime, edited: set[str]) -> dict[str, int]:
+    """One level of ``record_recluster``: an id gone resolves to where most of its articles went, its edited
+    articles (which may tell another story now) counted only where it had no other."""
     from collections import Counter
 
+    kept = {old for aid, old in before.items() if aid in after and aid not in edited}  # ids with unchanged articles
     old_groups: dict[str, Counter[str]] = {}
     for aid, old in before.items():
-        if aid in after:
+        if aid in after and (aid not in edited or old not in kept):
             old_groups.setdefault(old, Counter())[after[aid]] += 1
     live = set(after.values())
     redirected = splits = 0
@@ -403,7 +421,7 @@ def _redirect(conn: Any, level: str, table: Table, before: dict[str, str], after
             conn.execute(table.update().where(table.c.id == old).values(merged_into=main))
             conn.execute(t.cluster_log.insert().values(level=level, kind="recluster", source=old, target=main, at=now))
             redirected += 1
-        for other in sorted(set(targets) - {main}):
+        for other in sorted(set(targets) - {main, old}):  # an id still live is not split towards itself
             conn.execute(t.cluster_log.insert().values(level=level, kind="split", source=old, target=other, at=now))
             splits += 1
     return {"redirected": redirected, "splits": splits}

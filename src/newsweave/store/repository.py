@@ -189,12 +189,13 @@ class Store:
         places it again. Its placement stays until then, so that the re-cluster's redirects know the event
         it leaves (an event it founded alone must resolve to where it went). ``edited``: its text changed,
         noted under ``EDITED_KEY`` (its old event's id then stays with the others)."""
-        ea = t.event_articles.c
-        if conn.execute(select(ea.article_id).where(ea.article_id == article_id)).first() is None:
-            return
-        conn.execute(t.insert_or_skip(conn, t.cluster_state), [{"key": t.STALE_KEY, "value": b"1"}])
-        if edited:
-            c = t.cluster_state.c
+        ea, c = t.event_articles.c, t.cluster_state.c
+        placed = conn.execute(select(ea.article_id).where(ea.article_id == article_id)).first() is not None
+        if placed:
+            conn.execute(t.insert_or_skip(conn, t.cluster_state), [{"key": t.STALE_KEY, "value": b"1"}])
+        # a re-cluster cut short has not placed it again yet, but it started from where it was
+        under_way = conn.execute(select(c.key).where(c.key == t.BEFORE_KEY)).first() is not None
+        if edited and (placed or under_way):
             saved = conn.execute(select(c.value).where(c.key == t.EDITED_KEY)).scalar_one_or_none()
             ids = set(json.loads(bytes(saved).decode("utf-8"))) if saved is not None else set()
             if article_id not in ids:
@@ -442,9 +443,11 @@ def _ensure_schema(engine: Engine) -> None:
     from sqlalchemy import text
 
     with engine.begin() as conn:
-        if conn.execute(text("SELECT current_schema()")).scalar() is not None:
-            return
         first = str(conn.execute(text("SHOW search_path")).scalar() or "").split(",")[0].strip()
-        name = first[1:-1].replace('""', '"') if first.startswith('"') and first.endswith('"') else first
-        if name and name != "$user":
+        # as PostgreSQL reads the path: a quoted name exactly, any other folded to lower case
+        name = first[1:-1].replace('""', '"') if first.startswith('"') and first.endswith('"') else first.lower()
+        if not name or name == "$user":
+            return
+        # the first schema of the path, even where a later one exists ("myschema,public"): tables go there
+        if conn.execute(text("SELECT 1 FROM pg_namespace WHERE nspname = :n"), {"n": name}).first() is None:
             conn.execute(text('CREATE SCHEMA IF NOT EXISTS "' + name.replace('"', '""') + '"'))

@@ -263,10 +263,12 @@ STALE_KEY = "stale"
 # The articles whose text changed since they were placed (a JSON list), until the re-cluster that follows is
 # recorded: an edited article does not hand its old event's id to its new text (cluster.online.Heritage).
 EDITED_KEY = "edited"
+BEFORE_KEY = "before"  # the memberships a re-cluster started from, until its redirects are recorded
+FOUNDERS_KEY = "founders"  # beside BEFORE_KEY: the founding article of each cluster it names
 cluster_state = Table(
     "cluster_state",
     metadata,
-    Column("key", String(20), primary_key=True),  # meta | sums | df | STALE_KEY | EDITED_KEY | before
+    Column("key", String(20), primary_key=True),  # meta | sums | df | encoder | *_KEY above
     Column("value", LargeBinary, nullable=False),
 )
 

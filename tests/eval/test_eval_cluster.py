@@ -30,7 +30,8 @@ def test_itn_events_across_45_languages(tmp_path: Path) -> None:
 
 
 def test_meantime_translations_and_topics(tmp_path: Path) -> None:
-    # Measured: events (parallel_id) 0.983 (P 0.967, R 1.0); storylines against the two topics 1.0.
+    # Measured: events (parallel_id) 0.983 (P 0.967, R 1.0); storylines against the two topics 0.984 (P 1.0,
+    # R 0.968: three storylines, the translations of one report apart; 1.0 in earlier builds).
     db = str(tmp_path / "meantime.db")
     events = evaluate_clusters(*_corpus("meantime"), level="event", db=db)
     assert events["bcubed_f1"] >= 0.97, events

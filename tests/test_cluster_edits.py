@@ -208,3 +208,45 @@ def test_an_edit_while_a_re_cluster_is_cut_short_is_still_noted(sqlite_url: str,
         encoding="utf-8")
     assert run_cli("run", str(folder), "--meta", str(meta), db=sqlite_url).returncode == 0
     assert _event_of(VISIT, sqlite_url) == trip != _event_of("001_d028cb3f7ff8034f", sqlite_url)
+
+
+def test_a_typo_fixed_in_a_founding_report_renames_nothing(sqlite_url: str, tmp_path: Path) -> None:
+    folder, meta = _seeds(tmp_path, sqlite_url)
+    before = {e["id"]: (e["articles"], e["storyline"]) for e in cli_json("events", db=sqlite_url)}
+    founder = folder / "001_d028cb3f7ff8034f.txt"  # founded the visit's event
+    founder.write_text(founder.read_text(encoding="utf-8").replace("έφθασε", "έφτασε", 1), encoding="utf-8")
+    letters = folder / f"{LETTERS}.txt"  # founded the storyline of all five
+    letters.write_text(letters.read_text(encoding="utf-8") + " .", encoding="utf-8")
+    assert run_cli("run", str(folder), "--meta", str(meta), db=sqlite_url).returncode == 0
+    assert {e["id"]: (e["articles"], e["storyline"]) for e in cli_json("events", db=sqlite_url)} == before
+
+
+def test_a_date_changed_while_a_re_cluster_is_cut_short_places_it_as_an_uncut_one_would(
+        sqlite_url: str, tmp_path: Path, monkeypatch) -> None:
+    from newsweave.cluster import stream
+    from newsweave.stages import _embed_id
+
+    later = tmp_path / "later.jsonl"  # the report of November 2024, not placed again yet, moves before all others
+    reference = str(tmp_path / "reference.db")
+    folder, meta = _seeds(tmp_path, sqlite_url)
+    later.write_text(meta.read_text(encoding="utf-8").replace("2024-11-29", "2023-08-01"), encoding="utf-8")
+    assert run_cli("run", str(folder), "--meta", str(meta), db=reference).returncode == 0
+    assert run_cli("run", str(folder), "--meta", str(later), db=reference).returncode == 0
+    flushed = stream._flush
+
+    def cut(*args, **kwargs):
+        flushed(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stream, "BATCH", 1)
+    monkeypatch.setattr(stream, "_flush", cut)
+    store = open_store(sqlite_url)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            stream.recluster(store, _embed_id())
+    finally:
+        store.close()
+    monkeypatch.undo()
+    assert run_cli("run", str(folder), "--meta", str(later), db=sqlite_url).returncode == 0
+    placed = {e["id"]: e["articles"] for e in cli_json("events", db=sqlite_url)}
+    assert placed == {e["id"]: e["articles"] for e in cli_json("events", db=reference)}

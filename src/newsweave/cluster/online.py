@@ -182,8 +182,9 @@ class Heritage:
     those clusters records as its founder; ``edited``: the articles whose text changed since they were
     placed; ``existing``: every id the store knows (clusters merged away included); ``used``: the ids this
     re-cluster has given so far. A cluster an unchanged article founds takes the old id of its old cluster
-    when the article founded that cluster, or when that cluster's founder was edited (its new text may tell
-    another story: the first unchanged report to found a cluster inherits the id). Any other cluster takes a
+    when the article founded that cluster, or when that cluster's founder was edited into another story (its
+    new text no longer fits the cluster's other reports: the first of them to found a cluster inherits the
+    id); an edited founder whose text still fits founds it again as an unchanged one would (``kept``). Any other cluster takes a
     fresh id derived from its founder, never an old id of another cluster, and an edited article never one
     the store already knows. So an unchanged store re-clusters to the same ids, and an event whose founding
     report now tells another story keeps its id with its other reports, re-cluster after re-cluster; an old
@@ -195,7 +196,18 @@ class Heritage:
     edited: set[str] = field(default_factory=set)
     existing: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
+    # per level, edited founders whose new text still fits their old cluster's other reports: they found it
+    # again under its id, as unchanged ones do (a typo fixed must not rename an event; ``stream._still_fitting``)
+    kept: dict[int, set[str]] = field(default_factory=dict)
     _old: dict[int, set[str]] = field(default_factory=dict)
+
+    def founder(self, level: Level, cluster_id: str, article_id: str) -> str | None:
+        """The recorded founder of an old cluster (saved before founders were: ``article_id`` if it is its own id)."""
+        return self.founders.get(cluster_id) or (article_id if level.plain_id(article_id) == cluster_id else None)
+
+    def changed(self, article_id: str, index: int) -> bool:
+        """Whether an edited article counts as another story at this level."""
+        return article_id in self.edited and article_id not in self.kept.get(index, set())
 
     def id_for(self, level: Level, article_id: str, index: int) -> str:
         """The id of a cluster ``article_id`` founds at ``level`` (``index``: 0 events, 1 storylines)."""
@@ -203,11 +215,10 @@ class Heritage:
         if old_ids is None:
             old_ids = self._old[index] = {ids[index] for ids in self.before.values() if ids[index]}
         old = self.before.get(article_id, (None, None))[index]
-        edited = article_id in self.edited
+        edited = self.changed(article_id, index)
         if old and not edited and old not in self.used:
-            # saved before founders were: the founder is the article whose own id it is
-            founder = self.founders.get(old) or (article_id if level.plain_id(article_id) == old else None)
-            if founder == article_id or founder in self.edited:
+            founder = self.founder(level, old, article_id)
+            if founder == article_id or (founder is not None and self.changed(founder, index)):
                 self.used.add(old)
                 return old
         taken = self.used | old_ids | (self.existing if edited else set())

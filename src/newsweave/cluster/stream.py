@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import json
 
-from newsweave.cluster.online import Decision, Heritage, OnlineClusterer, kept_alone
+import numpy as np
+
+from newsweave.cluster.model import Cluster
+from newsweave.cluster.online import Decision, Heritage, Level, OnlineClusterer, kept_alone, within_gap
 from newsweave.cluster.persist import state_from_blobs, state_to_blobs
+from newsweave.cluster.scoring import prepare, score_signals
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.core.records import Progress
 from newsweave.store import Store
@@ -82,6 +86,7 @@ def _place_pending(store: Store, encoder: str, progress: Progress | None
             inherited = event_repo.heritage(store)
             if inherited is not None:  # a re-cluster: new clusters take the old ids of their founders
                 clusterer.heritage = Heritage(**inherited)
+                _still_fitting(store, clusterer, clusterer.heritage, encoder)
         _recall_originals(store, clusterer, batch)
         assignments, founders = [], {}
         for art in batch:
@@ -95,6 +100,36 @@ def _place_pending(store: Store, encoder: str, progress: Progress | None
                 progress(f"cluster: {art.id} -> {event.cluster}")
         _flush(store, clusterer, assignments, founders, encoder)
     return len(pending), event_repo.finish_recluster(store)
+
+
+_FIT_SAMPLE = 100  # an edited founder is scored against at most this many of its old cluster's other reports
+
+
+def _still_fitting(store: Store, clusterer: OnlineClusterer, heritage: Heritage, encoder: str) -> None:
+    """Mark (``Heritage.kept``) the edited articles whose new text still fits the other reports of the event or
+    storyline they founded, scored as the clusterer scores an article joining a cluster: those found it again
+    under its id. A cluster with no other report stays with its founder."""
+    for index, level in enumerate((clusterer.events, clusterer.storylines)):
+        fitting = heritage.kept.setdefault(index, set())
+        for aid in sorted(heritage.edited):
+            old = heritage.before.get(aid, (None, None))[index]
+            if not old or heritage.founder(level, old, aid) != aid:
+                continue
+            others = sorted(a for a, ids in heritage.before.items() if ids[index] == old and a not in heritage.edited)
+            found = {s.id: s for s in load_signals(store, [aid, *others[:_FIT_SAMPLE]], encoder)}
+            members = [found[a] for a in others if a in found]
+            if aid in found and (not members or _fits(clusterer, level, found[aid], members)):
+                fitting.add(aid)
+
+
+def _fits(clusterer: OnlineClusterer, level: Level, art: ArticleSignals, members: list[ArticleSignals]) -> bool:
+    cluster = Cluster("", np.zeros(level.dim, dtype=np.float32))
+    for m in members:
+        cluster.add(m, clusterer.centring.centre(m.vector, m.lang), 0)
+    sig = score_signals(art, prepare(art, clusterer.df), clusterer.centring.centre(art.vector, art.lang), cluster,
+                        clusterer.df)
+    calibration = level.settings.calibration
+    return within_gap(sig, level.settings.name) and calibration.probability(sig) >= calibration.threshold
 
 
 def _recall_originals(store: Store, clusterer: OnlineClusterer, batch: list[ArticleSignals]) -> None:

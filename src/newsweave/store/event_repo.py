@@ -228,8 +228,12 @@ def heritage(store: Store) -> dict[str, Any] | None:
                 existing.add(cid)
                 if merged is None:
                     used.add(cid)
-    return {"before": _before(saved), "founders": json.loads(saved.get(FOUNDERS_KEY, b"{}").decode("utf-8")),
-            "edited": _edited(saved), "existing": existing, "used": used}
+    founders = json.loads(saved.get(FOUNDERS_KEY, b"{}").decode("utf-8"))
+    # the clusters live when the re-cluster began lost their rows (``clear``): one of their ids the store holds
+    # again, even merged away, was given by this re-cluster before it was cut short
+    used |= existing & set(founders)
+    return {"before": _before(saved), "founders": founders, "edited": _edited(saved), "existing": existing,
+            "used": used}
 
 
 def _before(saved: dict[str, bytes]) -> dict[str, tuple[str | None, str | None]]:

@@ -191,10 +191,11 @@ class Store:
         noted under ``EDITED_KEY`` (its old event's id then stays with the others)."""
         ea, c = t.event_articles.c, t.cluster_state.c
         placed = conn.execute(select(ea.article_id).where(ea.article_id == article_id)).first() is not None
-        if placed:
-            conn.execute(t.insert_or_skip(conn, t.cluster_state), [{"key": t.STALE_KEY, "value": b"1"}])
-        # a re-cluster cut short has not placed it again yet, but it started from where it was
+        # a re-cluster cut short may not have placed it again yet, but it started from where it was, and the
+        # rest of it would place the article after all it placed, whatever its new date: it starts over
         under_way = conn.execute(select(c.key).where(c.key == t.BEFORE_KEY)).first() is not None
+        if placed or under_way:
+            conn.execute(t.insert_or_skip(conn, t.cluster_state), [{"key": t.STALE_KEY, "value": b"1"}])
         if edited and (placed or under_way):
             saved = conn.execute(select(c.value).where(c.key == t.EDITED_KEY)).scalar_one_or_none()
             ids = set(json.loads(bytes(saved).decode("utf-8"))) if saved is not None else set()

@@ -34,6 +34,28 @@ def _near_copy(folder: Path, meta: Path, source: str, name: str, published: str)
         fh.write(json.dumps({"file": f"{name}.txt", "lang": "en", "published": published}) + "\n")
 
 
+def _cut_short_recluster(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A re-cluster that stops after placing its first article (a crash, Ctrl-C)."""
+    from newsweave.cluster import stream
+    from newsweave.stages import _embed_id
+
+    flushed = stream._flush
+
+    def cut(*args, **kwargs):
+        flushed(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(stream, "BATCH", 1)
+    monkeypatch.setattr(stream, "_flush", cut)
+    store = open_store(db)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            stream.recluster(store, _embed_id())
+    finally:
+        store.close()
+        monkeypatch.undo()
+
+
 def _event_of(article: str, db: str) -> str:
     return next(e["id"] for e in cli_json("events", db=db) if article in e["articles"])
 
@@ -182,26 +204,9 @@ def test_an_untitled_report_is_labelled_by_its_first_line_after_the_dateline(sql
 
 def test_an_edit_while_a_re_cluster_is_cut_short_is_still_noted(sqlite_url: str, tmp_path: Path,
                                                                  monkeypatch) -> None:
-    from newsweave.cluster import stream
-    from newsweave.stages import _embed_id
-
     folder, meta = _seeds(tmp_path, sqlite_url)
     trip = _event_of(VISIT, sqlite_url)
-    flushed = stream._flush
-
-    def cut(*args, **kwargs):  # the re-cluster stops after its first article (a crash, Ctrl-C)
-        flushed(*args, **kwargs)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(stream, "BATCH", 1)
-    monkeypatch.setattr(stream, "_flush", cut)
-    store = open_store(sqlite_url)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            stream.recluster(store, _embed_id())
-    finally:
-        store.close()
-    monkeypatch.undo()
+    _cut_short_recluster(sqlite_url, monkeypatch)
     # the visit's founding report, not placed again yet, now tells another story
     (folder / "001_d028cb3f7ff8034f.txt").write_text(
         "Carlos Alcaraz beat Daniil Medvedev in straight sets to win the Madrid Open final on Thursday.",
@@ -223,30 +228,13 @@ def test_a_typo_fixed_in_a_founding_report_renames_nothing(sqlite_url: str, tmp_
 
 def test_a_date_changed_while_a_re_cluster_is_cut_short_places_it_as_an_uncut_one_would(
         sqlite_url: str, tmp_path: Path, monkeypatch) -> None:
-    from newsweave.cluster import stream
-    from newsweave.stages import _embed_id
-
     later = tmp_path / "later.jsonl"  # the report of November 2024, not placed again yet, moves before all others
     reference = str(tmp_path / "reference.db")
     folder, meta = _seeds(tmp_path, sqlite_url)
     later.write_text(meta.read_text(encoding="utf-8").replace("2024-11-29", "2023-08-01"), encoding="utf-8")
     assert run_cli("run", str(folder), "--meta", str(meta), db=reference).returncode == 0
     assert run_cli("run", str(folder), "--meta", str(later), db=reference).returncode == 0
-    flushed = stream._flush
-
-    def cut(*args, **kwargs):
-        flushed(*args, **kwargs)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(stream, "BATCH", 1)
-    monkeypatch.setattr(stream, "_flush", cut)
-    store = open_store(sqlite_url)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            stream.recluster(store, _embed_id())
-    finally:
-        store.close()
-    monkeypatch.undo()
+    _cut_short_recluster(sqlite_url, monkeypatch)
     assert run_cli("run", str(folder), "--meta", str(later), db=sqlite_url).returncode == 0
     placed = {e["id"]: e["articles"] for e in cli_json("events", db=sqlite_url)}
     assert placed == {e["id"]: e["articles"] for e in cli_json("events", db=reference)}

@@ -111,13 +111,16 @@ def _still_fitting(store: Store, clusterer: OnlineClusterer, heritage: Heritage,
     under its id. A cluster with no other report stays with its founder."""
     for index, level in enumerate((clusterer.events, clusterer.storylines)):
         fitting = heritage.kept.setdefault(index, set())
-        for aid in sorted(heritage.edited):
-            old = heritage.before.get(aid, (None, None))[index]
-            if not old or heritage.founder(level, old, aid) != aid:
-                continue
-            others = sorted(a for a, ids in heritage.before.items() if ids[index] == old and a not in heritage.edited)
-            found = {s.id: s for s in load_signals(store, [aid, *others[:_FIT_SAMPLE]], encoder)}
-            members = [found[a] for a in others if a in found]
+        founded = {old: aid for aid in heritage.edited
+                   if (old := heritage.before.get(aid, (None, None))[index]) and heritage.founder(level, old, aid) == aid}
+        others: dict[str, list[str]] = {old: [] for old in founded}  # one pass over the memberships, not one per edit
+        for a, ids in heritage.before.items():
+            if ids[index] in others and a not in heritage.edited:
+                others[ids[index]].append(a)
+        for old, aid in sorted(founded.items(), key=lambda kv: kv[1]):
+            mine = sorted(others[old])
+            found = {s.id: s for s in load_signals(store, [aid, *mine[:_FIT_SAMPLE]], encoder)}
+            members = [found[a] for a in mine if a in found]
             if aid in found and (not members or _fits(clusterer, level, found[aid], members)):
                 fitting.add(aid)
 

@@ -90,7 +90,8 @@ def test_a_restored_linker_holds_every_field_it_had() -> None:
     articles = [[("Vladimir Putin", "PER", "en")], [("Βλαντίμιρ Πούτιν", "PER", "el")], [("Putin", "PER", "it")],
                 [("Smith", "PER", "en")], [("KCNA", "ORG", "en"), ("Korean Central News Agency", "ORG", "en")],
                 [("Mosca", "LOC", "it")], [("Apple Computer", "ORG", "en"), ("Apple", "ORG", "en")],
-                [("Acme", "LOC", "en")], [("Acme", "ORG", "en")], [("Acme", "ORG", "fr")]]
+                [("Acme", "LOC", "en")], [("Acme", "ORG", "en")], [("Acme", "ORG", "fr")],
+                [("Muammar Gheddafi", "PER", "it")], [("Mouammar Kadhafi", "PER", "fr")], [("Muamar Gadafi", "PER", "es")]]
     for k, names in enumerate(articles):
         at = 0
         ms = []

@@ -112,6 +112,28 @@ def test_latin_spellings_are_not_merged_by_similarity_alone() -> None:
     assert not _one(*_article("a", "en", ("John Jones", "PER")), *_article("b", "en", ("John Jonas", "PER")))
 
 
+def test_a_persons_spellings_in_other_languages_are_one_person() -> None:
+    # Italian, French and Spanish spell Gaddafi their own ways; the Spanish one is close to both others,
+    # which are too far apart to match each other, and ties them
+    ms = _article("a", "it", ("Muammar Gheddafi", "PER")) + _article("b", "fr", ("Mouammar Kadhafi", "PER"))
+    ents = link_mentions(ms + _article("c", "es", ("Muamar Gadafi", "PER")))
+    assert len(ents) == 1 and sorted(ents[0].languages) == ["es", "fr", "it"]
+    assert _one(*_article("a", "en", ("Vladimir Putin", "PER")), *_article("b", "nl", ("Vladimir Poetin", "PER")))
+    assert _one(*_article("a", "en", ("Hosni Mubarak", "PER")), *_article("b", "fr", ("Hosni Moubarak", "PER")))
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Paolo Rossi", "Paola Rossi"),        # a final vowel alone: two people
+    ("Daniel Ortega", "Daniela Ortega"),
+    ("Mohamed Omar", "Mahmoud Omar"),      # same consonants, two given names
+    ("Ahmed Shafiq", "Mohamed Shafik"),    # first letters differ
+    ("Salvatore Girone", "Salvatore Cirino"),
+    ("Li Peng", "Lu Ping"),                # too short an outline to tell
+])
+def test_close_spellings_of_two_people_stay_apart_across_languages(a: str, b: str) -> None:
+    assert not _one(*_article("a", "it", (a, "PER")), *_article("b", "es", (b, "PER")))
+
+
 def test_similarity_bridges_scripts() -> None:
     assert _one(*_article("a", "el", ("Ντόναλντ Τραμπ", "PER")), *_article("b", "en", ("Donald Trump", "PER")))
     assert _one(*_article("a", "el", ("Τζο Μπάιντεν", "PER")), *_article("b", "en", ("Joe Biden", "PER")))

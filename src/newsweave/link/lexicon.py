@@ -24,6 +24,7 @@ TITLES = frozenset(
     commander comandante colonel colonnello admiral ammiraglio señor señora sr sra srta don
     doña dona herr frau m mme mlle monsieur madame meneer mevrouw dhr mevr heer dr. ex former
     vice deputy acting founder co-founder fondatore fundador oprichter topman topvrouw
+    líder lider dictator dittatore dictador dictateur rais raïs coronel deposto deposed
     κ κος κα κύριος κυρία πρόεδρος πρωθυπουργός υπουργός υπουργό ηγέτης ηγέτη εκπρόσωπος
     στρατηγός βασιλιάς г господин госпожа президент премьер министр генерал
     """.split()

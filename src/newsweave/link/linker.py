@@ -3,7 +3,10 @@
 Each article is first grouped on its own (``article.cluster_article``); each
 group then joins an existing entity when it names the same gazetteer place or
 seeded organisation, shares a full-form key, or is a close transliteration of
-one (every token similar, same token count). A one-word person name seen
+one (every token similar, same token count). A person's full name also joins
+another language's spelling of it (``keys.variant_spelling``: Muammar
+Gheddafi, Mouammar Kadhafi, Muamar Gadafi); two close spellings in one
+language stay two people (John Jones, John Jonas). A one-word person name seen
 without its full form joins a full name elsewhere only when that word is the
 family name of exactly one known person; it never joins another bare surname,
 so two people who share a surname are never merged through it.
@@ -27,7 +30,7 @@ from functools import lru_cache
 
 from newsweave.link.article import LocalCluster, cluster_article
 from newsweave.link.gazetteer import place_ref, ref_name, seed_ref
-from newsweave.link.keys import fold, shape, similar, slug, strip_accents
+from newsweave.link.keys import fold, shape, similar, skeleton, slug, strip_accents, variant_spelling
 from newsweave.link.model import Entity, Mention
 from newsweave.link.names import Surface, analyse_surface
 from newsweave.link.translit import script_of, transliterate
@@ -109,6 +112,7 @@ class Linker:
         self._by_weak: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
         self._by_acronym: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)
         self._by_shape: dict[tuple[str, tuple[int, str, str]], set[str]] = defaultdict(set)
+        self._by_skeleton: dict[tuple[str, tuple[str, ...]], set[str]] = defaultdict(set)  # people only
         self._translit_seen = False
         self._surnames: dict[str, set[str]] = defaultdict(set)
         self._pending: dict[str, set[str]] = defaultdict(set)
@@ -218,8 +222,9 @@ class Linker:
                 weak = self._live(set().union(set(), *(index.get((c.type, k), set()) for k in keys)))
                 if len(weak) == 1:
                     hits |= weak
-        # Spelling similarity only bridges scripts (Τραμπ ~ Trump): between two Latin spellings
-        # it would merge Carson with Carlson, Jones with Jonas.
+        # Spelling similarity bridges scripts (Τραμπ ~ Trump); between two Latin spellings it would merge
+        # Carson with Carlson, Jones with Jonas: there only a person's variant spellings across languages
+        # join (``_variant``).
         latin = all(s.latin for _, s in c.items)
         if not hits and (not latin or self._translit_seen):
             cands: set[str] = set()
@@ -233,6 +238,9 @@ class Linker:
                 if e.kind == "name" and any(similar(a, b, c.type) for a in c.keys[:4] for b in pool):
                     hits.add(eid)
                     break
+        variants = not hits and c.type == "PER" and latin
+        if variants:
+            hits = self._variant(c)
         if not hits and (c.type in _NAMED_TYPES or (c.type == "PER" and _acronym_like(c))):
             # the same name under another type: a tagging slip ("KCNA" tagged LOC once)
             other = set()
@@ -247,7 +255,7 @@ class Linker:
         if not live:
             # a mention with no letters or digits ("«") has no key: it stands alone
             return self._new(f"{c.type}:{slug(c.keys[0]) if c.keys else 'unnamed'}", c)
-        if c.type == "PER" and len(live) > 1:
+        if c.type == "PER" and len(live) > 1 and not variants:
             # two known people fit: keep to the one the preferred spelling names, merge nobody
             primary = self._live(self._by_key.get(("PER", c.keys[0]), set()))
             live = [i for i in live if i in primary][:1] or live[:1]
@@ -255,6 +263,21 @@ class Linker:
         for other in live[1:]:
             self._merge(self._ents[other], winner)
         return winner
+
+    def _variant(self, c: LocalCluster) -> set[str]:
+        """The known people whose full name is another Latin spelling of one of ``c``'s
+        (``keys.variant_spelling``) in another language: languages spell a foreign name their own way, while
+        two spellings in one language are two people (John Jones, John Jonas). A name that two of them are
+        spellings of makes them one (Muamar Gadafi ties Muammar Gheddafi to Mouammar Kadhafi, whose spellings
+        differ too much to match each other)."""
+        hits: set[str] = set()
+        langs = {m.lang or "und" for m, _ in c.items}
+        for k in c.keys[:4]:
+            ids = self._by_skeleton.get(("PER", skeleton(k)), set()) if len(k) > 1 else set()
+            hits |= {i for i in self._live(ids)
+                     if self._ents[i].kind == "name"
+                     and any(variant_spelling(k, b) for b in _keys_beside(self._ents[i], langs))}
+        return hits
 
     def _merge(self, loser: _Ent, winner: _Ent) -> None:
         if loser is winner:
@@ -324,6 +347,9 @@ class Linker:
         for a in acronyms:
             self._by_acronym[(e.type, a)].add(e.id)
         if e.type == "PER":
+            for k in e.keys:
+                if len(k) > 1:
+                    self._by_skeleton[(e.type, skeleton(k))].add(e.id)
             # in a fixed order, not a set's (which differs between processes): merges decide the
             # order of an entity's aliases and break ties between its names
             for tok in sorted(e.surnames):
@@ -399,6 +425,12 @@ class Linker:
         best, totals = self._best_form(e)
         if e.shown != best and (e.shown not in totals or totals[best] >= RENAME_LEAD * totals[e.shown]):
             e.shown = best
+
+
+def _keys_beside(e: _Ent, langs: set[str]) -> set[tuple[str, ...]]:
+    """The full-name keys of ``e``'s mentions in languages other than ``langs``."""
+    return {k for lang, forms in e.aliases.items() if lang not in langs
+            for f in forms for k in _analyse(f, "PER", None if lang == "und" else lang)[0].keys if k in e.keys}
 
 
 @lru_cache(maxsize=1 << 16)

@@ -26,7 +26,7 @@ from newsweave.link.model import Mention
 
 _SCALARS = ("id", "type", "order", "ref", "kind", "first_text", "shown")
 _SETS_OF_KEYS = ("keys", "translit_keys")  # sets of token tuples
-_KEY_INDEXES = ("_by_key", "_by_weak", "_by_acronym", "_by_shape")  # (type, tuple) -> ids
+_KEY_INDEXES = ("_by_key", "_by_weak", "_by_acronym", "_by_shape", "_by_skeleton")  # (type, tuple) -> ids
 _WORD_INDEXES = ("_surnames", "_pending")  # token -> ids
 
 

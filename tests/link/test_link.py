@@ -129,9 +129,40 @@ def test_a_persons_spellings_in_other_languages_are_one_person() -> None:
     ("Ahmed Shafiq", "Mohamed Shafik"),    # first letters differ
     ("Salvatore Girone", "Salvatore Cirino"),
     ("Li Peng", "Lu Ping"),                # too short an outline to tell
+    ("Marine Le Pen", "Marion Le Pen"),    # endings tell given names apart
+    ("Cristina Fernández", "Cristian Fernández"),
+    ("Alexandra Schmidt", "Alexander Schmidt"),
+    ("Jean Dupont", "Juan Dupont"),
+    ("Ahmed Arafi", "Ahmed Aref"),
+    ("Ben Amer", "Ben Amor"),              # a particle and a name: nobody in particular
+    ("Abdel Rahman", "Abdul Rahman"),
 ])
 def test_close_spellings_of_two_people_stay_apart_across_languages(a: str, b: str) -> None:
     assert not _one(*_article("a", "it", (a, "PER")), *_article("b", "es", (b, "PER")))
+
+
+def test_role_words_go_but_names_that_look_like_them_stay() -> None:
+    from newsweave.link.names import analyse_surface
+
+    assert analyse_surface("Líder Gadafi", "PER", "es").core == "Gadafi"
+    assert analyse_surface("il deposto Gheddafi", "PER", "it").core == "Gheddafi"
+    assert analyse_surface("Amien Rais", "PER", "id").core == "Amien Rais"
+    assert analyse_surface("Carlos Coronel", "PER", "es").core == "Carlos Coronel"
+    assert analyse_surface("Karin Líder", "PER", "es").core == "Karin Líder"
+
+
+def _people(*articles: tuple[str | None, str]) -> list[list[str]]:
+    ms = [Mention(f"a{i}", text, "PER", lang, 0, len(text)) for i, (lang, text) in enumerate(articles)]
+    return sorted(sorted(f"{m.text}/{m.lang}" for m in e.mentions) for e in link_mentions(ms))
+
+
+def test_a_language_that_spells_two_names_apart_keeps_them_apart_in_any_order() -> None:
+    jones = [["John Jonas/en"], ["John Jones/de", "John Jones/en"]]
+    assert _people(("en", "John Jones"), ("de", "John Jones"), ("en", "John Jonas")) == jones
+    assert _people(("en", "John Jones"), ("en", "John Jonas"), ("de", "John Jones")) == jones
+    assert len(_people(("en", "John Jones"), (None, "John Jonas"))) == 2  # unknown language: no variant
+    # a third spelling close to two people one language keeps apart joins neither into the other
+    assert len(_people(("en", "Hamid Karzai"), ("en", "Hamed Karzai"), ("fr", "Hamad Karzai"))) == 3
 
 
 def test_similarity_bridges_scripts() -> None:

@@ -179,11 +179,13 @@ def similar(a: tuple[str, ...], b: tuple[str, ...], etype: str) -> bool:
 
 
 _SKELETON_DROP = re.compile(r"[aeiouh]")
-_VOWELS = frozenset("aeiou")
 # Jaro-Winkler of every differing token pair: given names (mohamed ~ mahmud 0.80: two names; moamar ~ muamar
 # 0.90), family names (kadhafi ~ gadafi 0.85, putin ~ poetin; girone ~ kirino 0.69: two people)
 _VARIANT_SIM = (0.85, 0.8)
-_VARIANT_MIN = 5      # consonants the outline needs: "Li Peng" and "Lu Ping" share theirs
+_VARIANT_MIN = 5      # letters the outline needs: "Li Peng" and "Lu Ping" share theirs
+_SUFFIX = 3           # tokens first differing this near their end are two names (Marine, Marion; Aref, Arafi)
+# particles that name nobody alone: "Ben Amer", "Abdel Rahman" are not a given and a family name
+PARTICLES = frozenset("al el ben bin ibn abu abd abdel abdul abdal de del della di da van von der le la".split())
 
 
 @lru_cache(maxsize=200_000)
@@ -191,35 +193,30 @@ def skeleton(key: tuple[str, ...]) -> tuple[str, ...]:
     """Outline of a folded key, token by token: its first letter and its consonants, the letters the Latin
     spellings of one name keep in common (Gaddafi, Kadhafi, Gheddafi, Gadafi: kdf; Muammar, Moamar, Muhammar:
     mr); Ahmed (amd) and Mohamed (md) stay apart by their first letters."""
-    out = []
-    for t in key:
-        t = t.replace("dh", "d").replace("g", "k")
-        out.append(_DOUBLE.sub(r"\1", t[:1] + _SKELETON_DROP.sub("", t[1:])))
-    return tuple(out)
+    return tuple(_DOUBLE.sub(r"\1", t[:1].replace("g", "k") + _SKELETON_DROP.sub("", t[1:].replace("g", "k")))
+                 for t in key)
 
 
-def _gendered(a: str, b: str) -> bool:
-    """Whether two tokens differ only by a final vowel (Paolo, Paola; Daniel, Daniela): two people."""
-    if len(a) == len(b):
-        return a[:-1] == b[:-1] and a[-1] in _VOWELS and b[-1] in _VOWELS
-    short, long_ = sorted((a, b), key=len)
-    return len(long_) == len(short) + 1 and long_.startswith(short) and long_[-1] in _VOWELS
+def _suffix_only(a: str, b: str) -> bool:
+    """Whether two tokens first differ within their last ``_SUFFIX`` letters: endings tell names apart
+    (Paolo, Paola; Cristina, Cristian; Alexandra, Alexander; Jean, Juan), spellings differ earlier."""
+    first = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return first >= min(len(a), len(b)) - _SUFFIX
 
 
 def variant_spelling(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether two folded full person names are one name spelled two ways in Latin letters (Muammar Gaddafi,
-    Mouammar Kadhafi, Muamar Gadafi): the same consonant outline token by token, at least ``_VARIANT_MIN``
-    consonants in all, every token that differs at least two letters of outline long, close (Jaro-Winkler,
-    ``_VARIANT_SIM``) and not
-    differing by a final vowel alone. Two people whose names differ so little merge (Tom Jones, Tom Jonas):
-    the price of reading one person as one across the spellings of four languages."""
-    if len(a) < 2 or len(a) != len(b) or a == b:
+    Mouammar Kadhafi, Muamar Gadafi): the same outline token by token (``skeleton``), at least
+    ``_VARIANT_MIN`` letters of it in all, two tokens that are not ``PARTICLES``, and every token that differs
+    at least two letters of outline long, close (Jaro-Winkler, ``_VARIANT_SIM``) and not differing only near
+    its end (``_suffix_only``). The linker asks it only of spellings from different languages."""
+    if len(a) < 2 or len(a) != len(b) or a == b or sum(t not in PARTICLES for t in a) < 2:
         return False
     sa, sb = skeleton(a), skeleton(b)
     if sa != sb or sum(map(len, sa)) < _VARIANT_MIN:
         return False
     last = len(a) - 1
-    return all(x == y or (len(s) >= 2 and not _gendered(x, y) and jaro_winkler(x, y) >= _VARIANT_SIM[i == last])
+    return all(x == y or (len(s) >= 2 and not _suffix_only(x, y) and jaro_winkler(x, y) >= _VARIANT_SIM[i == last])
                for i, (x, y, s) in enumerate(zip(a, b, sa)))
 
 

@@ -24,7 +24,7 @@ TITLES = frozenset(
     commander comandante colonel colonnello admiral ammiraglio señor señora sr sra srta don
     doña dona herr frau m mme mlle monsieur madame meneer mevrouw dhr mevr heer dr. ex former
     vice deputy acting founder co-founder fondatore fundador oprichter topman topvrouw
-    líder lider dictator dittatore dictador dictateur rais raïs coronel deposto deposed
+    líder lider dictator dittatore dictador dictateur deposto deposed
     κ κος κα κύριος κυρία πρόεδρος πρωθυπουργός υπουργός υπουργό ηγέτης ηγέτη εκπρόσωπος
     στρατηγός βασιλιάς г господин госпожа президент премьер министр генерал
     """.split()
@@ -34,7 +34,7 @@ TITLES = frozenset(
 # mention they do not make it a role description.
 NAME_LIKE_TITLES = frozenset(
     """king queen prince princess lord lady dame sir don dona doña mayor general pope saint st san
-    santo santa re rey roi chair head chief bishop""".split()
+    santo santa re rey roi chair head chief bishop lider líder""".split()
 )
 
 # Pronouns, determiners, possessives, relatives and prepositions in the languages the

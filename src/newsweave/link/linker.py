@@ -265,18 +265,33 @@ class Linker:
         return winner
 
     def _variant(self, c: LocalCluster) -> set[str]:
-        """The known people whose full name is another Latin spelling of one of ``c``'s
-        (``keys.variant_spelling``) in another language: languages spell a foreign name their own way, while
-        two spellings in one language are two people (John Jones, John Jonas). A name that two of them are
-        spellings of makes them one (Muamar Gadafi ties Muammar Gheddafi to Mouammar Kadhafi, whose spellings
-        differ too much to match each other)."""
+        """The known people whose full name another language spells as ``c`` does (``keys.variant_spelling``):
+        languages spell a foreign name their own way. A person that ``c``'s own language already writes with
+        the same outline another way is someone else (John Jones beside John Jonas), and so is any person
+        when ``c``'s language is unknown. A name that two of them are spellings of makes them one (Muamar
+        Gadafi ties Muammar Gheddafi to Mouammar Kadhafi, whose spellings differ too much to match each other)
+        unless the two share a language, which kept them apart: then only the older is taken."""
+        langs = {m.lang for m, _ in c.items}
+        if None in langs:
+            return set()
         hits: set[str] = set()
-        langs = {m.lang or "und" for m, _ in c.items}
         for k in c.keys[:4]:
-            ids = self._by_skeleton.get(("PER", skeleton(k)), set()) if len(k) > 1 else set()
-            hits |= {i for i in self._live(ids)
-                     if self._ents[i].kind == "name"
-                     and any(variant_spelling(k, b) for b in _keys_beside(self._ents[i], langs))}
+            sk = skeleton(k) if len(k) > 1 else ()
+            ids = self._by_skeleton.get(("PER", sk), set()) if sk else set()
+            if len(ids) > _MAX_CANDIDATES:
+                continue
+            for i in self._live(ids):
+                e = self._ents[i]
+                # the cheap test on every key first; which language wrote a key only for the rare survivor
+                if e.kind != "name" or not any(variant_spelling(k, b) for b in e.keys):
+                    continue
+                own, other = _keys_by_language(e, langs, sk)
+                if not own and any(variant_spelling(k, b) for b in other):
+                    hits.add(i)
+        if len(hits) > 1:
+            spoken = [{lang for lang in self._ents[i].aliases if lang != "und"} for i in hits]
+            if sum(map(len, spoken)) > len(set().union(*spoken)):
+                return {min(hits, key=lambda i: self._ents[i].order)}
         return hits
 
     def _merge(self, loser: _Ent, winner: _Ent) -> None:
@@ -427,10 +442,19 @@ class Linker:
             e.shown = best
 
 
-def _keys_beside(e: _Ent, langs: set[str]) -> set[tuple[str, ...]]:
-    """The full-name keys of ``e``'s mentions in languages other than ``langs``."""
-    return {k for lang, forms in e.aliases.items() if lang not in langs
-            for f in forms for k in _analyse(f, "PER", None if lang == "und" else lang)[0].keys if k in e.keys}
+def _keys_by_language(e: _Ent, langs: set[str], outline: tuple[str, ...]
+                      ) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]]]:
+    """The full-name keys of ``e`` with this outline, written in one of ``langs`` and in other known languages."""
+    own: set[tuple[str, ...]] = set()
+    other: set[tuple[str, ...]] = set()
+    for lang, forms in e.aliases.items():
+        if lang == "und":
+            continue
+        for f in forms:
+            for k in _analyse(f, "PER", lang)[0].keys:
+                if k in e.keys and skeleton(k) == outline:
+                    (own if lang in langs else other).add(k)
+    return own, other
 
 
 @lru_cache(maxsize=1 << 16)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from newsweave.core.config import Settings
 from newsweave.core.records import RawDocument
-from newsweave.ingest.pipeline import IngestReport, store_document
+from newsweave.ingest.pipeline import ingest_items
 from newsweave.store import open_store
 
 WORDS = ("rebels government capital minister talks ceasefire army city protest council election court "
@@ -58,13 +58,13 @@ def main() -> None:
     db = args.db or str(Path(tempfile.mkdtemp()) / "furniture.db")
     store, rng = open_store(db), random.Random(7)
     menu = [f"Menu item {k}: {' '.join(rng.choice(WORDS) for _ in range(4))}" for k in range(args.menu)]
-    settings, report = Settings(db=db), IngestReport()
+    settings, errors = Settings(db=db), []
     blocks = []
     try:
         for start in range(0, args.n, args.block):
             began = time.perf_counter()
-            for i in range(start, min(start + args.block, args.n)):
-                store_document(store, _page(i, menu, rng, args.days), settings, report)
+            pages = (_page(i, menu, rng, args.days) for i in range(start, min(start + args.block, args.n)))
+            errors += ingest_items(store, pages, settings).errors
             blocks.append(round((time.perf_counter() - began) / args.block * 1000, 3))
         last = [f"page-{i}" for i in range(max(0, args.n - args.block), args.n)]
         began = time.perf_counter()
@@ -74,7 +74,7 @@ def main() -> None:
     finally:
         store.close()
     out = {"pages": args.n, "ingest_ms_per_page_by_block": blocks, "last_to_first": round(blocks[-1] / blocks[0], 2),
-           "read_ms_per_page": read_ms, "last_block_menus_blanked": blanked, "errors": len(report.errors)}
+           "read_ms_per_page": read_ms, "last_block_menus_blanked": blanked, "errors": len(errors)}
     print(json.dumps(out, indent=None if args.json else 2))
 
 

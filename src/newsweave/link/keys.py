@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from newsweave.core.marks import strip_marks
+from newsweave.link.lexicon import PARTICLES
 from newsweave.link.translit import latin_variants, script_of
 
 FOLD_VERSION = 3
@@ -184,8 +185,6 @@ _SKELETON_DROP = re.compile(r"[aeiouh]")
 _VARIANT_SIM = (0.85, 0.8)
 _VARIANT_MIN = 5      # letters the outline needs: "Li Peng" and "Lu Ping" share theirs
 _SUFFIX = 3           # tokens first differing this near their end are two names (Marine, Marion; Aref, Arafi)
-# particles that name nobody alone: "Ben Amer", "Abdel Rahman" are not a given and a family name
-PARTICLES = frozenset("al el ben bin ibn abu abd abdel abdul abdal de del della di da van von der le la".split())
 
 
 @lru_cache(maxsize=200_000)
@@ -193,8 +192,7 @@ def skeleton(key: tuple[str, ...]) -> tuple[str, ...]:
     """Outline of a folded key, token by token: its first letter and its consonants, the letters the Latin
     spellings of one name keep in common (Gaddafi, Kadhafi, Gheddafi, Gadafi: kdf; Muammar, Moamar, Muhammar:
     mr); Ahmed (amd) and Mohamed (md) stay apart by their first letters."""
-    return tuple(_DOUBLE.sub(r"\1", t[:1].replace("g", "k") + _SKELETON_DROP.sub("", t[1:].replace("g", "k")))
-                 for t in key)
+    return tuple(_DOUBLE.sub(r"\1", t[:1] + _SKELETON_DROP.sub("", t[1:])) for t in (t.replace("g", "k") for t in key))
 
 
 def _suffix_only(a: str, b: str) -> bool:

@@ -71,6 +71,10 @@ CONNECTORS = frozenset(
     "of the and for on de del della di dei des du la le van von der den y e et und & af da do dos das".split()
 )
 
+# Particles inside names that name nobody alone: "Ben Amer", "Abdel Rahman" are not a given and a family name
+# (``keys.variant_spelling``).
+PARTICLES = frozenset("al el ben bin ibn abu abd abdel abdul abdal de del della di da van von der le la".split())
+
 # Prepositions that make a following name a modifier of a common noun: in "the rival
 # of Boeing" or "la planta de Long Beach" the mention is not Boeing or Long Beach.
 PREPOSITIONS = frozenset(

@@ -276,9 +276,9 @@ class Linker:
             return set()
         hits: set[str] = set()
         for k in c.keys[:4]:
-            sk = skeleton(k) if len(k) > 1 else ()
-            ids = self._by_skeleton.get(("PER", sk), set()) if sk else set()
-            if len(ids) > _MAX_CANDIDATES:
+            sk = skeleton(k)
+            ids = self._by_skeleton.get(("PER", sk), set())
+            if len(k) < 2 or len(ids) > _MAX_CANDIDATES:  # a one-word name is no full name
                 continue
             for i in self._live(ids):
                 e = self._ents[i]

@@ -188,7 +188,8 @@ def _first_line(conn: Any, article_id: str, text: str) -> str:
     return lines[0][1] if lines else ""
 
 
-BEFORE_KEY, FOUNDERS_KEY = t.BEFORE_KEY, t.FOUNDERS_KEY
+BEFORE_KEY, FOUNDERS_KEY, EDITED_KEY = t.BEFORE_KEY, t.FOUNDERS_KEY, t.EDITED_KEY
+_RECLUSTER_KEYS = (BEFORE_KEY, FOUNDERS_KEY, EDITED_KEY)  # what a re-cluster under way keeps in cluster_state
 _STREAM_KEYS = ("meta", "sums", "df", "encoder")  # what resuming the stream reads (not BEFORE_KEY, which can be big)
 
 
@@ -199,7 +200,7 @@ def clear(store: Store, keep_memberships: bool = False) -> None:
     with store.engine.begin() as conn:
         c = t.cluster_state.c
         kept = {k: bytes(v) for k, v in conn.execute(
-            select(c.key, c.value).where(c.key.in_((BEFORE_KEY, FOUNDERS_KEY, t.EDITED_KEY))))}
+            select(c.key, c.value).where(c.key.in_(_RECLUSTER_KEYS)))}
         if keep_memberships and BEFORE_KEY not in kept:
             kept[BEFORE_KEY] = json.dumps({a: list(ids) for a, ids in _memberships(conn).items()}).encode("utf-8")
             kept[FOUNDERS_KEY] = json.dumps({cid: founder for table in (t.events, t.storylines)
@@ -218,7 +219,7 @@ def heritage(store: Store) -> dict[str, Any] | None:
     """For a re-cluster under way, ``cluster.online.Heritage``'s fields: the memberships it started from and
     their clusters' founders, the articles edited since they were placed, every id the store knows and those
     this re-cluster has given so far (a crashed one resumes with them); None when none is under way."""
-    saved = state_values(store, (BEFORE_KEY, FOUNDERS_KEY, t.EDITED_KEY))
+    saved = state_values(store, _RECLUSTER_KEYS)
     if BEFORE_KEY not in saved:
         return None
     existing, used = set(), set()
@@ -241,7 +242,7 @@ def _before(saved: dict[str, bytes]) -> dict[str, tuple[str | None, str | None]]
 
 
 def _edited(saved: dict[str, bytes]) -> set[str]:
-    return set(json.loads(saved[t.EDITED_KEY].decode("utf-8"))) if t.EDITED_KEY in saved else set()
+    return set(json.loads(saved[EDITED_KEY].decode("utf-8"))) if EDITED_KEY in saved else set()
 
 
 def recluster_under_way(store: Store) -> bool:
@@ -253,7 +254,7 @@ def finish_recluster(store: Store) -> dict[str, int] | None:
     """Record the redirects and splits of a re-cluster once every article it started from that still
     exists is placed again; their counts, or None when none was under way or it is not done (an
     article still waits, e.g. for a vector from the new encoder)."""
-    saved = state_values(store, (BEFORE_KEY, t.EDITED_KEY))
+    saved = state_values(store, (BEFORE_KEY, EDITED_KEY))
     if BEFORE_KEY not in saved:
         return None
     before = _before(saved)
@@ -394,8 +395,7 @@ def record_recluster(store: Store, before: dict[str, tuple[str, str | None]],
     now = datetime.now(UTC)
     counts = {"redirected": 0, "splits": 0}
     with store.engine.begin() as conn:
-        done = (BEFORE_KEY, FOUNDERS_KEY, t.EDITED_KEY)
-        conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key.in_(done)))
+        conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key.in_(_RECLUSTER_KEYS)))
         for k, (level, table) in enumerate((("event", t.events), ("storyline", t.storylines))):
             old = {a: ids[k] for a, ids in before.items() if ids[k]}
             new = {a: ids[k] for a, ids in after.items() if ids[k]}

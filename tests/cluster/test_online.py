@@ -10,7 +10,7 @@ import numpy as np
 
 from newsweave.cluster.online import Decision, LevelSettings, OnlineClusterer
 from newsweave.cluster.persist import cluster_from_row, cluster_to_row, state_from_blobs, state_to_blobs
-from newsweave.cluster.scoring import Calibration, load_calibration
+from newsweave.cluster.scoring import Calibration, load_calibration, prepare, score_signals
 from newsweave.cluster.signals import ArticleSignals, extract_terms
 
 DIM = 32
@@ -162,6 +162,34 @@ def test_a_story_sharing_only_its_country_with_an_unalike_storyline_founds_its_o
     # a report that reads like the storyline still joins it on the same shared places
     alike = art(101, 1, day=9, ents={"LOC:south-korea": 3, "LOC:seoul": 1, "ORG:team-drx": 1}, lead=basis[1])
     assert oc.assign(alike)[1].cluster in story
+
+
+def test_an_edited_founder_fits_its_old_storyline_only_as_a_new_article_would_join_it() -> None:
+    # A re-cluster keeps an edited founder's storyline id only when its new text still fits the storyline's other
+    # reports (``stream._fits``); that test must refuse what joining refuses: here a text sharing only places.
+    from newsweave.cluster.stream import _fits
+
+    rng = np.random.RandomState(11)
+    basis = np.linalg.qr(rng.randn(DIM, DIM))[0].T
+
+    def art(i: int, story: int, ents: dict[str, int]) -> ArticleSignals:
+        v = basis[story] + rng.randn(DIM) * 0.05
+        return dataclasses.replace(_art(i, story, i), entities=Counter(ents),
+                                   vector=(v / np.linalg.norm(v)).astype(np.float32))
+
+    oc = _clusterer()
+    for k in range(2, 8):  # other stories first: the language mean is not the crush's own direction
+        oc.assign(art(50 + k, k, {f"PER:someone-{k}": 2}))
+    crush = [art(i, 1, {"LOC:south-korea": 3, "LOC:seoul": 2}) for i in range(6)]
+    (story,) = {oc.assign(a)[1].cluster for a in crush}
+    edited = art(100, 9, {"LOC:south-korea": 3, "LOC:seoul": 2})
+    sig = score_signals(edited, prepare(edited, oc.df), oc.centring.centre(edited.vector, edited.lang),
+                        oc.storylines.active.clusters[story], oc.df)
+    calibration = oc.storylines.settings.calibration
+    assert calibration.probability(sig) >= calibration.threshold  # probable enough: only the places rule refuses it
+    assert oc.storylines.refusal(sig) == "unrelated"
+    assert not _fits(oc, oc.storylines, edited, crush)
+    assert _fits(oc, oc.storylines, art(101, 1, {"LOC:south-korea": 3, "LOC:seoul": 2}), crush)
 
 
 def test_refitting_one_level_keeps_the_other_and_pads_new_features(tmp_path) -> None:

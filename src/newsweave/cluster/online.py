@@ -155,15 +155,21 @@ class Level:
         scored, left_out = [], Counter()
         for cid in self.active.candidates(centred, top_entities, CANDIDATES):
             sig = score_signals(art, view, centred, self.active.clusters[cid], df)
-            if not within_gap(sig, self.settings.name):
-                left_out["too-far"] += 1
-                continue
-            if not related(sig, self.settings.name):
-                left_out["unrelated"] += 1
+            if refused := self.refusal(sig):
+                left_out[refused] += 1
                 continue
             scored.append((self.settings.calibration.probability(sig), cid, sig))
         scored.sort(key=lambda x: (-x[0], x[1]))
         return scored, max(left_out, key=lambda k: (left_out[k], k)) if left_out else None
+
+    def refusal(self, sig: Signals) -> str | None:
+        """Why a candidate may not take the article whatever its probability ("too-far": ``within_gap``;
+        "unrelated": ``related``), or None: every test of whether an article may join a cluster goes through here."""
+        if not within_gap(sig, self.settings.name):
+            return "too-far"
+        if not related(sig, self.settings.name):
+            return "unrelated"
+        return None
 
     def plain_id(self, article_id: str, n: int = 0) -> str:
         """The id a cluster founded by ``article_id`` takes (``n`` > 0: its n-th alternative, for a re-cluster)."""
@@ -370,7 +376,7 @@ class OnlineClusterer:
             centred = self.centring.centre(art.vector, art.lang)
             sig = score_signals(art, prepare(art, self.df), centred, event, self.df)
             p = calibration.probability(sig)
-            if not within_gap(sig, level.settings.name) or p < calibration.threshold \
+            if level.refusal(sig) or p < calibration.threshold \
                     or not mergeable((lone.first, lone.last), (event.first, event.last), level.settings.name):
                 continue
             self._merge(level, event, cid, keep_age=True)

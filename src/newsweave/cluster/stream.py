@@ -12,7 +12,7 @@ import json
 import numpy as np
 
 from newsweave.cluster.model import Cluster
-from newsweave.cluster.online import Decision, Heritage, Level, OnlineClusterer, kept_alone, within_gap
+from newsweave.cluster.online import Decision, Heritage, Level, OnlineClusterer, kept_alone
 from newsweave.cluster.persist import state_from_blobs, state_to_blobs
 from newsweave.cluster.scoring import prepare, score_signals
 from newsweave.cluster.signals import ArticleSignals
@@ -132,7 +132,7 @@ def _fits(clusterer: OnlineClusterer, level: Level, art: ArticleSignals, members
     sig = score_signals(art, prepare(art, clusterer.df), clusterer.centring.centre(art.vector, art.lang), cluster,
                         clusterer.df)
     calibration = level.settings.calibration
-    return within_gap(sig, level.settings.name) and calibration.probability(sig) >= calibration.threshold
+    return level.refusal(sig) is None and calibration.probability(sig) >= calibration.threshold
 
 
 def _recall_originals(store: Store, clusterer: OnlineClusterer, batch: list[ArticleSignals]) -> None:

@@ -365,7 +365,6 @@ class OnlineClusterer:
         article moves into it, and the event's many articles and its storyline stay where users saw them. A
         storyline left with no event goes with it (``_merge``)."""
         level, adopted = self.events, []
-        calibration = level.settings.calibration
         for cid in near:
             art, lone = self.lone.get(cid), level.active.clusters.get(cid)
             if art is None or cid == event.id:
@@ -373,17 +372,23 @@ class OnlineClusterer:
             if lone is None or lone.n != 1:  # merged away, or no longer alone
                 del self.lone[cid]
                 continue
-            centred = self.centring.centre(art.vector, art.lang)
-            sig = score_signals(art, prepare(art, self.df), centred, event, self.df)
-            p = calibration.probability(sig)
-            if level.refusal(sig) or p < calibration.threshold \
-                    or not mergeable((lone.first, lone.last), (event.first, event.last), level.settings.name):
+            p = self.joins(level, art, event)
+            if p is None or not mergeable((lone.first, lone.last), (event.first, event.last), level.settings.name):
                 continue
             self._merge(level, event, cid, keep_age=True)
             level.active.put(event)
             del self.lone[cid]
             adopted.append({"cluster": cid, "probability": round(p, 4)})
         return adopted
+
+    def joins(self, level: Level, art: ArticleSignals, cluster: Cluster) -> float | None:
+        """The probability with which ``art`` would join ``cluster`` at ``level`` taken alone, or None where
+        joining refuses it (``Level.refusal``) or it falls short of the threshold: the one test behind a lone
+        event's second look (``_adopt``) and an edited founder's old cluster (``stream._fits``)."""
+        sig = score_signals(art, prepare(art, self.df), self.centring.centre(art.vector, art.lang), cluster, self.df)
+        calibration = level.settings.calibration
+        p = calibration.probability(sig)
+        return None if level.refusal(sig) or p < calibration.threshold else p
 
     @staticmethod
     def _one(level: Level, art: ArticleSignals, scored: list[tuple[float, str, Signals]]) -> list[str]:

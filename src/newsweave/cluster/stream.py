@@ -14,7 +14,6 @@ import numpy as np
 from newsweave.cluster.model import Cluster
 from newsweave.cluster.online import Decision, Heritage, Level, OnlineClusterer, kept_alone
 from newsweave.cluster.persist import state_from_blobs, state_to_blobs
-from newsweave.cluster.scoring import prepare, score_signals
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.core.records import Progress
 from newsweave.store import Store
@@ -129,10 +128,7 @@ def _fits(clusterer: OnlineClusterer, level: Level, art: ArticleSignals, members
     cluster = Cluster("", np.zeros(level.dim, dtype=np.float32))
     for m in members:
         cluster.add(m, clusterer.centring.centre(m.vector, m.lang), 0)
-    sig = score_signals(art, prepare(art, clusterer.df), clusterer.centring.centre(art.vector, art.lang), cluster,
-                        clusterer.df)
-    calibration = level.settings.calibration
-    return level.refusal(sig) is None and calibration.probability(sig) >= calibration.threshold
+    return clusterer.joins(level, art, cluster) is not None
 
 
 def _recall_originals(store: Store, clusterer: OnlineClusterer, batch: list[ArticleSignals]) -> None:

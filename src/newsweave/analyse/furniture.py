@@ -17,13 +17,11 @@ them (``without``). An article whose every line is furniture is read whole.
 from __future__ import annotations
 
 import hashlib
-import re
 
-from newsweave.analyse.text import paragraph_spans
+from newsweave.analyse.text import LETTER, paragraph_spans
 from newsweave.core.config import ANALYSE_CHARS
 
 FURNITURE_DAYS = 3
-_LETTER = re.compile(r"[^\W\d_]")
 
 Line = tuple[int, int, int]  # (start, end, key)
 Spans = list[tuple[int, int]]
@@ -42,7 +40,7 @@ def keyed_lines(text: str) -> list[Line]:
     spans = paragraph_spans(head)
     if spans and len(text) > ANALYSE_CHARS and "\n" not in text[spans[-1].end : ANALYSE_CHARS + 1]:
         spans = spans[:-1]  # a line cut by the limit is not the line it starts like
-    return [(s.start, s.end, line_key(head[s.start : s.end])) for s in spans if _LETTER.search(head, s.start, s.end)]
+    return [(s.start, s.end, line_key(head[s.start : s.end])) for s in spans if LETTER.search(head, s.start, s.end)]
 
 
 def line_keys(text: str) -> list[int]:

@@ -14,7 +14,7 @@ VERSION = "text@4"  # @2: page furniture (analyse.furniture) skipped; @3: a decl
 # @4: and wins over a guess below _NOISE
 
 _PARAGRAPH = re.compile(r"[^\n]+")
-_LETTER = re.compile(r"[^\W\d_]")
+LETTER = re.compile(r"[^\W\d_]")  # a letter of any script: a word character that is no digit and no "_"
 # A paragraph keeps its own language only with enough letters and a confident
 # guess; otherwise (captions, datelines, name lists) it inherits the article's,
 # so "mixed language" flags real switches, not detector noise.
@@ -52,7 +52,7 @@ def analyse_text(text: str, identifier: LanguageIdentifier | None = None, declar
     for span in paragraph_spans(text):
         chunk = text[span.start : span.end]
         # Past the analysed prefix (web-page dumps) paragraphs take the article's language unexamined.
-        examined = span.start < ANALYSE_CHARS and len(_LETTER.findall(chunk, 0, 4 * _MIN_LETTERS)) >= _MIN_LETTERS
+        examined = span.start < ANALYSE_CHARS and len(LETTER.findall(chunk, 0, 4 * _MIN_LETTERS)) >= _MIN_LETTERS
         p_lang, p_conf = ident.identify(chunk) if examined else (lang, 0.0)
         if p_lang != lang and p_conf < _MIN_SWITCH_CONFIDENCE:
             p_lang, p_conf = lang, 0.0

@@ -17,6 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsweave.analyse.text import LETTER
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DAY_OR_MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 MAX_SENTENCE_CHARS = 400
@@ -66,14 +68,12 @@ def candidates(article: dict[str, Any], exprs: list[dict[str, Any]], event: str 
     return found
 
 
-_LETTER = re.compile(r"[^\W\d_]")
-
 
 def _tells(text: str, sentence: tuple[int, int], date: tuple[int, int]) -> bool:
     """Whether a sentence says more than its date: ITN's blurbs end with "(6 September 2022)", which the
     sentence splitter keeps apart and a timeline would print as what happened."""
     rest = text[sentence[0] : date[0]] + " " + text[date[1] : sentence[1]]
-    return len(_LETTER.findall(rest)) >= 4  # letters, not words: Chinese and Japanese write no spaces
+    return len(LETTER.findall(rest)) >= 4  # letters, not words: Chinese and Japanese write no spaces
 
 
 def _words(text: str) -> set[str]:

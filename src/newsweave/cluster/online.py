@@ -29,6 +29,8 @@ from newsweave.cluster.signals import ArticleSignals
 
 CANDIDATES = 12  # nearest clusters by vector scored in full, plus up to as many sharing an entity
 MERGE_PROBABILITY = 0.9  # a runner-up this certain is the same cluster: merge
+# ... unless the two clusters' language-centred centres point apart, cosine below this (``aligned``).
+MERGE_ALIGNMENT = -0.2
 # How far back each level looks, in days and in arrivals: events two weeks, storylines about thirteen months.
 WINDOWS = {"event": (14, 5000), "storyline": (400, 10000)}
 # The most days between a dated article and a dated cluster that may still join. An event stays open
@@ -69,6 +71,17 @@ def mergeable(a: Span, b: Span, level: str) -> bool:
     verdict nine months later, or two Internet Explorer patches a year apart, as one event."""
     limit, gap = MAX_GAP.get(level), days_apart(a, b)
     return limit is None or gap is None or gap <= limit
+
+
+def aligned(a: Cluster, b: Cluster) -> bool:
+    """Whether two clusters may be one by their centres: the cosine of their members' language-centred vector sums
+    reaches ``MERGE_ALIGNMENT``. One article sure of two clusters merges them, and one ML-Crisis report on Egypt
+    (p 0.996 and 0.99) merged the Egypt storyline of 102 articles with the Libya one of 230, whose centres stood
+    at cosine -0.75; the two crises were one storyline from then on (in-sample BCubed 0.70 against 0.90 with
+    storyline weights refitted on the same stores, the shipped ones escaped it by a hair). Held out, and in a
+    20,000-article replay, nothing else moved at -0.5 or -0.2; at 0 ML-Crisis lost 0.006."""
+    na, nb = np.linalg.norm(a.vec_sum), np.linalg.norm(b.vec_sum)
+    return not (na and nb) or float(a.vec_sum @ b.vec_sum) / float(na * nb) >= MERGE_ALIGNMENT
 
 
 def kept_alone(art: ArticleSignals) -> ArticleSignals:
@@ -393,13 +406,15 @@ class OnlineClusterer:
     @staticmethod
     def _one(level: Level, art: ArticleSignals, scored: list[tuple[float, str, Signals]]) -> list[str]:
         """The best candidate and the runners-up this sure to be the same cluster, each taken only while its
-        dates fit those of the ones taken before it and of the article (no chain across months)."""
+        dates fit those of the ones taken before it and of the article (no chain across months) and its centre
+        does not point away from the best one's (``aligned``)."""
         clusters = level.active.clusters
         best = clusters[scored[0][1]]
         same, span = [best.id], _union((best.first, best.last), (art.date, art.date))
         for q, other, _ in scored[1:]:
             other_span = (clusters[other].first, clusters[other].last)
-            if q >= MERGE_PROBABILITY and mergeable(span, other_span, level.settings.name):
+            if q >= MERGE_PROBABILITY and mergeable(span, other_span, level.settings.name) and \
+                    aligned(best, clusters[other]):
                 same.append(other)
                 span = _union(span, other_span)
         return same

@@ -87,7 +87,7 @@ def test_a_restored_linker_holds_every_field_it_had() -> None:
     from newsweave.link.linker import _Ent
 
     linker = Linker(keep_mentions=False)
-    articles = [[("Vladimir Putin", "PER", "en")], [("Βλαντίμιρ Πούτιν", "PER", "el")], [("Putin", "PER", "it")],
+    articles = [[("Vladimir Putin", "PER", "en"), ("Russia", "LOC", "en")], [("Βλαντίμιρ Πούτιν", "PER", "el")], [("Putin", "PER", "it")],
                 [("Smith", "PER", "en")], [("KCNA", "ORG", "en"), ("Korean Central News Agency", "ORG", "en")],
                 [("Mosca", "LOC", "it")], [("Apple Computer", "ORG", "en"), ("Apple", "ORG", "en")],
                 [("Acme", "LOC", "en")], [("Acme", "ORG", "en")], [("Acme", "ORG", "fr")],

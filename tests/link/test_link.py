@@ -329,6 +329,34 @@ def test_a_surname_shared_across_articles_and_scripts_never_merges_people() -> N
     assert all(m.type == "PER" for e in ents for m in e.mentions) and all(e.type == "PER" for e in ents)
 
 
+def test_a_bare_surname_of_several_people_names_the_one_its_article_is_about() -> None:
+    # ECB+'s sports reports name Reggie Bush far more often than its political ones George W. Bush: who is
+    # named most does not decide, what else the article names does
+    ms = (_article("s1", "en", ("Reggie Bush", "PER"), ("New Orleans Saints", "ORG"), ("Drew Brees", "PER"))
+          + _article("s2", "en", ("Reggie Bush", "PER"), ("New Orleans Saints", "ORG"))
+          + _article("s3", "en", ("Reggie Bush", "PER"), ("Drew Brees", "PER"))
+          + _article("p1", "en", ("George W. Bush", "PER"), ("White House", "ORG"), ("Dick Cheney", "PER"))
+          + _article("p2", "en", ("Bush", "PER"), ("White House", "ORG"))
+          + _article("s4", "en", ("Bush", "PER"), ("Drew Brees", "PER"))
+          + _article("n", "en", ("Bush", "PER"), ("Sydney", "LOC")))
+    ents = link_mentions(ms)
+    reggie, george = _entity_of(ents, "s1", "Reggie Bush"), _entity_of(ents, "p1", "George W. Bush")
+    assert _entity_of(ents, "p2", "Bush").id == george.id
+    assert _entity_of(ents, "s4", "Bush").id == reggie.id
+    assert _entity_of(ents, "n", "Bush").id not in {reggie.id, george.id}  # nothing to tell them apart by
+
+
+def test_a_bare_surname_two_bearers_fit_names_the_one_named_more() -> None:
+    # a tagging slip ("Administración Obama") or a relative bears the surname too, beside the same places
+    ms = (_article("a", "es", ("Barack Obama", "PER"), ("Egipto", "LOC"))
+          + _article("b", "es", ("Barack Obama", "PER"), ("Egipto", "LOC"))
+          + _article("c", "es", ("Administración Obama", "PER"), ("Egipto", "LOC"))
+          + _article("d", "es", ("Obama", "PER"), ("Egipto", "LOC")))
+    ents = link_mentions(ms)
+    assert _entity_of(ents, "d", "Obama").id == _entity_of(ents, "a", "Barack Obama").id
+    assert _entity_of(ents, "c", "Administración Obama").id != _entity_of(ents, "a", "Barack Obama").id
+
+
 def test_shipped_gazetteer_matches_the_fold_rules() -> None:
     with gzip.open(DATA_FILE, "rt", encoding="utf-8") as fh:
         data = json.load(fh)

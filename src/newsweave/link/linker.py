@@ -8,8 +8,9 @@ another language's spelling of it (``keys.variant_spelling``: Muammar
 Gheddafi, Mouammar Kadhafi, Muamar Gadafi); two close spellings in one
 language stay two people (John Jones, John Jonas). A one-word person name seen
 without its full form joins a full name elsewhere only when that word is the
-family name of exactly one known person; it never joins another bare surname,
-so two people who share a surname are never merged through it.
+family name of exactly one known person, or, when several bear it, of the one
+its article's other names point to (``Linker._bearer``); it never joins another
+bare surname, so two people who share a surname are never merged through it.
 
 Types: a recogniser's type is a vote, not a wall. A mention that names a
 country or a place in the gazetteer is a LOC entity and one that names a seeded
@@ -25,10 +26,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsweave.link.article import LocalCluster, cluster_article
+from newsweave.link.context import pick_bearer, prune_context
 from newsweave.link.gazetteer import place_ref, ref_name, seed_ref
 from newsweave.link.keys import fold, shape, similar, skeleton, slug, strip_accents, variant_spelling
 from newsweave.link.model import Entity, Mention
@@ -88,6 +91,9 @@ class _Ent:
     keys: set[tuple[str, ...]] = field(default_factory=set)
     translit_keys: set[tuple[str, ...]] = field(default_factory=set)   # from non-Latin spellings
     surnames: set[str] = field(default_factory=set)
+    # a person named in full: the entities named in the same articles, by articles (``_note_context``), so a
+    # bare surname that several people bear names the one its article is about (``_bearer``)
+    context: Counter = field(default_factory=Counter)
     votes: Counter = field(default_factory=Counter)          # entity type -> mentions (not PER)
     shown: str = ""  # the form it is named by, settled after each article (``Linker._settle``)
 
@@ -157,10 +163,15 @@ class Linker:
         assigned: dict[int, str] = {}
         for article, ms in by_article.items():
             items = [(m, *_analyse(m.text, m.type, m.lang)) for m in ms]
-            for c in cluster_article(items):
-                eid = self._place(c, article)
+            clusters = cluster_article(items)
+            # bare surnames last: which person one names depends on what else the article names
+            placed = [(c, self._place(c, article)) for c in clusters if c.kind != "short"]
+            around = self._named(eid for _, eid in placed)
+            placed += [(c, self._place(c, article, around)) for c in clusters if c.kind == "short"]
+            for c, eid in placed:
                 for m, _ in c.items:
                     assigned[id(m)] = eid
+            self._note_context(self._named(eid for _, eid in placed))
         out = [(m, self.resolve(assigned[id(m)])) for m in mentions_of_one_article]
         for eid in sorted({eid for _, eid in out}):
             self._settle(self._ents[eid])
@@ -182,7 +193,20 @@ class Linker:
         self._touched.add(eid)
         return e
 
-    def _place(self, c: LocalCluster, article: str) -> str:
+    def _named(self, ids: Iterable[str]) -> frozenset[str]:
+        """The current ids among ``ids`` of entities with a name of their own (not one article's bare surname)."""
+        live = (self.resolve(i) for i in ids)
+        return frozenset(i for i in live if i in self._ents and self._ents[i].kind == "name")
+
+    def _note_context(self, named: frozenset[str]) -> None:
+        """Each person with a full name among ``named`` counts the others as named beside them once more."""
+        for i in named:
+            e = self._ents[i]
+            if e.type == "PER" and e.surnames:
+                e.context.update(named - {i})
+                prune_context(e.context)
+
+    def _place(self, c: LocalCluster, article: str, around: frozenset[str] = frozenset()) -> str:
         m0, s0 = c.items[0]
         if c.kind == "nonname":
             e = self._new(f"{c.type}:{slug(fold(m0.text)) or 'x'}@{article}:{m0.start}", c)
@@ -197,9 +221,9 @@ class Linker:
                 e = self._ents[self.resolve(eid)]
         elif c.kind == "short":
             tok = s0.key[0]
-            fits = self._live(self._surnames.get(tok, set()))
-            if len(fits) == 1:
-                e = self._ents[fits.pop()]
+            bearer = self._bearer(self._live(self._surnames.get(tok, set())), around)
+            if bearer is not None:
+                e = self._ents[bearer]
             else:
                 e = self._ents.get(f"PER:{tok}@{article}") or self._new(f"PER:{tok}@{article}", c)
                 self._pending[tok].add(e.id)
@@ -304,6 +328,8 @@ class Linker:
         winner.keys |= loser.keys
         winner.translit_keys |= loser.translit_keys
         winner.surnames |= loser.surnames
+        winner.context += loser.context
+        prune_context(winner.context)
         winner.votes += loser.votes
         winner.order = min(winner.order, loser.order)
         self._parent[loser.id] = winner.id
@@ -351,6 +377,14 @@ class Linker:
         self._ents[new_id] = e
         self._index(e)
         return e
+
+    def _bearer(self, fits: set[str], around: frozenset[str]) -> str | None:
+        """The person a bare surname names among the known people bearing it (``fits``): the only one, or the one
+        ``context.pick_bearer`` picks by what the article names (``around``)."""
+        if len(fits) <= 1:
+            return next(iter(fits), None)
+        return pick_bearer({i: (sum(self._ents[i].forms.values()), self._ents[i].context) for i in fits}, around,
+                           self.resolve)
 
     def _index(self, e: _Ent, acronyms: set[tuple[str, ...]] = frozenset()) -> None:
         if e.kind != "name":

@@ -47,6 +47,7 @@ def to_plain(linker: Linker) -> dict[str, Any]:
         "forms": [[i, [[*k, n] for k, n in e.forms.items()]] for i, e in enumerate(ents) if e.forms],
         "votes": [[i, list(e.votes.items())] for i, e in enumerate(ents) if e.votes],
         "surnames": [[i, list(e.surnames)] for i, e in enumerate(ents) if e.surnames],
+        "context": [[i, list(e.context.items())] for i, e in enumerate(ents) if e.context],
     }
     for f in _SETS_OF_KEYS:
         out[f] = [[i, list(getattr(e, f))] for i, e in enumerate(ents) if getattr(e, f)]
@@ -112,7 +113,7 @@ def _entities(data: dict[str, Any], share: Any) -> dict[str, _Ent]:
         e = new(_Ent)
         # a Counter made by dict.__new__ skips Counter.__init__, which only calls update()
         e.__dict__.update(zip(_SCALARS, values), aliases={}, forms=counter(Counter), keys=set(), translit_keys=set(),
-                          surnames=set(), votes=counter(Counter))
+                          surnames=set(), votes=counter(Counter), context=counter(Counter))
         e.id = share(e.id, e.id)
         ents.append(e)
     by_id = {e.id: e for e in ents}
@@ -132,6 +133,11 @@ def _entities(data: dict[str, Any], share: Any) -> dict[str, _Ent]:
             dict.__setitem__(ents[i].votes, _str(t), _int(c))
     for i, words in _rows(data["surnames"], len(ents)):
         ents[i].surnames = set(_strs(words))
+    for i, named in _rows(data["context"], len(ents)):
+        for row in _list(named):
+            eid, c = _list(row, 2)
+            # an id merged away since is followed when the context is read; one dropped no longer matches
+            dict.__setitem__(ents[i].context, share(_str(eid), eid), _int(c))
     for f in _SETS_OF_KEYS:
         for i, keys in _rows(data[f], len(ents)):
             setattr(ents[i], f, {_key(k) for k in _list(keys)})

@@ -329,6 +329,17 @@ def test_a_surname_shared_across_articles_and_scripts_never_merges_people() -> N
     assert all(m.type == "PER" for e in ents for m in e.mentions) and all(e.type == "PER" for e in ents)
 
 
+def test_a_bare_surname_in_an_article_names_the_person_it_names_in_full_twice_as_often() -> None:
+    ms = (_article("a", "it", ("Muammar Gheddafi", "PER"), ("Mutassim Gheddafi", "PER"), ("Gheddafi", "PER"),
+                   ("Muammar Gheddafi", "PER"), ("Gheddafi", "PER"))
+          + _article("b", "it", ("Muammar Gheddafi", "PER"), ("Mutassim Gheddafi", "PER"), ("Gheddafi", "PER")))
+    ents = link_mentions(ms)
+    muammar, mutassim = _entity_of(ents, "a", "Muammar Gheddafi"), _entity_of(ents, "a", "Mutassim Gheddafi")
+    assert muammar.id != mutassim.id
+    assert _entity_of(ents, "a", "Gheddafi").id == muammar.id  # named in full twice, against once
+    assert _entity_of(ents, "b", "Gheddafi").id not in {muammar.id, mutassim.id}  # once each: no lead
+
+
 def test_a_bare_surname_of_several_people_names_the_one_its_article_is_about() -> None:
     # ECB+'s sports reports name Reggie Bush far more often than its political ones George W. Bush: who is
     # named most does not decide, what else the article names does

@@ -52,6 +52,13 @@ class Cluster:
     names: dict[str, str] = field(default_factory=dict)  # entity id -> display name, for labels
     cache: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # norms; not persisted
 
+    def vec_norm(self) -> float:
+        """Length of ``vec_sum``, cached until the cluster changes."""
+        norm = self.cache.get("vec_norm")
+        if not isinstance(norm, float):
+            norm = self.cache["vec_norm"] = float(np.linalg.norm(self.vec_sum))
+        return norm
+
     def add(self, art: ArticleSignals, centred: np.ndarray, seq: int) -> None:
         """Fold one member into the aggregate."""
         self.cache.clear()

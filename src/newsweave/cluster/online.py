@@ -80,8 +80,8 @@ def aligned(a: Cluster, b: Cluster) -> bool:
     at cosine -0.75; the two crises were one storyline from then on (in-sample BCubed 0.70 against 0.90 with
     storyline weights refitted on the same stores, the shipped ones escaped it by a hair). Held out, and in a
     20,000-article replay, nothing else moved at -0.5 or -0.2; at 0 ML-Crisis lost 0.006."""
-    na, nb = np.linalg.norm(a.vec_sum), np.linalg.norm(b.vec_sum)
-    return not (na and nb) or float(a.vec_sum @ b.vec_sum) / float(na * nb) >= MERGE_ALIGNMENT
+    na, nb = a.vec_norm(), b.vec_norm()
+    return not (na and nb) or float(a.vec_sum @ b.vec_sum) / (na * nb) >= MERGE_ALIGNMENT
 
 
 def kept_alone(art: ArticleSignals) -> ArticleSignals:

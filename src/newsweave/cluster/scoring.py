@@ -122,9 +122,7 @@ def _older(art: ArticleSignals, cluster: Cluster) -> float:
 
 
 def _centroid_cosine(centred: np.ndarray, cluster: Cluster) -> float:
-    norm = cluster.cache.get("vec_norm")
-    if not isinstance(norm, float):  # cached until the cluster changes
-        norm = cluster.cache["vec_norm"] = float(np.linalg.norm(cluster.vec_sum))
+    norm = cluster.vec_norm()
     return float(centred @ cluster.vec_sum) / norm if norm else 0.0
 
 

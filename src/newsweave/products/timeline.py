@@ -68,7 +68,6 @@ def candidates(article: dict[str, Any], exprs: list[dict[str, Any]], event: str 
     return found
 
 
-
 def _tells(text: str, sentence: tuple[int, int], date: tuple[int, int]) -> bool:
     """Whether a sentence says more than its date: ITN's blurbs end with "(6 September 2022)", which the
     sentence splitter keeps apart and a timeline would print as what happened."""

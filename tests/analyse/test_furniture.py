@@ -14,6 +14,7 @@ from newsweave.stages import EMBED_CHARS
 from newsweave.store import open_store
 from newsweave.store import schema as t
 from newsweave.store.cluster_repo import load_signals
+from newsweave.store.furniture_repo import read_lead_without_furniture, read_without_furniture
 
 MENU = ["Más Leídas Hoy", "Fase de alarma por intensas lluvias en Villa Clara y Sancti Spíritus",
         "Aeropuerto Internacional José Martí de La Habana reiniciará operaciones"]
@@ -84,8 +85,25 @@ def test_furniture_is_skipped_by_entities_dates_vectors_and_terms(db_url: str, t
         terms = {s.id: set(s.term_text.values()) for s in load_signals(store, sorted(texts), _embed_id())}
         assert "clara" not in terms["site-1"] and "trípoli" not in terms["site-1"] and "sirte" in terms["site-1"]
         assert "jackson" in terms["wire-2"]
+        _lead_reads_as_the_whole_text(store)
     finally:
         store.close()
+
+
+def _lead_reads_as_the_whole_text(store) -> None:
+    """An event label reads a long page's head only, blanked as the whole text is: menus out, and a head that is
+    all menu read with the rest (where a page of nothing but menus is read whole)."""
+    story = [f"Paragraph {i} of the report on the council in Benghazi." for i in range(120)]
+    pages = {"menus first": "\n".join([*MENU, *story, *MENU]), "menus only at first": "\n".join(MENU * 80 + story),
+             "all menu": "\n".join(MENU * 100)}
+    with store.engine.connect() as conn:
+        for name, text in pages.items():
+            assert len(text) > 4000, name
+            whole = read_without_furniture(conn, "x", text)
+            lead = read_lead_without_furniture(conn, "x", text, 5)
+            assert whole.startswith(lead), name
+            assert sum(1 for line in lead.split("\n") if line.strip()) >= 5, name
+            assert not set(lead.split("\n")) & set(MENU) or name == "all menu", name
 
 
 def test_an_older_store_keys_its_lines_and_finds_its_furniture_on_upgrade(db_url: str, tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ from sqlalchemy import Table, delete, func, select
 
 from newsweave.cluster.model import Cluster
 from newsweave.cluster.persist import cluster_from_row, cluster_to_row
+from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import schema as t
-from newsweave.store.furniture_repo import read_without_furniture
+from newsweave.store.furniture_repo import read_lead_without_furniture
 from newsweave.store.repository import Store
 
 
@@ -72,8 +73,11 @@ def save_batch(store: Store, blobs: dict[str, bytes], events: list[Cluster], sto
         if assignments:
             conn.execute(t.event_articles.insert(), assignments)
         for table, clusters in ((t.events, events), (t.storylines, storylines)):
+            stored = {cid for chunk in t.chunks([c.id for c in clusters])
+                      for cid in conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars()}
             for cluster in clusters:
-                _upsert(conn, table, cluster, founders.get(cluster.id), now)
+                _upsert(conn, table, cluster, founders.get(cluster.id), now, cluster.id in stored)
+                stored.add(cluster.id)
         for level, ids in closed.items():
             table = t.events if level == "event" else t.storylines
             if ids:
@@ -94,7 +98,7 @@ def save_batch(store: Store, blobs: dict[str, bytes], events: list[Cluster], sto
         conn.execute(t.cluster_state.insert(), [{"key": k, "value": v} for k, v in blobs.items()])
 
 
-def _upsert(conn: Any, table: Table, cluster: Cluster, founder: str | None, now: datetime) -> None:
+def _upsert(conn: Any, table: Table, cluster: Cluster, founder: str | None, now: datetime, stored: bool) -> None:
     top = [{"id": eid, "name": cluster.names.get(eid, eid), "articles": n} for eid, n in cluster.entities.most_common(5)]
     row = {
         "n_articles": cluster.n, "first_date": cluster.first.isoformat() if cluster.first else None,
@@ -104,7 +108,7 @@ def _upsert(conn: Any, table: Table, cluster: Cluster, founder: str | None, now:
     }
     if table is t.events:
         row["storyline_id"] = cluster.storyline
-    if conn.execute(select(table.c.id).where(table.c.id == cluster.id)).first():
+    if stored:
         if founder is not None:  # founded again under an id a re-cluster left as a redirect stub
             row.update(label=_label(conn, founder), founded_by=founder)
         conn.execute(table.update().where(table.c.id == cluster.id).values(**row))
@@ -135,7 +139,9 @@ def _label(conn: Any, founder: str | None) -> str:
     if founder is None:
         return ""
     a = t.articles.c
-    row = conn.execute(select(a.title, a.text).where(a.id == founder)).first()
+    # the analysed prefix and one character past it: all that ``keyed_lines`` reads of a web-page dump
+    row = conn.execute(select(a.title, func.substr(a.text, 1, ANALYSE_CHARS + 1).label("text"))
+                       .where(a.id == founder)).first()
     if row is None:
         return ""
     text = (row.title or _first_line(conn, founder, row.text)).strip()
@@ -167,7 +173,7 @@ def _first_line(conn: Any, article_id: str, text: str) -> str:
     x = t.time_exprs.c
     stamps = conn.execute(select(x.start_char, x.end_char).where(
         (x.article_id == article_id) & (x.role == "publication"))).all()
-    text = read_without_furniture(conn, article_id, text)  # a menu names no event
+    text = read_lead_without_furniture(conn, article_id, text, _LABEL_LINES)  # a menu names no event
     lines, pos = [], 0
     for line in text.split("\n"):
         if line.strip():

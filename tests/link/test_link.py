@@ -165,6 +165,23 @@ def test_a_language_that_spells_two_names_apart_keeps_them_apart_in_any_order() 
     assert len(_people(("en", "Hamid Karzai"), ("en", "Hamed Karzai"), ("fr", "Hamad Karzai"))) == 3
 
 
+def test_a_second_spelling_in_one_language_is_the_person_whose_company_the_article_keeps() -> None:
+    # Italian writes both "Muhammar" and "Muammar Gheddafi": one person where the article names two or more of the
+    # entities most often named beside him; two names one language spells apart otherwise (John Jones, John Jonas)
+    libya = (("Libia", "LOC"), ("Tripoli", "LOC"), ("Bengasi", "LOC"))
+    first = _article("a", "it", ("Muhammar Gheddafi", "PER"), *libya)
+    ents = link_mentions(first + _article("b", "it", ("Muammar Gheddafi", "PER"), ("Tripoli", "LOC"), ("Libia", "LOC")))
+    assert _entity_of(ents, "a", "Muhammar Gheddafi").id == _entity_of(ents, "b", "Muammar Gheddafi").id
+    ents = link_mentions(first + _article("b", "it", ("Muammar Gheddafi", "PER"), ("Tripoli", "LOC")))
+    assert _entity_of(ents, "a", "Muhammar Gheddafi").id != _entity_of(ents, "b", "Muammar Gheddafi").id
+    ents = link_mentions(first + _article("b", "it", ("Muammar Gheddafi", "PER"), ("Roma", "LOC"), ("Milano", "LOC")))
+    assert _entity_of(ents, "a", "Muhammar Gheddafi").id != _entity_of(ents, "b", "Muammar Gheddafi").id
+    wales = (("Cardiff", "LOC"), ("Swansea", "LOC"))
+    ents = link_mentions(_article("a", "en", ("John Jones", "PER"), *wales)
+                         + _article("b", "en", ("John Jonas", "PER"), ("Cardiff", "LOC"), ("London", "LOC")))
+    assert _entity_of(ents, "a", "John Jones").id != _entity_of(ents, "b", "John Jonas").id
+
+
 def test_similarity_bridges_scripts() -> None:
     assert _one(*_article("a", "el", ("Ντόναλντ Τραμπ", "PER")), *_article("b", "en", ("Donald Trump", "PER")))
     assert _one(*_article("a", "el", ("Τζο Μπάιντεν", "PER")), *_article("b", "en", ("Joe Biden", "PER")))

@@ -6,7 +6,9 @@ seeded organisation, shares a full-form key, or is a close transliteration of
 one (every token similar, same token count). A person's full name also joins
 another language's spelling of it (``keys.variant_spelling``: Muammar
 Gheddafi, Mouammar Kadhafi, Muamar Gadafi); two close spellings in one
-language stay two people (John Jones, John Jonas). A one-word person name seen
+language stay two people (John Jones, John Jonas) unless the article names two
+of the entities the known one is most often named beside (Italian writes both
+Muhammar and Muammar Gheddafi: ``VARIANT_CONTEXT``). A one-word person name seen
 without its full form joins a full name elsewhere only when that word is the
 family name of exactly one known person, or, when several bear it, of the one
 its article's other names point to (``Linker._bearer``); it never joins another
@@ -31,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from newsweave.link.article import LocalCluster, cluster_article
-from newsweave.link.context import pick_bearer, prune_context
+from newsweave.link.context import context_overlap, pick_bearer, prune_context
 from newsweave.link.gazetteer import place_ref, ref_name, seed_ref
 from newsweave.link.keys import fold, shape, similar, skeleton, slug, strip_accents, variant_spelling
 from newsweave.link.model import Entity, Mention
@@ -39,6 +41,10 @@ from newsweave.link.names import Surface, analyse_surface
 from newsweave.link.translit import script_of, transliterate
 
 _MAX_CANDIDATES = 500
+# A spelling variant of a known person in a language that already writes them another way with the same outline
+# is someone else (John Jones, John Jonas) unless the article names this many of the entities most often named
+# beside that person: Italian writes both "Muhammar" and "Muammar Gheddafi".
+VARIANT_CONTEXT = 2
 _UNMATCHABLE = ("nonname", "ambiguous")  # entity kinds that are never indexed, so never matched again
 
 
@@ -165,7 +171,8 @@ class Linker:
             items = [(m, *_analyse(m.text, m.type, m.lang)) for m in ms]
             clusters = cluster_article(items)
             # bare surnames last: which person one names depends on what else the article names
-            placed = [(c, self._place(c, article)) for c in clusters if c.kind != "short"]
+            known = self._known(clusters)
+            placed = [(c, self._place(c, article, known)) for c in clusters if c.kind != "short"]
             around = self._named(eid for _, eid in placed)
             placed += [(c, self._place(c, article, around)) for c in clusters if c.kind == "short"]
             for c, eid in placed:
@@ -198,6 +205,18 @@ class Linker:
         live = (self.resolve(i) for i in ids)
         return frozenset(i for i in live if i in self._ents and self._ents[i].kind == "name")
 
+    def _known(self, clusters: list[LocalCluster]) -> frozenset[str]:
+        """The known entities an article's names spell exactly (before any is placed): what a spelling variant's
+        context is held against (``_variant``)."""
+        ids: set[str] = set()
+        for c in clusters:
+            if c.ref:
+                ids.update(filter(None, [self._by_ref.get((c.type, c.ref))]))
+            elif c.kind == "name":
+                for k in c.keys:
+                    ids |= self._by_key.get((c.type, k), set())
+        return self._named(ids)
+
     def _note_context(self, named: frozenset[str]) -> None:
         """Each person with a full name among ``named`` counts the others as named beside them once more."""
         for i in named:
@@ -228,11 +247,11 @@ class Linker:
                 e = self._ents.get(f"PER:{tok}@{article}") or self._new(f"PER:{tok}@{article}", c)
                 self._pending[tok].add(e.id)
         else:
-            e = self._match(c)
+            e = self._match(c, around)
         self._absorb(e, c)
         return self._retype(e).id
 
-    def _match(self, c: LocalCluster) -> _Ent:
+    def _match(self, c: LocalCluster, around: frozenset[str] = frozenset()) -> _Ent:
         hits: set[str] = set()
         for k in c.keys:
             hits |= self._by_key.get((c.type, k), set())
@@ -264,7 +283,7 @@ class Linker:
                     break
         variants = not hits and c.type == "PER" and latin
         if variants:
-            hits = self._variant(c)
+            hits = self._variant(c, around)
         if not hits and (c.type in _NAMED_TYPES or (c.type == "PER" and _acronym_like(c))):
             # the same name under another type: a tagging slip ("KCNA" tagged LOC once)
             other = set()
@@ -288,11 +307,12 @@ class Linker:
             self._merge(self._ents[other], winner)
         return winner
 
-    def _variant(self, c: LocalCluster) -> set[str]:
+    def _variant(self, c: LocalCluster, around: frozenset[str] = frozenset()) -> set[str]:
         """The known people whose full name another language spells as ``c`` does (``keys.variant_spelling``):
         languages spell a foreign name their own way. A person that ``c``'s own language already writes with
-        the same outline another way is someone else (John Jones beside John Jonas), and so is any person
-        when ``c``'s language is unknown. A name that two of them are spellings of makes them one (Muamar
+        the same outline another way is someone else (John Jones beside John Jonas) unless ``around``, the known
+        entities ``c``'s article names, holds ``VARIANT_CONTEXT`` of those most often named beside them; any
+        person is someone else when ``c``'s language is unknown. A name that two of them are spellings of makes them one (Muamar
         Gadafi ties Muammar Gheddafi to Mouammar Kadhafi, whose spellings differ too much to match each other)
         unless the two share a language, which kept them apart: then only the older is taken."""
         langs = {m.lang for m, _ in c.items}
@@ -312,6 +332,8 @@ class Linker:
                 own, other = _keys_by_language(e, langs, sk)
                 if not own and any(variant_spelling(k, b) for b in other):
                     hits.add(i)
+                elif own and context_overlap(e.context, around, self.resolve) >= VARIANT_CONTEXT:
+                    hits.add(i)  # one person, by what both are named beside: Muhammar and Muammar Gheddafi
         if len(hits) > 1:
             spoken = [{lang for lang in self._ents[i].aliases if lang != "und"} for i in hits]
             if sum(map(len, spoken)) > len(set().union(*spoken)):

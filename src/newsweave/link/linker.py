@@ -117,6 +117,9 @@ class Linker:
         # every (mention, entity id) so far, for ``entities()`` to list; off for the link stage, which
         # writes each mention's entity as it goes and keeps the linker between runs
         self._assigned: list[tuple[Mention, str]] | None = [] if keep_mentions else None
+        # the article being placed, and the known entities its names spell (``_known``, worked out when first asked)
+        self._article: list[LocalCluster] = []
+        self._article_known: frozenset[str] | None = None
         self._ents: dict[str, _Ent] = {}
         self._parent: dict[str, str] = {}
         self._by_ref: dict[tuple[str, str], str] = {}
@@ -171,14 +174,15 @@ class Linker:
             items = [(m, *_analyse(m.text, m.type, m.lang)) for m in ms]
             clusters = cluster_article(items)
             # bare surnames last: which person one names depends on what else the article names
-            known = self._known(clusters)
-            placed = [(c, self._place(c, article, known)) for c in clusters if c.kind != "short"]
+            self._article, self._article_known = clusters, None
+            placed = [(c, self._place(c, article)) for c in clusters if c.kind != "short"]
             around = self._named(eid for _, eid in placed)
             placed += [(c, self._place(c, article, around)) for c in clusters if c.kind == "short"]
             for c, eid in placed:
                 for m, _ in c.items:
                     assigned[id(m)] = eid
             self._note_context(self._named(eid for _, eid in placed))
+        self._article, self._article_known = [], None  # nothing of one article outlives its placing
         out = [(m, self.resolve(assigned[id(m)])) for m in mentions_of_one_article]
         for eid in sorted({eid for _, eid in out}):
             self._settle(self._ents[eid])
@@ -205,17 +209,20 @@ class Linker:
         live = (self.resolve(i) for i in ids)
         return frozenset(i for i in live if i in self._ents and self._ents[i].kind == "name")
 
-    def _known(self, clusters: list[LocalCluster]) -> frozenset[str]:
-        """The known entities an article's names spell exactly (before any is placed): what a spelling variant's
-        context is held against (``_variant``)."""
+    def _known(self) -> frozenset[str]:
+        """The known entities the names of the article being placed spell exactly: what a spelling variant's
+        context is held against (``_variant``). Rarely needed, so worked out on the first call per article."""
+        if self._article_known is not None:
+            return self._article_known
         ids: set[str] = set()
-        for c in clusters:
+        for c in self._article:
             if c.ref:
                 ids.update(filter(None, [self._by_ref.get((c.type, c.ref))]))
             elif c.kind == "name":
                 for k in c.keys:
                     ids |= self._by_key.get((c.type, k), set())
-        return self._named(ids)
+        self._article_known = self._named(ids)
+        return self._article_known
 
     def _note_context(self, named: frozenset[str]) -> None:
         """Each person with a full name among ``named`` counts the others as named beside them once more."""
@@ -247,11 +254,11 @@ class Linker:
                 e = self._ents.get(f"PER:{tok}@{article}") or self._new(f"PER:{tok}@{article}", c)
                 self._pending[tok].add(e.id)
         else:
-            e = self._match(c, around)
+            e = self._match(c)
         self._absorb(e, c)
         return self._retype(e).id
 
-    def _match(self, c: LocalCluster, around: frozenset[str] = frozenset()) -> _Ent:
+    def _match(self, c: LocalCluster) -> _Ent:
         hits: set[str] = set()
         for k in c.keys:
             hits |= self._by_key.get((c.type, k), set())
@@ -283,7 +290,7 @@ class Linker:
                     break
         variants = not hits and c.type == "PER" and latin
         if variants:
-            hits = self._variant(c, around)
+            hits = self._variant(c)
         if not hits and (c.type in _NAMED_TYPES or (c.type == "PER" and _acronym_like(c))):
             # the same name under another type: a tagging slip ("KCNA" tagged LOC once)
             other = set()
@@ -307,11 +314,11 @@ class Linker:
             self._merge(self._ents[other], winner)
         return winner
 
-    def _variant(self, c: LocalCluster, around: frozenset[str] = frozenset()) -> set[str]:
+    def _variant(self, c: LocalCluster) -> set[str]:
         """The known people whose full name another language spells as ``c`` does (``keys.variant_spelling``):
         languages spell a foreign name their own way. A person that ``c``'s own language already writes with
-        the same outline another way is someone else (John Jones beside John Jonas) unless ``around``, the known
-        entities ``c``'s article names, holds ``VARIANT_CONTEXT`` of those most often named beside them; any
+        the same outline another way is someone else (John Jones beside John Jonas) unless the known entities
+        ``c``'s article names (``_known``) hold ``VARIANT_CONTEXT`` of those most often named beside them; any
         person is someone else when ``c``'s language is unknown. A name that two of them are spellings of makes them one (Muamar
         Gadafi ties Muammar Gheddafi to Mouammar Kadhafi, whose spellings differ too much to match each other)
         unless the two share a language, which kept them apart: then only the older is taken."""
@@ -332,7 +339,7 @@ class Linker:
                 own, other = _keys_by_language(e, langs, sk)
                 if not own and any(variant_spelling(k, b) for b in other):
                     hits.add(i)
-                elif own and context_overlap(e.context, around, self.resolve) >= VARIANT_CONTEXT:
+                elif own and context_overlap(e.context, self._known(), self.resolve) >= VARIANT_CONTEXT:
                     hits.add(i)  # one person, by what both are named beside: Muhammar and Muammar Gheddafi
         if len(hits) > 1:
             spoken = [{lang for lang in self._ents[i].aliases if lang != "und"} for i in hits]

@@ -30,7 +30,8 @@ LINK_VERSION = "link-translit-gazetteer@8"  # @3: a named entity is retyped only
 # country; @5: a person's name spelled another way in another language is one person (Gheddafi, Kadhafi, Gadafi);
 # @6: a bare surname several people bear names the one its article's other names point to (``Linker._bearer``);
 # @7: and within an article, the one named in full twice as often as any other there (``article.LEAD``);
-# @8: a spelling variant in a language that already writes the person another way joins by context (``_variant``)
+# @8: a spelling variant in a language that already writes the person another way, or a name with the Arabic
+# article inside, joins by context (``_variant``)
 R = TypeVar("R")
 
 

@@ -176,6 +176,11 @@ def test_a_second_spelling_in_one_language_is_the_person_whose_company_the_artic
     assert _entity_of(ents, "a", "Muhammar Gheddafi").id != _entity_of(ents, "b", "Muammar Gheddafi").id
     ents = link_mentions(first + _article("b", "it", ("Muammar Gheddafi", "PER"), ("Roma", "LOC"), ("Milano", "LOC")))
     assert _entity_of(ents, "a", "Muhammar Gheddafi").id != _entity_of(ents, "b", "Muammar Gheddafi").id
+    # the Arabic article inside a name: the same person, read without it, where the article keeps his company
+    ents = link_mentions(first + _article("b", "es", ("Muamar al-Gadafi", "PER"), ("Tripoli", "LOC"), ("Libia", "LOC")))
+    assert _entity_of(ents, "a", "Muhammar Gheddafi").id == _entity_of(ents, "b", "Muamar al-Gadafi").id
+    ents = link_mentions(first + _article("b", "es", ("Muamar al-Gadafi", "PER"), ("Madrid", "LOC")))
+    assert _entity_of(ents, "a", "Muhammar Gheddafi").id != _entity_of(ents, "b", "Muamar al-Gadafi").id
     wales = (("Cardiff", "LOC"), ("Swansea", "LOC"))
     ents = link_mentions(_article("a", "en", ("John Jones", "PER"), *wales)
                          + _article("b", "en", ("John Jonas", "PER"), ("Cardiff", "LOC"), ("London", "LOC")))

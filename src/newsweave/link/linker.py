@@ -319,9 +319,10 @@ class Linker:
         languages spell a foreign name their own way. A person that ``c``'s own language already writes with
         the same outline another way is someone else (John Jones beside John Jonas) unless the known entities
         ``c``'s article names (``_known``) hold ``VARIANT_CONTEXT`` of those most often named beside them; any
-        person is someone else when ``c``'s language is unknown. A name that two of them are spellings of makes them one (Muamar
-        Gadafi ties Muammar Gheddafi to Mouammar Kadhafi, whose spellings differ too much to match each other)
-        unless the two share a language, which kept them apart: then only the older is taken."""
+        person is someone else when ``c``'s language is unknown. A name that two of them are spellings of makes
+        them one (Muamar Gadafi ties Muammar Gheddafi to Mouammar Kadhafi, whose spellings differ too much to
+        match each other) unless the two share a language, which kept them apart: then only the older is taken.
+        A name with the Arabic article inside it is also read without it (``_without_article``)."""
         langs = {m.lang for m, _ in c.items}
         if None in langs:
             return set()
@@ -341,10 +342,27 @@ class Linker:
                     hits.add(i)
                 elif own and context_overlap(e.context, self._known(), self.resolve) >= VARIANT_CONTEXT:
                     hits.add(i)  # one person, by what both are named beside: Muhammar and Muammar Gheddafi
+        hits = hits or self._without_article(c)
         if len(hits) > 1:
             spoken = [{lang for lang in self._ents[i].aliases if lang != "und"} for i in hits]
             if sum(map(len, spoken)) > len(set().union(*spoken)):
                 return {min(hits, key=lambda i: self._ents[i].order)}
+        return hits
+
+    def _without_article(self, c: LocalCluster) -> set[str]:
+        """The known people whose full name is ``c``'s without the Arabic article inside it, or a spelling of that
+        (Muammar Al Gaddafi, Muamar al-Gadafi: Muammar Gaddafi), where ``c``'s article names ``VARIANT_CONTEXT``
+        of the entities most often named beside them: a name one token longer matches no key of theirs."""
+        hits: set[str] = set()
+        for k in filter(None, map(_drop_article, c.keys[:4])):
+            ids = self._by_key.get(("PER", k), set()) | self._by_skeleton.get(("PER", skeleton(k)), set())
+            if len(ids) > _MAX_CANDIDATES:
+                continue
+            for i in self._live(ids):
+                e = self._ents[i]
+                if e.kind == "name" and (k in e.keys or any(variant_spelling(k, b) for b in e.keys)) \
+                        and context_overlap(e.context, self._known(), self.resolve) >= VARIANT_CONTEXT:
+                    hits.add(i)
         return hits
 
     def _merge(self, loser: _Ent, winner: _Ent) -> None:
@@ -375,8 +393,8 @@ class Linker:
             if m.text not in forms:
                 forms.append(m.text)
             e.first_text = e.first_text or m.text
-            if s.is_name and s.key in full_keys:
-                e.forms[(m.lang or "und", s.core, len(s.key))] += 1
+            if s.is_name and s.key in full_keys:  # its length in names: "Muammar Al Gaddafi" is no fuller a name
+                e.forms[(m.lang or "und", s.core, len(_drop_article(s.key) or s.key))] += 1
         if c.kind == "name" and e.kind == "name":
             if c.type != "PER":
                 for k in c.weak:
@@ -503,6 +521,15 @@ class Linker:
         best, totals = self._best_form(e)
         if e.shown != best and (e.shown not in totals or totals[best] >= RENAME_LEAD * totals[e.shown]):
             e.shown = best
+
+
+_ARABIC_ARTICLE = frozenset({"al", "el"})
+
+
+def _drop_article(key: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``key`` without the Arabic article between its first and last tokens, if it has one there."""
+    kept = tuple(t for j, t in enumerate(key) if not (0 < j < len(key) - 1 and t in _ARABIC_ARTICLE))
+    return kept if len(kept) < len(key) else None
 
 
 def _keys_by_language(e: _Ent, langs: set[str], outline: tuple[str, ...]

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from newsweave.link.article import LocalCluster, cluster_article
 from newsweave.link.context import context_overlap, pick_bearer, prune_context
@@ -46,6 +46,7 @@ _MAX_CANDIDATES = 500
 # beside that person: Italian writes both "Muhammar" and "Muammar Gheddafi".
 VARIANT_CONTEXT = 2
 _UNMATCHABLE = ("nonname", "ambiguous")  # entity kinds that are never indexed, so never matched again
+Known = Callable[[], frozenset[str]]  # the known entities the names of the article being placed spell
 
 
 _NAMED_TYPES = ("ORG", "LOC", "MISC")
@@ -117,9 +118,6 @@ class Linker:
         # every (mention, entity id) so far, for ``entities()`` to list; off for the link stage, which
         # writes each mention's entity as it goes and keeps the linker between runs
         self._assigned: list[tuple[Mention, str]] | None = [] if keep_mentions else None
-        # the article being placed, and the known entities its names spell (``_known``, worked out when first asked)
-        self._article: list[LocalCluster] = []
-        self._article_known: frozenset[str] | None = None
         self._ents: dict[str, _Ent] = {}
         self._parent: dict[str, str] = {}
         self._by_ref: dict[tuple[str, str], str] = {}
@@ -173,16 +171,16 @@ class Linker:
         for article, ms in by_article.items():
             items = [(m, *_analyse(m.text, m.type, m.lang)) for m in ms]
             clusters = cluster_article(items)
+            # the known entities the article's names spell: rarely needed (``_variant``), so worked out when asked
+            known = cache(lambda clusters=clusters: self._known(clusters))
             # bare surnames last: which person one names depends on what else the article names
-            self._article, self._article_known = clusters, None
-            placed = [(c, self._place(c, article)) for c in clusters if c.kind != "short"]
+            placed = [(c, self._place(c, article, known)) for c in clusters if c.kind != "short"]
             around = self._named(eid for _, eid in placed)
-            placed += [(c, self._place(c, article, around)) for c in clusters if c.kind == "short"]
+            placed += [(c, self._place(c, article, known, around)) for c in clusters if c.kind == "short"]
             for c, eid in placed:
                 for m, _ in c.items:
                     assigned[id(m)] = eid
             self._note_context(self._named(eid for _, eid in placed))
-        self._article, self._article_known = [], None  # nothing of one article outlives its placing
         out = [(m, self.resolve(assigned[id(m)])) for m in mentions_of_one_article]
         for eid in sorted({eid for _, eid in out}):
             self._settle(self._ents[eid])
@@ -209,20 +207,17 @@ class Linker:
         live = (self.resolve(i) for i in ids)
         return frozenset(i for i in live if i in self._ents and self._ents[i].kind == "name")
 
-    def _known(self) -> frozenset[str]:
-        """The known entities the names of the article being placed spell exactly: what a spelling variant's
-        context is held against (``_variant``). Rarely needed, so worked out on the first call per article."""
-        if self._article_known is not None:
-            return self._article_known
+    def _known(self, clusters: list[LocalCluster]) -> frozenset[str]:
+        """The known entities that an article's names (its ``clusters``) spell exactly: what a spelling variant's
+        context is held against (``_variant``)."""
         ids: set[str] = set()
-        for c in self._article:
+        for c in clusters:
             if c.ref:
                 ids.update(filter(None, [self._by_ref.get((c.type, c.ref))]))
             elif c.kind == "name":
                 for k in c.keys:
                     ids |= self._by_key.get((c.type, k), set())
-        self._article_known = self._named(ids)
-        return self._article_known
+        return self._named(ids)
 
     def _note_context(self, named: frozenset[str]) -> None:
         """Each person with a full name among ``named`` counts the others as named beside them once more."""
@@ -232,7 +227,7 @@ class Linker:
                 e.context.update(named - {i})
                 prune_context(e.context)
 
-    def _place(self, c: LocalCluster, article: str, around: frozenset[str] = frozenset()) -> str:
+    def _place(self, c: LocalCluster, article: str, known: Known, around: frozenset[str] = frozenset()) -> str:
         m0, s0 = c.items[0]
         if c.kind == "nonname":
             e = self._new(f"{c.type}:{slug(fold(m0.text)) or 'x'}@{article}:{m0.start}", c)
@@ -254,11 +249,11 @@ class Linker:
                 e = self._ents.get(f"PER:{tok}@{article}") or self._new(f"PER:{tok}@{article}", c)
                 self._pending[tok].add(e.id)
         else:
-            e = self._match(c)
+            e = self._match(c, known)
         self._absorb(e, c)
         return self._retype(e).id
 
-    def _match(self, c: LocalCluster) -> _Ent:
+    def _match(self, c: LocalCluster, known: Known) -> _Ent:
         hits: set[str] = set()
         for k in c.keys:
             hits |= self._by_key.get((c.type, k), set())
@@ -290,7 +285,7 @@ class Linker:
                     break
         variants = not hits and c.type == "PER" and latin
         if variants:
-            hits = self._variant(c)
+            hits = self._variant(c, known)
         if not hits and (c.type in _NAMED_TYPES or (c.type == "PER" and _acronym_like(c))):
             # the same name under another type: a tagging slip ("KCNA" tagged LOC once)
             other = set()
@@ -314,56 +309,58 @@ class Linker:
             self._merge(self._ents[other], winner)
         return winner
 
-    def _variant(self, c: LocalCluster) -> set[str]:
+    def _variant(self, c: LocalCluster, known: Known) -> set[str]:
         """The known people whose full name another language spells as ``c`` does (``keys.variant_spelling``):
         languages spell a foreign name their own way. A person that ``c``'s own language already writes with
-        the same outline another way is someone else (John Jones beside John Jonas) unless the known entities
-        ``c``'s article names (``_known``) hold ``VARIANT_CONTEXT`` of those most often named beside them; any
-        person is someone else when ``c``'s language is unknown. A name that two of them are spellings of makes
-        them one (Muamar Gadafi ties Muammar Gheddafi to Mouammar Kadhafi, whose spellings differ too much to
-        match each other) unless the two share a language, which kept them apart: then only the older is taken.
-        A name with the Arabic article inside it is also read without it (``_without_article``)."""
+        the same outline another way is someone else (John Jones beside John Jonas) unless ``c``'s article
+        names enough of those most often named beside them (``_beside``); any person is someone else when
+        ``c``'s language is unknown. A name that two of them are spellings of makes them one (Muamar Gadafi
+        ties Muammar Gheddafi to Mouammar Kadhafi, whose spellings differ too much to match each other) unless
+        the two share a language, which kept them apart: then only the older is taken. A name with the Arabic
+        article inside it is also read without it (``_without_article``)."""
         langs = {m.lang for m, _ in c.items}
         if None in langs:
             return set()
         hits: set[str] = set()
         for k in c.keys[:4]:
-            sk = skeleton(k)
-            ids = self._by_skeleton.get(("PER", sk), set())
-            if len(k) < 2 or len(ids) > _MAX_CANDIDATES:  # a one-word name is no full name
+            if len(k) < 2:  # a one-word name is no full name
                 continue
-            for i in self._live(ids):
-                e = self._ents[i]
-                # the cheap test on every key first; which language wrote a key only for the rare survivor
-                if e.kind != "name" or not any(variant_spelling(k, b) for b in e.keys):
-                    continue
+            sk = skeleton(k)
+            for e in self._spelled(k, self._by_skeleton.get(("PER", sk), set())):
                 own, other = _keys_by_language(e, langs, sk)
                 if not own and any(variant_spelling(k, b) for b in other):
-                    hits.add(i)
-                elif own and context_overlap(e.context, self._known(), self.resolve) >= VARIANT_CONTEXT:
-                    hits.add(i)  # one person, by what both are named beside: Muhammar and Muammar Gheddafi
-        hits = hits or self._without_article(c)
+                    hits.add(e.id)
+                elif own and self._beside(e, known):
+                    hits.add(e.id)  # one person, by what both are named beside: Muhammar and Muammar Gheddafi
+        hits = hits or self._without_article(c, known)
         if len(hits) > 1:
             spoken = [{lang for lang in self._ents[i].aliases if lang != "und"} for i in hits]
             if sum(map(len, spoken)) > len(set().union(*spoken)):
                 return {min(hits, key=lambda i: self._ents[i].order)}
         return hits
 
-    def _without_article(self, c: LocalCluster) -> set[str]:
+    def _without_article(self, c: LocalCluster, known: Known) -> set[str]:
         """The known people whose full name is ``c``'s without the Arabic article inside it, or a spelling of that
-        (Muammar Al Gaddafi, Muamar al-Gadafi: Muammar Gaddafi), where ``c``'s article names ``VARIANT_CONTEXT``
-        of the entities most often named beside them: a name one token longer matches no key of theirs."""
+        (Muammar Al Gaddafi, Muamar al-Gadafi: Muammar Gaddafi), where ``c``'s article names enough of those most
+        often named beside them (``_beside``): a name one token longer matches no key of theirs."""
         hits: set[str] = set()
         for k in filter(None, map(_drop_article, c.keys[:4])):
             ids = self._by_key.get(("PER", k), set()) | self._by_skeleton.get(("PER", skeleton(k)), set())
-            if len(ids) > _MAX_CANDIDATES:
-                continue
-            for i in self._live(ids):
-                e = self._ents[i]
-                if e.kind == "name" and (k in e.keys or any(variant_spelling(k, b) for b in e.keys)) \
-                        and context_overlap(e.context, self._known(), self.resolve) >= VARIANT_CONTEXT:
-                    hits.add(i)
+            hits.update(e.id for e in self._spelled(k, ids) if self._beside(e, known))
         return hits
+
+    def _spelled(self, k: tuple[str, ...], ids: set[str]) -> list[_Ent]:
+        """The people with a full name among ``ids`` (unless more than ``_MAX_CANDIDATES``: too common an outline
+        to compare one by one) with a key that ``k`` is or spells another way (``keys.variant_spelling``)."""
+        if len(ids) > _MAX_CANDIDATES:
+            return []
+        found = (self._ents[i] for i in self._live(ids))
+        return [e for e in found if e.kind == "name" and (k in e.keys or any(variant_spelling(k, b) for b in e.keys))]
+
+    def _beside(self, e: _Ent, known: Known) -> bool:
+        """Whether the article (``known``: the known entities its names spell) names ``VARIANT_CONTEXT`` of the
+        entities most often named beside ``e``."""
+        return context_overlap(e.context, known(), self.resolve) >= VARIANT_CONTEXT
 
     def _merge(self, loser: _Ent, winner: _Ent) -> None:
         if loser is winner:

@@ -73,19 +73,21 @@ def save_batch(store: Store, blobs: dict[str, bytes], events: list[Cluster], sto
         if assignments:
             conn.execute(t.event_articles.insert(), assignments)
         for table, clusters in ((t.events, events), (t.storylines, storylines)):
-            stored = {cid for chunk in t.chunks([c.id for c in clusters])
-                      for cid in conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars()}
+            stored = _stored_ids(conn, table, [c.id for c in clusters])
             for cluster in clusters:
                 _upsert(conn, table, cluster, founders.get(cluster.id), now, cluster.id in stored)
                 stored.add(cluster.id)
         for level, ids in closed.items():
-            table = t.events if level == "event" else t.storylines
+            table = _table(level)
             if ids:
                 conn.execute(table.update().where(table.c.id.in_(ids)).values(is_open=0, vector=None, aggregate=None))
+        merged = {table: _stored_ids(conn, table, [s for lv, s, _ in merges if _table(lv) is table])
+                  for table in (t.events, t.storylines)}
         for level, source, target in merges:
-            table = t.events if level == "event" else t.storylines
-            if conn.execute(select(table.c.id).where(table.c.id == source)).first() is None:
+            table = _table(level)
+            if source not in merged[table]:
                 _insert_stub(conn, table, source, founders.get(source), now)  # founded and merged within this batch
+                merged[table].add(source)
             conn.execute(table.update().where(table.c.id == source).values(
                 merged_into=target, is_open=0, vector=None, aggregate=None, updated_at=now))
             conn.execute(t.cluster_log.insert().values(level=level, kind="merge", source=source, target=target, at=now))
@@ -96,6 +98,16 @@ def save_batch(store: Store, blobs: dict[str, bytes], events: list[Cluster], sto
         # only the keys written: a STALE_KEY an ingest set meanwhile must survive to trigger its re-cluster
         conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key.in_(list(blobs))))
         conn.execute(t.cluster_state.insert(), [{"key": k, "value": v} for k, v in blobs.items()])
+
+
+def _table(level: str) -> Table:
+    return t.events if level == "event" else t.storylines
+
+
+def _stored_ids(conn: Any, table: Table, ids: list[str]) -> set[str]:
+    """Those of ``ids`` that ``table`` holds: one query per chunk, not one per id."""
+    return {cid for chunk in t.chunks(ids)
+            for cid in conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars()}
 
 
 def _upsert(conn: Any, table: Table, cluster: Cluster, founder: str | None, now: datetime, stored: bool) -> None:

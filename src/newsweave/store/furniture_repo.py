@@ -102,12 +102,14 @@ def furniture_spans(conn: Any, texts: dict[str, str]) -> dict[str, Spans]:
 
 def spans_of_lines(conn: Any, lines: dict[str, list[Line]]) -> dict[str, Spans]:
     """``furniture_spans`` of texts already keyed (``keyed_lines``)."""
-    keys = sorted({k for found in lines.values() for _, _, k in found})
-    furniture: set[int] = set()
-    for chunk in t.chunks(keys, _KEYS_PER_QUERY):
-        if chunk:
-            furniture.update(conn.execute(_KNOWN, {"keys": chunk}).scalars())
+    furniture = _furniture_among(conn, sorted({k for found in lines.values() for _, _, k in found}))
     return {aid: furniture_of(found, furniture) for aid, found in lines.items()}
+
+
+def _furniture_among(conn: Any, keys: list[int]) -> set[int]:
+    """Those of the line ``keys`` that are furniture."""
+    return {k for chunk in t.chunks(keys, _KEYS_PER_QUERY) if chunk
+            for k in conn.execute(_KNOWN, {"keys": chunk}).scalars()}
 
 
 def read_without_furniture(conn: Any, article_id: str, text: str) -> str:
@@ -129,10 +131,9 @@ def read_lead_without_furniture(conn: Any, article_id: str, text: str, lines: in
     if len(text) > _LEAD_CHARS and cut > 0:
         head = text[:cut]
         found = keyed_lines(head)
-        furniture = set(conn.execute(_KNOWN, {"keys": keys_of(found)}).scalars()) if found else set()
-        spans = [(start, end) for start, end, key in found if key in furniture]
-        if len(spans) < len(found):
-            lead = blank(head, spans)
+        furniture = _furniture_among(conn, keys_of(found))
+        if any(key not in furniture for _, _, key in found):  # else the whole text decides (``furniture_of``)
+            lead = blank(head, furniture_of(found, furniture))
             if sum(1 for line in lead.split("\n") if line.strip()) >= lines:
                 return lead
     return read_without_furniture(conn, article_id, text)

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave import jobs
-from newsweave.store import event_repo
+from newsweave.cluster.model import distinct_names
 from newsweave.cluster.online import MAX_GAP
 from newsweave.cli import JsonFlag, _progress, _settings, app, counted, err, eval_app, out, reader_language
 
@@ -45,7 +45,7 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
         return
     cells = {"id": lambda r: r["id"], "dates": _dates, "articles": lambda r: str(len(r["articles"])),
              "languages": lambda r: ",".join(r["languages"]), "label": lambda r: r["label"],
-             "top entities": lambda r: ", ".join(event_repo.distinct_names(r["top_entities"], 3)),
+             "top entities": lambda r: ", ".join(distinct_names(r["top_entities"], 3)),
              "storyline": lambda r: r["storyline"] or ""}
     table = _table(counted(len(rows), "events"), _EVENT_COLUMNS, ("top entities", "storyline", "languages"), cells, rows)
     out.print(table)

@@ -36,7 +36,7 @@ def test_centring_removes_the_language_component() -> None:
 
 
 def test_labels_name_each_entity_name_once() -> None:
-    from newsweave.store.event_repo import distinct_names
+    from newsweave.cluster.model import distinct_names
 
     top = [{"id": "LOC:france", "name": "France"}, {"id": "LOC:paris", "name": "Paris"},
            {"id": "PER:paris@a1", "name": "Paris"}, {"id": "ORG:un", "name": "United Nations"}]

@@ -106,7 +106,7 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
     with store.engine.begin() as conn:  # turn it back into what newsweave 0.1 (schema v1) wrote
         for table in (t.time_exprs, t.mentions, t.entities, t.events, t.storylines, t.event_articles,
                       t.cluster_log, t.cluster_state, t.quotes, t.summaries, t.link_state, t.article_lines,
-                      t.furniture_keys, t.furniture_days):
+                      t.furniture_keys, t.furniture_days, t.edited_articles):
             table.drop(conn)
         for name in ("search_fts", "search_docs", "search_terms"):
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
@@ -124,6 +124,28 @@ def test_a_version_1_store_is_migrated_on_open(db_url: str) -> None:
     store.close()
     assert jobs.analyse(settings)["time"] == 1
     assert any(r["value"] == "2023-08-16" for r in jobs.dates(settings))
+
+
+def test_a_version_8_store_keeps_its_edited_articles_as_rows(db_url: str) -> None:
+    import json
+
+    from sqlalchemy import delete
+
+    from newsweave.store import event_repo
+
+    jobs.ingest(Settings(db=db_url), [str(SEEDS / "004_5507d903b077be36.txt")])
+    store = open_store(db_url)
+    with store.engine.begin() as conn:  # as v8 left a store with two edits awaiting their re-cluster
+        t.edited_articles.drop(conn)
+        conn.execute(delete(t.schema_version))
+        conn.execute(t.schema_version.insert().values(version=8, applied_at=datetime.now(UTC)))
+        conn.execute(t.cluster_state.insert().values(key=t.EDITED_KEY, value=json.dumps(["a1", "b2"]).encode()))
+    store.close()
+    store = open_store(db_url)
+    assert store.schema_version() == SCHEMA_VERSION
+    assert event_repo._edited(store) == {"a1", "b2"}
+    assert event_repo.state_values(store, (t.EDITED_KEY,)) == {}
+    store.close()
 
 
 def test_a_postgresql_schema_named_by_the_url_is_made_by_the_first_write_not_by_a_read() -> None:

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 from functools import lru_cache
 
 import numpy as np
@@ -154,3 +155,12 @@ def entity_bucket(entity_id: str) -> int:
     from newsweave.cluster.signals import term_key
 
     return term_key("\x00" + entity_id) % DF_BUCKETS
+
+
+def distinct_names(top: list[dict[str, Any]], k: int) -> list[str]:
+    """The first ``k`` different names among top entities: two entities may bear one name ("Paris" the city
+    and an article's own "Paris"), and a label should not read "France · Paris · Paris"."""
+    names: dict[str, str] = {}
+    for x in top:
+        names.setdefault(x["name"].casefold(), x["name"])
+    return list(names.values())[:k]

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Table, delete, func, select
 
-from newsweave.cluster.model import Cluster
+from newsweave.cluster.model import Cluster, distinct_names
 from newsweave.cluster.persist import cluster_from_row, cluster_to_row
 from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import schema as t
@@ -206,8 +206,9 @@ def _first_line(conn: Any, article_id: str, text: str) -> str:
     return lines[0][1] if lines else ""
 
 
-BEFORE_KEY, FOUNDERS_KEY, EDITED_KEY = t.BEFORE_KEY, t.FOUNDERS_KEY, t.EDITED_KEY
-_RECLUSTER_KEYS = (BEFORE_KEY, FOUNDERS_KEY, EDITED_KEY)  # what a re-cluster under way keeps in cluster_state
+BEFORE_KEY, FOUNDERS_KEY = t.BEFORE_KEY, t.FOUNDERS_KEY
+# what a re-cluster under way keeps in cluster_state (and the articles edited since, in ``edited_articles``)
+_RECLUSTER_KEYS = (BEFORE_KEY, FOUNDERS_KEY)
 _STREAM_KEYS = ("meta", "sums", "df", "encoder")  # what resuming the stream reads (not BEFORE_KEY, which can be big)
 
 
@@ -231,6 +232,8 @@ def clear(store: Store, keep_memberships: bool = False) -> None:
             conn.execute(delete(table).where(table.c.merged_into.is_(None)))
         if keep_memberships:  # read by the re-cluster (``heritage``, ``finish_recluster``), dropped once recorded
             conn.execute(t.cluster_state.insert(), [{"key": k, "value": v} for k, v in kept.items()])
+        else:
+            conn.execute(delete(t.edited_articles))
 
 
 def heritage(store: Store) -> dict[str, Any] | None:
@@ -251,7 +254,7 @@ def heritage(store: Store) -> dict[str, Any] | None:
     # the clusters live when the re-cluster began lost their rows (``clear``): one of their ids the store holds
     # again, even merged away, was given by this re-cluster before it was cut short
     used |= existing & set(founders)
-    return {"before": _before(saved), "founders": founders, "edited": _edited(saved), "existing": existing,
+    return {"before": _before(saved), "founders": founders, "edited": _edited(store), "existing": existing,
             "used": used}
 
 
@@ -259,8 +262,9 @@ def _before(saved: dict[str, bytes]) -> dict[str, tuple[str | None, str | None]]
     return {a: (e, s) for a, (e, s) in json.loads(saved[BEFORE_KEY].decode("utf-8")).items()}
 
 
-def _edited(saved: dict[str, bytes]) -> set[str]:
-    return set(json.loads(saved[EDITED_KEY].decode("utf-8"))) if EDITED_KEY in saved else set()
+def _edited(store: Store) -> set[str]:
+    with store.engine.connect() as conn:
+        return set(conn.execute(select(t.edited_articles.c.article_id)).scalars())
 
 
 def recluster_under_way(store: Store) -> bool:
@@ -272,7 +276,7 @@ def finish_recluster(store: Store) -> dict[str, int] | None:
     """Record the redirects and splits of a re-cluster once every article it started from that still
     exists is placed again; their counts, or None when none was under way or it is not done (an
     article still waits, e.g. for a vector from the new encoder)."""
-    saved = state_values(store, (BEFORE_KEY, EDITED_KEY))
+    saved = state_values(store, (BEFORE_KEY,))
     if BEFORE_KEY not in saved:
         return None
     before = _before(saved)
@@ -282,7 +286,7 @@ def finish_recluster(store: Store) -> dict[str, int] | None:
         if any(conn.execute(select(t.articles.c.id).where(t.articles.c.id.in_(chunk)).limit(1)).first()
                for chunk in t.chunks(waiting)):
             return None
-    return record_recluster(store, before, after, _edited(saved))
+    return record_recluster(store, before, after, _edited(store))
 
 
 def resolve(store: Store, table: Table, cluster_id: str) -> str | None:
@@ -361,15 +365,6 @@ def list_storylines(store: Store) -> list[dict[str, Any]]:
     return out
 
 
-def distinct_names(top: list[dict[str, Any]], k: int) -> list[str]:
-    """The first ``k`` different names among top entities: two entities may bear one name ("Paris" the city
-    and an article's own "Paris"), and a label should not read "France · Paris · Paris"."""
-    names: dict[str, str] = {}
-    for x in top:
-        names.setdefault(x["name"].casefold(), x["name"])
-    return list(names.values())[:k]
-
-
 def explanation(store: Store, article_id: str) -> dict[str, Any] | None:
     """Why an article sits in its event and storyline, as recorded when it was assigned."""
     ea = t.event_articles.c
@@ -414,6 +409,7 @@ def record_recluster(store: Store, before: dict[str, tuple[str, str | None]],
     counts = {"redirected": 0, "splits": 0}
     with store.engine.begin() as conn:
         conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key.in_(_RECLUSTER_KEYS)))
+        conn.execute(delete(t.edited_articles))
         for k, (level, table) in enumerate((("event", t.events), ("storyline", t.storylines))):
             old = {a: ids[k] for a, ids in before.items() if ids[k]}
             new = {a: ids[k] for a, ids in after.items() if ids[k]}
@@ -434,11 +430,12 @@ def _redirect(conn: Any, level: str, table: Table, before: dict[str, str], after
         if aid in after and (aid not in edited or old not in kept):
             old_groups.setdefault(old, Counter())[after[aid]] += 1
     live = set(after.values())
+    stored = _stored_ids(conn, table, [old for old in old_groups if old not in live])
     redirected = splits = 0
     for old, targets in sorted(old_groups.items()):
         main = min(targets, key=lambda e: (-targets[e], e))  # most of its articles; ties by id, not row order
         if old not in live:
-            if conn.execute(select(table.c.id).where(table.c.id == old)).first() is None:
+            if old not in stored:
                 _insert_stub(conn, table, old, None, now)
             conn.execute(table.update().where(table.c.id == old).values(merged_into=main))
             conn.execute(t.cluster_log.insert().values(level=level, kind="recluster", source=old, target=main, at=now))

@@ -68,9 +68,26 @@ def _v8_article_lines(conn: Connection) -> None:
     backfill(conn)
 
 
+def _v9_edited_articles(conn: Connection) -> None:
+    import json
+
+    from sqlalchemy import delete
+
+    from newsweave.store.schema import EDITED_KEY, cluster_state, edited_articles
+
+    edited_articles.create(conn)
+    c = cluster_state.c
+    saved = conn.execute(select(c.value).where(c.key == EDITED_KEY)).scalar_one_or_none()
+    if saved is not None:  # the list a re-cluster due still reads
+        ids = json.loads(bytes(saved).decode("utf-8"))
+        if ids:
+            conn.execute(edited_articles.insert(), [{"article_id": aid} for aid in ids])
+        conn.execute(delete(cluster_state).where(c.key == EDITED_KEY))
+
+
 STEPS: dict[int, Callable[[Connection], None]] = {2: _v2_time_exprs, 3: _v3_entities, 4: _v4_clusters,
                                                   5: _v5_readers, 6: _v6_search, 7: _v7_link_state,
-                                                  8: _v8_article_lines}
+                                                  8: _v8_article_lines, 9: _v9_edited_articles}
 
 _PG_LOCK = 7_263_540  # any constant: serialises concurrent migrations on one server
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -188,7 +187,7 @@ class Store:
         """Flag the stream state ``STALE_KEY`` when a changed article was placed: the re-cluster that follows
         places it again. Its placement stays until then, so that the re-cluster's redirects know the event
         it leaves (an event it founded alone must resolve to where it went). ``edited``: its text changed,
-        noted under ``EDITED_KEY`` (its old event's id then stays with the others)."""
+        noted in ``edited_articles`` (its old event's id then stays with the others)."""
         ea, c = t.event_articles.c, t.cluster_state.c
         placed = conn.execute(select(ea.article_id).where(ea.article_id == article_id)).first() is not None
         # a re-cluster cut short may not have placed it again yet, but it started from where it was, and the
@@ -197,12 +196,7 @@ class Store:
         if placed or under_way:
             conn.execute(t.insert_or_skip(conn, t.cluster_state), [{"key": t.STALE_KEY, "value": b"1"}])
         if edited and (placed or under_way):
-            saved = conn.execute(select(c.value).where(c.key == t.EDITED_KEY)).scalar_one_or_none()
-            ids = set(json.loads(bytes(saved).decode("utf-8"))) if saved is not None else set()
-            if article_id not in ids:
-                value = json.dumps(sorted(ids | {article_id})).encode("utf-8")
-                conn.execute(delete(t.cluster_state).where(c.key == t.EDITED_KEY))
-                conn.execute(t.cluster_state.insert().values(key=t.EDITED_KEY, value=value))
+            conn.execute(t.insert_or_skip(conn, t.edited_articles), [{"article_id": article_id}])
 
     def replace_text_analysis(self, article_id: str, analysed: AnalysedText, stage_version: str) -> None:
         """Swap one article's language, paragraphs and sentences for a newer analysis."""

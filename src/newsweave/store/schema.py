@@ -25,7 +25,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 8  # v8: article_lines, furniture_days, furniture_keys (page furniture)
+SCHEMA_VERSION = 9  # v9: edited_articles (v8: article_lines, furniture_days, furniture_keys: page furniture)
 
 metadata = MetaData()
 
@@ -260,8 +260,7 @@ cluster_log = Table(
 # Set when a clustered article's text, date or title changed: its events' running sums still hold what it was,
 # so the next cluster stage re-clusters the store (cluster.stream.cluster_pending).
 STALE_KEY = "stale"
-# The articles whose text changed since they were placed (a JSON list), until the re-cluster that follows is
-# recorded: an edited article does not hand its old event's id to its new text (cluster.online.Heritage).
+# Before v9, the articles whose text changed since they were placed, as one JSON list (now ``edited_articles``).
 EDITED_KEY = "edited"
 BEFORE_KEY = "before"  # the memberships a re-cluster started from, until its redirects are recorded
 FOUNDERS_KEY = "founders"  # beside BEFORE_KEY: the founding article of each cluster it names
@@ -321,6 +320,16 @@ search_terms = Table(
 
 # v7: the entity linker's state after its last run (newsweave.link.incremental), saved in the transaction that
 # wrote its entities, so the next run links only the new articles' mentions instead of every stored one.
+# The articles whose text changed since they were placed, until the re-cluster that follows is recorded: an
+# edited article does not hand its old event's id to its new text (cluster.online.Heritage). A row each: the
+# JSON list under EDITED_KEY that held them was read and written whole on every edit, 50 ms an edit once
+# 100,000 were listed (a re-ingest of a corpus whose extraction changed edits every article).
+edited_articles = Table(
+    "edited_articles",
+    metadata,
+    Column("article_id", String(255), primary_key=True),  # no foreign key: an id, as the memberships keep it
+)
+
 link_state = Table(
     "link_state",
     metadata,

@@ -49,7 +49,7 @@ def store_lines(conn: Any, article_id: str, keys: list[int], day: int | None) ->
     it to the evidence of those not yet furniture, and record the ones that became furniture with it."""
     if not keys:
         return
-    conn.execute(t.article_lines.insert(), [{"key": k, "article_id": article_id} for k in keys])
+    t.insert_rows(conn, t.article_lines, [{"key": k, "article_id": article_id} for k in keys])
     if day is None:
         return
     for chunk in t.chunks(keys, _KEYS_PER_QUERY):

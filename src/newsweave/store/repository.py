@@ -145,7 +145,7 @@ class Store:
             self._insert_text_analysis(conn, doc.id, analysed, stage_version, now)
             if fp is not None:
                 conn.execute(t.minhashes.insert().values(article_id=doc.id, signature=fp.signature))
-                conn.execute(t.minhash_bands.insert(), [
+                t.insert_rows(conn, t.minhash_bands, [
                     {"band": b, "key": k, "article_id": doc.id} for b, k in enumerate(fp.bands)
                 ])
             # a near-copy's day is no evidence (a wire story that outlets reprint on three days is not furniture),
@@ -220,13 +220,13 @@ class Store:
     @staticmethod
     def _insert_text_analysis(conn: Any, aid: str, analysed: AnalysedText, stage_version: str, now: datetime) -> None:
         if analysed.paragraphs:
-            conn.execute(t.paragraphs.insert(), [
+            t.insert_rows(conn, t.paragraphs, [
                 {"article_id": aid, "idx": i, "start_char": p.start, "end_char": p.end,
                  "lang": p.lang, "lang_confidence": p.lang_confidence}
                 for i, p in enumerate(analysed.paragraphs)
             ])
         if analysed.sentences:
-            conn.execute(t.sentences.insert(), [
+            t.insert_rows(conn, t.sentences, [
                 {"article_id": aid, "idx": i, "start_char": s.start, "end_char": s.end}
                 for i, s in enumerate(analysed.sentences)
             ])

@@ -58,6 +58,17 @@ def test_an_unrelated_story_in_the_seeds_dates_founds_its_own_storyline(sqlite_u
         assert decision["created"] and decision["probability"] < 0.3, decision
 
 
+def test_explain_names_the_shared_entities(sqlite_url: str) -> None:
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    english = "003_6aabda63093ad488"  # joins the Greek report of Kim's arrival
+    signals = cli_json("explain", english, db=sqlite_url)["decisions"]["event"]["signals"]
+    assert len(signals["shared_names"]) == len(signals["shared_entities"])
+    named = dict(zip(signals["shared_entities"], signals["shared_names"]))
+    assert "Kim Jong-un" in named.values() and all(not n.startswith(("PER:", "LOC:")) for n in named.values()), named
+    shown = run_cli("explain", english, db=sqlite_url).stdout
+    assert "Kim Jong-un" in shown and "PER:" not in shown
+
+
 def test_an_older_article_ingested_later_renames_no_entity(sqlite_url: str, tmp_path: Path) -> None:
     assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
     before = {e["id"] for e in cli_json("entities", db=sqlite_url)}

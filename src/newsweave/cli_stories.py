@@ -157,7 +157,7 @@ def _decision(d: dict[str, Any], level: str = "event") -> str:
         text += (f"; embedding {s['embedding']:.2f} (to the centre {s.get('centroid', 0):.2f}), "
                  f"entities {s['entities']:.2f}, people {s.get('people', 0):.2f}, "
                  f"main entities {s.get('salient', 0):.2f}, new people {s.get('newcomers', 0):.2f}, terms {s['terms']:.2f}, "
-                 f"date gap {gap}; shared: {', '.join(s['shared_entities']) or 'none'}")
+                 f"date gap {gap}; shared: {', '.join(s.get('shared_names') or s['shared_entities']) or 'none'}")
     if r := d.get("runner_up"):
         text += f"; {'best candidate' if d['created'] else 'runner-up'} {r['cluster']} p={r['probability']:.2f}"
     if d.get("merged"):  # runners-up it was as sure of: one with the cluster it joined

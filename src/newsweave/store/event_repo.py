@@ -377,12 +377,27 @@ def explanation(store: Store, article_id: str) -> dict[str, Any] | None:
     with store.engine.connect() as conn:
         story = conn.execute(select(t.events.c.storyline_id).where(t.events.c.id == event)).scalar_one_or_none()
     decisions = json.loads(row.explanation)
+    _name_shared(store, decisions)
     # where each recorded cluster is now: itself, or what it merged into (an article's storyline can also
     # change without any merge, when its event merged into an event of another storyline)
     now = {level: resolve(store, table, decisions[level]["cluster"]) or decisions[level]["cluster"]
            for level, table in (("event", t.events), ("storyline", t.storylines))}
     return {"article": article_id, "event": event, "storyline": resolve(store, t.storylines, story or "") or story,
             "arrival": row.seq, "clusterer": row.clusterer, "decisions": decisions, "merged_into": now}
+
+
+def _name_shared(store: Store, decisions: dict[str, Any]) -> None:
+    """Give each decision's shared entities (ids, as recorded) their names today (``shared_names``, in the same
+    order): a reader knows "Kim Jong-un", not "PER:kim-iong-un". An entity since merged into another by linking
+    keeps its id as its name."""
+    signals = [d["signals"] for d in decisions.values() if d.get("signals")]
+    ids = sorted({eid for sig in signals for eid in sig.get("shared_entities", [])})
+    e = t.entities.c
+    with store.engine.connect() as conn:
+        names = {eid: name for chunk in t.chunks(ids) for eid, name in conn.execute(
+            select(e.id, e.name).where(e.id.in_(chunk)))}
+    for sig in signals:
+        sig["shared_names"] = [names.get(eid, eid) for eid in sig.get("shared_entities", [])]
 
 
 def memberships(store: Store, article_ids: list[str] | None = None) -> dict[str, tuple[str, str | None]]:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import DataError
 
 from newsweave.analyse import text as text_stage
@@ -44,9 +45,11 @@ class IngestReport:
         }
 
 
-def _near_duplicate(store: Store, doc_id: str, fp: Fingerprint, threshold: float) -> tuple[str, float] | None:
+def _near_duplicate(store: Store, doc_id: str, fp: Fingerprint, threshold: float,
+                    conn: Connection | None = None) -> tuple[str, float] | None:
     """The best stored original this text nearly copies, with its estimated Jaccard."""
-    scored = [(similarity(fp.signature, sig), original) for original, sig in store.minhash_candidates(fp, doc_id)]
+    scored = [(similarity(fp.signature, sig), original)
+              for original, sig in store.minhash_candidates(fp, doc_id, conn)]
     scored = [(s, o) for s, o in scored if o != doc_id]
     if not scored:
         return None
@@ -89,7 +92,21 @@ def store_document(store: Store, doc: RawDocument, digest: str, settings: Settin
                    meta: dict[str, str] | None = None) -> None:
     """Analyse and store one ``checked`` document whose text has the content hash ``digest`` (``meta``: its
     sidecar entry), recording the outcome in ``report``."""
-    holder = store.id_for_hash(digest)
+    # one connection for every lookup (on PostgreSQL each checkout costs round trips of its own); the article is
+    # written in a transaction of its own
+    with store.engine.connect() as conn:
+        holder = store.id_for_hash(digest, conn)
+        if holder is None:
+            previous_origin = store.origin_of(doc.id, conn)
+            if previous_origin is not None and previous_origin != doc.origin and \
+                    not _same_file(previous_origin, doc.origin):
+                raise _id_taken(doc, previous_origin)
+            lines = keyed_lines(doc.text)  # keyed once: for the furniture read here and the keys stored with it
+            # page furniture other articles already show is not the article's language
+            analysed = text_stage.analyse_text(blank(doc.text, spans_of_lines(conn, {doc.id: lines})[doc.id]),
+                                               declared=doc.lang_declared)
+            fp = fingerprint(doc.text)
+            near = _near_duplicate(store, doc.id, fp, settings.near_dup_threshold, conn) if fp else None
     if holder == doc.id:  # same text; its sidecar entry, or its JSONL record's date, may bring a new date or title
         changed = bool(meta) and store.update_metadata(doc.id, meta)
         if doc.published_source in RECORD_DATE_SOURCES and doc.published:  # a corrected date in the corpus file
@@ -100,15 +117,6 @@ def store_document(store: Store, doc: RawDocument, digest: str, settings: Settin
     if holder is not None:
         report.duplicates[doc.id] = holder
         return
-    previous_origin = store.origin_of(doc.id)
-    if previous_origin is not None and previous_origin != doc.origin and not _same_file(previous_origin, doc.origin):
-        raise _id_taken(doc, previous_origin)
-    lines = keyed_lines(doc.text)  # keyed once: for the furniture read here and the keys stored with the article
-    with store.engine.connect() as conn:  # page furniture other articles already show is not the article's language
-        analysed = text_stage.analyse_text(blank(doc.text, spans_of_lines(conn, {doc.id: lines})[doc.id]),
-                                           declared=doc.lang_declared)
-    fp = fingerprint(doc.text)
-    near = _near_duplicate(store, doc.id, fp, settings.near_dup_threshold) if fp else None
     store.save_article(doc, digest, analysed, fp, near, text_stage.VERSION, lines)
     (report.updated if previous_origin else report.added).append(doc.id)
     if near:

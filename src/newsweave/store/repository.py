@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, and_, create_engine, delete, event, func, or_, select
+from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 
@@ -63,20 +64,30 @@ class Store:
         self.engine.dispose()
 
     # -- ingest-time lookups -------------------------------------------------
+    # Each takes the connection of the caller's other lookups where it has one: on PostgreSQL every checkout
+    # costs round trips of its own (the pool's ping, the reset on return), more than the query it serves.
 
-    def id_for_hash(self, content_hash: str) -> str | None:
+    @contextmanager
+    def _reading(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as own:
+            yield own
+
+    def id_for_hash(self, content_hash: str, conn: Connection | None = None) -> str | None:
         """The article already holding exactly this content, if any."""
-        with self.engine.connect() as conn:
+        with self._reading(conn) as c:
             q = select(t.articles.c.id).where(t.articles.c.content_hash == content_hash)
-            return conn.execute(q).scalar_one_or_none()
+            return c.execute(q).scalar_one_or_none()
 
-    def origin_of(self, article_id: str) -> str | None:
+    def origin_of(self, article_id: str, conn: Connection | None = None) -> str | None:
         """Where a stored article was read from, or None if the id is free."""
-        with self.engine.connect() as conn:
-            q = select(t.articles.c.origin).where(t.articles.c.id == article_id)
-            return conn.execute(q).scalar_one_or_none()
+        with self._reading(conn) as c:
+            return c.execute(select(t.articles.c.origin).where(t.articles.c.id == article_id)).scalar_one_or_none()
 
-    def minhash_candidates(self, fp: Fingerprint, exclude: str) -> list[tuple[str, bytes]]:
+    def minhash_candidates(self, fp: Fingerprint, exclude: str,
+                           conn: Connection | None = None) -> list[tuple[str, bytes]]:
         """Stored articles sharing an LSH band with ``fp``: (original id, signature).
 
         A candidate that is itself a near-copy is reported under its original,
@@ -94,8 +105,8 @@ class Store:
             .where(t.minhashes.c.article_id != exclude)
             .distinct()
         )
-        with self.engine.connect() as conn:
-            return [(dup_of or aid, sig) for aid, sig, dup_of in conn.execute(q)]
+        with self._reading(conn) as c:
+            return [(dup_of or aid, sig) for aid, sig, dup_of in c.execute(q)]
 
     # -- writes --------------------------------------------------------------
 

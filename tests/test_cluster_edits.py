@@ -175,14 +175,19 @@ def test_explain_tells_an_unknown_id_from_an_article_not_clustered_yet(sqlite_ur
     assert both.returncode == 2 and "at most one of --event or --storyline" in both.stderr
 
 
-def test_an_untitled_report_is_labelled_by_its_first_line_after_the_dateline(sqlite_url: str, tmp_path: Path) -> None:
+def test_an_untitled_report_is_labelled_by_its_first_line_after_the_dateline_and_the_chrome(sqlite_url: str, tmp_path: Path) -> None:
     # ECB+'s untitled reports open with a date stamp, which used to name their events ("April 27, 2009")
     body = {"coach": "The Philadelphia 76ers fired coach Jim O'Brien on Monday after a single season in charge.",
             "volcano": "Flights across northern Europe were grounded on Tuesday as the ash cloud spread south.",
-            "vote": "Barack Obama was elected president on Tuesday, winning states that had voted Republican for decades."}
+            "vote": "Barack Obama was elected president on Tuesday, winning states that had voted Republican for decades.",
+            "chess": "Magnus Carlsen kept his world chess championship title in Dubai on Friday after winning the "
+                     "eleventh game."}
     docs = [("stamped", "MONDAY, MAY 23, 2005\n\nSixers fire coach Jim O'Brien after one season\n\n" + body["coach"]),
             ("updated", "Updated: May 24, 2010, 3:23 PM ET\n\nAsh cloud grounds European flights\n\n" + body["volcano"]),
-            ("headline", "Obama wins, November 4, 2008\n\n" + body["vote"])]
+            ("headline", "Obama wins, November 4, 2008\n\n" + body["vote"]),
+            # a scraped page's chrome, on too few pages to be found furniture: no word of it is in the prose
+            ("chrome", "Jump to navigation\n\nSubscribe now for one euro a month\n\n"
+                       "Carlsen retains world chess title in Dubai\n\n" + body["chess"])]
     corpus = tmp_path / "untitled.jsonl"
     corpus.write_text("".join(json.dumps({"id": i, "lang": "en", "title": None, "text": x}) + "\n" for i, x in docs),
                       encoding="utf-8")
@@ -191,6 +196,7 @@ def test_an_untitled_report_is_labelled_by_its_first_line_after_the_dateline(sql
     assert labels["stamped"] == "Sixers fire coach Jim O'Brien after one season"
     assert labels["updated"] == "Ash cloud grounds European flights"  # "Updated", "PM ET" beside the stamp
     assert labels["headline"] == "Obama wins, November 4, 2008"  # two words beside the date: a headline
+    assert labels["chrome"] == "Carlsen retains world chess title in Dubai"
     store = open_store(sqlite_url)
     try:  # the rule's premise: each first line holds a date the time stage took for the publication date
         with store.engine.connect() as conn:

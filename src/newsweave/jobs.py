@@ -269,14 +269,14 @@ def cluster(settings: Settings, recluster: bool = False, progress: Progress | No
 def events(settings: Settings, storyline: str | None = None, lang: str | None = None) -> list[dict[str, Any]]:
     """Live events, oldest first: id, label, articles, languages, dates, top entities, storyline. With
     ``lang``, an event with a report in that language is labelled by it (its founder's label otherwise)."""
-    from newsweave.store import event_repo, schema
+    from newsweave.store import event_repo, labels, schema
 
     with store_for(settings, create=False) as store:
         sid = event_repo.resolve(store, schema.storylines, storyline) if storyline else None
         if storyline and not sid:
             raise NotFoundError(f"no storyline {storyline!r} (see 'newsweave storylines')")
         rows = event_repo.list_events(store, storyline=sid)
-        relabelled = event_repo.labels_in(store, rows, primary_language(lang)) if lang else {}
+        relabelled = labels.labels_in(store, rows, primary_language(lang)) if lang else {}
     return [{**r, "label": relabelled.get(r["id"], r["label"])} for r in rows]
 
 

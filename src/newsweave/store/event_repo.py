@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,9 +10,8 @@ from sqlalchemy import Table, delete, func, select
 
 from newsweave.cluster.model import Cluster, distinct_names
 from newsweave.cluster.persist import cluster_from_row, cluster_to_row
-from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import schema as t
-from newsweave.store.furniture_repo import read_lead_without_furniture
+from newsweave.store.labels import label as _label
 from newsweave.store.repository import Store
 
 
@@ -131,79 +129,6 @@ def _upsert(conn: Any, table: Table, cluster: Cluster, founder: str | None, now:
 def _insert_stub(conn: Any, table: Table, cid: str, founder: str | None, now: datetime) -> None:
     conn.execute(table.insert().values(id=cid, label=_label(conn, founder), founded_by=founder or "", n_articles=0,
                                        languages="{}", top_entities="[]", is_open=0, updated_at=now))
-
-
-def relabel(conn: Any, founders: Any) -> None:
-    """Name again the events and storylines that the articles ``founders`` (a subquery of ids) founded: their first
-    line may have been found to be page furniture since."""
-    for table in (t.events, t.storylines):
-        c = table.c
-        for cid, founder in conn.execute(select(c.id, c.founded_by).where(c.founded_by.in_(founders))).all():
-            conn.execute(table.update().where(c.id == cid).values(label=_label(conn, founder)))
-
-
-_LABEL_LINES = 5  # untitled text: the first line that is not a date stamp, among this many
-_WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def _label(conn: Any, founder: str | None) -> str:
-    """The founding article's title, else its first line that is not a date stamp, cut to 120 characters."""
-    if founder is None:
-        return ""
-    a = t.articles.c
-    # the analysed prefix and one character past it: all that ``keyed_lines`` reads of a web-page dump
-    row = conn.execute(select(a.title, func.substr(a.text, 1, ANALYSE_CHARS + 1).label("text"))
-                       .where(a.id == founder)).first()
-    if row is None:
-        return ""
-    text = (row.title or _first_line(conn, founder, row.text)).strip()
-    return text if len(text) <= 120 else text[:119].rstrip() + "…"
-
-
-def labels_in(store: Store, events: list[dict[str, Any]], lang: str) -> dict[str, str]:
-    """Per event with a member article in ``lang``, the label that article gives (its title or first line):
-    a reader sees labels in their language where the event has a report in it."""
-    a = t.articles.c
-    members = [aid for ev in events for aid in ev["articles"]]
-    with store.engine.connect() as conn:
-        in_lang = {aid for chunk in t.chunks(members)
-                   for aid in conn.execute(select(a.id).where(a.id.in_(chunk) & (a.lang == lang))).scalars()}
-        out = {}
-        for ev in events:
-            first = next((aid for aid in ev["articles"] if aid in in_lang), None)
-            if first:
-                out[ev["id"]] = _label(conn, first)
-        return out
-
-
-def _first_line(conn: Any, article_id: str, text: str) -> str:
-    """The first non-blank line of ``text`` that is more than a dateline: ECB+'s untitled reports open with
-    "April 27, 2009" or "MONDAY, MAY 23, 2005", which named their events. A dateline is a line holding a time
-    expression the time stage read as the publication date, with fewer than two words of three or more letters
-    beside it, capitals-only ones (time zones: ET, BST) not counted: "Updated: May 24, 2005, 3:23 PM ET" is one,
-    "Obama wins, November 4, 2008" is not."""
-    x = t.time_exprs.c
-    stamps = conn.execute(select(x.start_char, x.end_char).where(
-        (x.article_id == article_id) & (x.role == "publication"))).all()
-    text = read_lead_without_furniture(conn, article_id, text, _LABEL_LINES)  # a menu names no event
-    lines, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            lines.append((pos, line))
-        pos += len(line) + 1
-        if len(lines) == _LABEL_LINES:
-            break
-    for start, line in lines:
-        end = start + len(line)
-        inside = [(max(s, start) - start, min(e, end) - start) for s, e in stamps if s < end and e > start]
-        if not inside:
-            return line
-        rest = line
-        for s, e in inside:
-            rest = rest[:s] + " " * (e - s) + rest[e:]
-        if sum(not w.isupper() for w in _WORD.findall(rest)) >= 2:
-            return line
-    return lines[0][1] if lines else ""
 
 
 BEFORE_KEY, FOUNDERS_KEY = t.BEFORE_KEY, t.FOUNDERS_KEY

@@ -79,7 +79,7 @@ def holders_to_reread(conn: Any) -> list[str]:
 def reread_holders(conn: Any) -> None:
     """Mark the articles that held a line before it was found to be furniture to be read again (``REREAD_STAGES``,
     their vector) and name again the events they founded untitled."""
-    from newsweave.store.event_repo import relabel  # here: event_repo reads furniture to name events
+    from newsweave.store.labels import relabel  # here: labels read furniture to name events
 
     f = t.furniture_keys.c
     keys = list(conn.execute(select(f.key).where(f.reread == 1).order_by(f.key)).scalars())

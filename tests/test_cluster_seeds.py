@@ -58,6 +58,28 @@ def test_an_unrelated_story_in_the_seeds_dates_founds_its_own_storyline(sqlite_u
         assert decision["created"] and decision["probability"] < 0.3, decision
 
 
+def test_events_and_storylines_are_listed_by_dates_size_and_entity(sqlite_url: str, tmp_path: Path) -> None:
+    assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
+    extra = tmp_path / "unrelated.jsonl"
+    extra.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in UNRELATED), encoding="utf-8")
+    assert run_cli("run", str(extra), db=sqlite_url).returncode == 0
+    every = cli_json("events", db=sqlite_url)
+
+    def listed(*args: str, kind: str = "events") -> list[dict]:
+        return cli_json(kind, *args, db=sqlite_url)
+
+    in_september = listed("--from", "2023-09-01", "--to", "2023-09-30")
+    assert in_september and all(e["first_date"] <= "2023-09-30" and e["last_date"] >= "2023-09-01" for e in in_september)
+    assert len(in_september) < len(every)
+    assert [e["id"] for e in listed("--min-articles", "3")] == [e["id"] for e in every if len(e["articles"]) >= 3]
+    kim = listed("--entity", "Κιμ Γιονγκ Ουν")  # any script: the Greek name finds the seeds' Kim Jong-un
+    assert sorted(a for e in kim for a in e["articles"]) == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    assert [s["n_articles"] for s in listed("--entity", "Alcaraz", kind="storylines")] == [1]
+    unknown = run_cli("storylines", "--entity", "Nobody Atall", db=sqlite_url)
+    assert unknown.returncode == 1 and "no entity matches 'Nobody Atall'" in unknown.stderr
+    assert run_cli("events", "--from", "2023-13-01", db=sqlite_url).returncode == 2
+
+
 def test_explain_names_the_shared_entities(sqlite_url: str) -> None:
     assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
     english = "003_6aabda63093ad488"  # joins the Greek report of Kim's arrival

@@ -82,6 +82,16 @@ def main_options(
         os.environ[slot.ENV] = encoder  # the process-wide choice, inherited by worker processes
 
 
+def iso_day(value: Optional[str]) -> Optional[str]:
+    """A ``--from``/``--to`` day checked as the search filters read it, so a typo is named with its option."""
+    from newsweave.search.filters import as_day
+
+    try:
+        return as_day(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a day in the form YYYY-MM-DD") from exc
+
+
 def reader_language(value: Optional[str]) -> Optional[str]:
     """A ``--lang`` reader language checked against CLDR's (babel), so "--lang xx" is an error, not silence;
     returned as the primary code the articles carry."""

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from newsweave import jobs
-from newsweave.cli import JsonFlag, _settings, app, counted, err, eval_app, out, reader_language
+from newsweave.cli import JsonFlag, _settings, app, counted, err, eval_app, iso_day, out, reader_language
 
 
 class SearchMode(str, Enum):
@@ -56,23 +56,12 @@ def summary(event: Annotated[Optional[str], typer.Option("--event", help="Event 
     out.print(f"[dim]{result['method']}, encoder {result['encoder']}, translator {result['translator']}[/dim]")
 
 
-def _iso_day(value: Optional[str]) -> Optional[str]:
-    """A ``--from``/``--to`` value checked as the search filters read it, so a typo is named with its option."""
-    from newsweave.search.filters import as_day
-
-    try:
-        as_day(value)
-    except ValueError as exc:
-        raise typer.BadParameter(f"{value!r} is not a day in the form YYYY-MM-DD") from exc
-    return value
-
-
 @app.command()
 def search(query: Annotated[str, typer.Argument(help="Words in any language; matches across languages too.")],
            lang: Annotated[Optional[str], typer.Option("--lang", help="Only articles in this language.")] = None,
            entity: Annotated[Optional[str], typer.Option("--entity", help="Only articles mentioning this entity (name in any script, or id).")] = None,
-           date_from: Annotated[Optional[str], typer.Option("--from", callback=_iso_day, help="Published on or after this day (YYYY-MM-DD).")] = None,
-           date_to: Annotated[Optional[str], typer.Option("--to", callback=_iso_day, help="Published on or before this day (YYYY-MM-DD).")] = None,
+           date_from: Annotated[Optional[str], typer.Option("--from", callback=iso_day, help="Published on or after this day (YYYY-MM-DD).")] = None,
+           date_to: Annotated[Optional[str], typer.Option("--to", callback=iso_day, help="Published on or before this day (YYYY-MM-DD).")] = None,
            event: Annotated[Optional[str], typer.Option("--event", help="Only this event's articles.")] = None,
            limit: Annotated[int, typer.Option("--limit", min=1, help="Most results.")] = 10,
            mode: Annotated[SearchMode, typer.Option("--mode", help="hybrid: words (as written or translated) and meaning; fulltext: words as written; vector: meaning alone, nearest first even when nothing is close.")] = SearchMode.hybrid,

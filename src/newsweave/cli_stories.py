@@ -15,7 +15,7 @@ from rich.text import Text
 from newsweave import jobs
 from newsweave.cluster.model import distinct_names
 from newsweave.cluster.online import MAX_GAP
-from newsweave.cli import JsonFlag, _progress, _settings, app, counted, err, eval_app, out, reader_language
+from newsweave.cli import JsonFlag, _progress, _settings, app, counted, err, eval_app, iso_day, out, reader_language
 
 
 @app.command()
@@ -33,12 +33,19 @@ def cluster(recluster: Annotated[bool, typer.Option("--recluster", help="Forget 
         out.print(f"[yellow]{result['pending_vectors']} articles have no vector yet: run 'newsweave run' (without inputs it analyses what is stored)[/yellow]")
 
 
+DateFrom = Annotated[Optional[str], typer.Option("--from", callback=iso_day, help="Only those still going on this day or later (YYYY-MM-DD); undated ones are left out.")]
+DateTo = Annotated[Optional[str], typer.Option("--to", callback=iso_day, help="Only those begun on this day or earlier (YYYY-MM-DD); undated ones are left out.")]
+Entity = Annotated[Optional[str], typer.Option("--entity", help="Only those with an article mentioning this entity (name in any script, or id).")]
+MinArticles = Annotated[int, typer.Option("--min-articles", min=1, help="Only those with at least this many articles.")]
+
+
 @app.command()
 def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help="Only this storyline's events.")] = None,
            lang: Annotated[Optional[str], typer.Option("--lang", callback=reader_language, help="Label each event by a report in this language where it has one (e.g. en).")] = None,
+           date_from: DateFrom = None, date_to: DateTo = None, entity: Entity = None, min_articles: MinArticles = 1,
            as_json: JsonFlag = False) -> None:
     """List events: id, label, articles, languages, first and last date, top entities, storyline."""
-    rows = jobs.events(_settings(), storyline, lang)
+    rows = jobs.events(_settings(), storyline, lang, jobs.Within(date_from, date_to, entity, min_articles))
     _note_unclustered()
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
@@ -101,9 +108,10 @@ def _fitting_columns(columns: dict[str, tuple[int, int]], dropped_first: tuple[s
 
 
 @app.command()
-def storylines(as_json: JsonFlag = False) -> None:
+def storylines(date_from: DateFrom = None, date_to: DateTo = None, entity: Entity = None,
+               min_articles: MinArticles = 1, as_json: JsonFlag = False) -> None:
     """List storylines: events linked by shared actors and themes."""
-    rows = jobs.storylines(_settings())
+    rows = jobs.storylines(_settings(), jobs.Within(date_from, date_to, entity, min_articles))
     _note_unclustered()
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))

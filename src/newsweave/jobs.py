@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Iterator
@@ -266,26 +267,61 @@ def cluster(settings: Settings, recluster: bool = False, progress: Progress | No
     return result
 
 
-def events(settings: Settings, storyline: str | None = None, lang: str | None = None) -> list[dict[str, Any]]:
-    """Live events, oldest first: id, label, articles, languages, dates, top entities, storyline. With
-    ``lang``, an event with a report in that language is labelled by it (its founder's label otherwise)."""
+@dataclass(frozen=True)
+class Within:
+    """Which events or storylines a listing keeps: those whose dates meet ``date_from``..``date_to`` (ISO days;
+    undated ones only without either), with at least ``min_articles``, and whose articles mention ``entity`` (a
+    name in any script, or an id)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    entity: str | None = None
+    min_articles: int = 1
+
+    def keeps(self, row: dict[str, Any]) -> bool:
+        """Whether a listed event or storyline (``first_date``, ``last_date``, ``n_articles``) is within."""
+        if row["n_articles"] < self.min_articles:
+            return False
+        if self.date_from is None and self.date_to is None:
+            return True
+        return bool(row["first_date"]) and (self.date_from is None or row["last_date"] >= self.date_from) \
+            and (self.date_to is None or row["first_date"] <= self.date_to)
+
+    def events(self, store: Store) -> set[str] | None:
+        """The events whose articles mention the entity (None: no entity asked for); NotFoundError for a name
+        that denotes none."""
+        from newsweave.reader_jobs import entity_ids_of
+        from newsweave.store import event_repo
+
+        return None if self.entity is None else event_repo.events_mentioning(store, entity_ids_of(store, self.entity))
+
+
+def events(settings: Settings, storyline: str | None = None, lang: str | None = None,
+           within: Within = Within()) -> list[dict[str, Any]]:
+    """Live events, oldest first: id, label, articles, languages, dates, top entities, storyline (only those
+    ``within`` keeps). With ``lang``, an event with a report in that language is labelled by it (its founder's
+    label otherwise)."""
     from newsweave.store import event_repo, labels, schema
 
     with store_for(settings, create=False) as store:
         sid = event_repo.resolve(store, schema.storylines, storyline) if storyline else None
         if storyline and not sid:
             raise NotFoundError(f"no storyline {storyline!r} (see 'newsweave storylines')")
-        rows = event_repo.list_events(store, storyline=sid)
+        mentioning = within.events(store)
+        rows = [r for r in event_repo.list_events(store, storyline=sid)
+                if within.keeps(r) and (mentioning is None or r["id"] in mentioning)]
         relabelled = labels.labels_in(store, rows, primary_language(lang)) if lang else {}
     return [{**r, "label": relabelled.get(r["id"], r["label"])} for r in rows]
 
 
-def storylines(settings: Settings) -> list[dict[str, Any]]:
-    """Live storylines with their events."""
+def storylines(settings: Settings, within: Within = Within()) -> list[dict[str, Any]]:
+    """Live storylines with their events (only those ``within`` keeps)."""
     from newsweave.store import event_repo
 
     with store_for(settings, create=False) as store:
-        return event_repo.list_storylines(store)
+        mentioning = within.events(store)
+        return [r for r in event_repo.list_storylines(store)
+                if within.keeps(r) and (mentioning is None or mentioning.intersection(r["events"]))]
 
 
 def explain(settings: Settings, article: str) -> dict[str, Any]:

@@ -16,11 +16,11 @@ def quotes(settings: Settings, entity: str | None = None, event: str | None = No
     with store_for(settings, create=False) as store:
         article_ids = cluster_members(store, event=event)[1] if event else None
         # "" names no entity: an error, as in search, never every quote
-        entity_ids = _entity_ids(store, entity) if entity is not None else None
+        entity_ids = entity_ids_of(store, entity) if entity is not None else None
         return reader_repo.list_quotes(store, entity_ids, article_ids)
 
 
-def _entity_ids(store: Any, entity: str) -> list[str]:
+def entity_ids_of(store: Any, entity: str) -> list[str]:
     """The entities a name (any script) or id denotes; NotFoundError when none."""
     from newsweave.search.filters import resolve_entity
 
@@ -80,7 +80,7 @@ def search(settings: Settings, query: str, lang: str | None = None, entity: str 
     with store_for(settings, create=False) as store:
         article_ids = cluster_members(store, event=event)[1] if event else None
         # an unknown entity is an error, as for quotes, not an empty result ("" names nothing either)
-        entity_ids = _entity_ids(store, entity) if entity is not None else None
+        entity_ids = entity_ids_of(store, entity) if entity is not None else None
         try:
             hits = run_search(store, query, lang=lang, entity=entity_ids, date_from=date_from, date_to=date_to,
                               article_ids=article_ids, limit=limit, mode=mode)

@@ -255,6 +255,15 @@ def list_events(store: Store, event_ids: list[str] | None = None, storyline: str
     return [o for o in out if o["articles"]]
 
 
+def events_mentioning(store: Store, entity_ids: list[str]) -> set[str]:
+    """The live events holding an article that mentions one of ``entity_ids``."""
+    ea, m = t.event_articles.c, t.mentions.c
+    with store.engine.connect() as conn:
+        return {eid for chunk in t.chunks(entity_ids) for eid in conn.execute(
+            select(ea.event_id).where(ea.article_id.in_(select(m.article_id).where(m.entity_id.in_(chunk))))
+            .distinct()).scalars()}
+
+
 def count_live(store: Store) -> tuple[int, int]:
     """How many live events and storylines hold articles (what the listings would show), by counting."""
     e, ea = t.events.c, t.event_articles.c

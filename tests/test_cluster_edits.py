@@ -181,13 +181,18 @@ def test_an_untitled_report_is_labelled_by_its_first_line_after_the_dateline_and
             "volcano": "Flights across northern Europe were grounded on Tuesday as the ash cloud spread south.",
             "vote": "Barack Obama was elected president on Tuesday, winning states that had voted Republican for decades.",
             "chess": "Magnus Carlsen kept his world chess championship title in Dubai on Friday after winning the "
-                     "eleventh game."}
+                     "eleventh game.",
+            "marathon": "Kelvin Kiptum ran the Chicago marathon in two hours and thirty-five seconds on Sunday, a "
+                        "world record for the distance."}
+    cookies = "We use cookies to improve your experience on our site and to show you advertising that you may like"
     docs = [("stamped", "MONDAY, MAY 23, 2005\n\nSixers fire coach Jim O'Brien after one season\n\n" + body["coach"]),
             ("updated", "Updated: May 24, 2010, 3:23 PM ET\n\nAsh cloud grounds European flights\n\n" + body["volcano"]),
             ("headline", "Obama wins, November 4, 2008\n\n" + body["vote"]),
             # a scraped page's chrome, on too few pages to be found furniture: no word of it is in the prose
             ("chrome", "Jump to navigation\n\nSubscribe now for one euro a month\n\n"
-                       "Carlsen retains world chess title in Dubai\n\n" + body["chess"])]
+                       "Carlsen retains world chess title in Dubai\n\n" + body["chess"]),
+            # a notice printed twice is prose only to itself
+            ("twice", f"{cookies}\n\n{cookies}\n\nKiptum breaks the marathon world record\n\n" + body["marathon"])]
     corpus = tmp_path / "untitled.jsonl"
     corpus.write_text("".join(json.dumps({"id": i, "lang": "en", "title": None, "text": x}) + "\n" for i, x in docs),
                       encoding="utf-8")
@@ -197,6 +202,7 @@ def test_an_untitled_report_is_labelled_by_its_first_line_after_the_dateline_and
     assert labels["updated"] == "Ash cloud grounds European flights"  # "Updated", "PM ET" beside the stamp
     assert labels["headline"] == "Obama wins, November 4, 2008"  # two words beside the date: a headline
     assert labels["chrome"] == "Carlsen retains world chess title in Dubai"
+    assert labels["twice"] == "Kiptum breaks the marathon world record"
     store = open_store(sqlite_url)
     try:  # the rule's premise: each first line holds a date the time stage took for the publication date
         with store.engine.connect() as conn:

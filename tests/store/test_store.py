@@ -148,6 +148,19 @@ def test_a_version_8_store_keeps_its_edited_articles_as_rows(db_url: str) -> Non
     store.close()
 
 
+def test_bulk_rows_that_break_a_constraint_fail_as_the_store_s_other_writes_do(db_url: str) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    store = open_store(db_url)
+    try:  # on PostgreSQL a COPY: its error comes as SQLAlchemy's, which ingest and the CLI catch
+        with pytest.raises(IntegrityError), store.engine.begin() as conn:
+            t.insert_rows(conn, t.sentences, [{"article_id": "nosuch", "idx": 0, "start_char": 0, "end_char": 1}])
+        with store.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(t.sentences)).scalar_one() == 0
+    finally:
+        store.close()
+
+
 def test_a_postgresql_schema_named_by_the_url_is_made_by_the_first_write_not_by_a_read() -> None:
     import uuid
 

@@ -72,17 +72,22 @@ def insert_rows(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
     made PostgreSQL ingest twice as slow as SQLite's (``bench/ingest_throughput.py``)."""
     if not rows:
         return
-    if conn.dialect.name != "postgresql":
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
         conn.execute(table.insert(), rows)
         return
+    import psycopg
     from psycopg import sql
+    from sqlalchemy.exc import DBAPIError
 
     columns = list(rows[0])
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns)))
-    with conn.connection.driver_connection.cursor() as cur, cur.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([row[c] for c in columns])
+    try:
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+    except psycopg.Error as exc:  # as SQLAlchemy's own statements fail: the callers catch its errors
+        raise DBAPIError.instance(f"COPY {table.name}", None, exc, psycopg.Error, dialect=conn.dialect) from exc
 
 
 def insert_or_skip(conn: Any, table: Table) -> Any:

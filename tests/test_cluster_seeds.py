@@ -78,6 +78,11 @@ def test_events_and_storylines_are_listed_by_dates_size_and_entity(sqlite_url: s
     unknown = run_cli("storylines", "--entity", "Nobody Atall", db=sqlite_url)
     assert unknown.returncode == 1 and "no entity matches 'Nobody Atall'" in unknown.stderr
     assert run_cli("events", "--from", "2023-13-01", db=sqlite_url).returncode == 2
+    # for a reader: entities named as articles in their language write them, in full where they do
+    greek = next(s for s in listed("--lang", "el", kind="storylines") if s["n_articles"] == 5)
+    assert "Κιμ Γιονγκ Ουν" in greek["label"], greek["label"]
+    italian = {x["name"] for e in listed("--lang", "it") for x in e["top_entities"]}
+    assert {"Mosca", "Corea del Nord"} <= italian and "Kim" not in italian, italian
 
 
 def test_explain_names_the_shared_entities(sqlite_url: str) -> None:

@@ -41,7 +41,7 @@ MinArticles = Annotated[int, typer.Option("--min-articles", min=1, help="Only th
 
 @app.command()
 def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help="Only this storyline's events.")] = None,
-           lang: Annotated[Optional[str], typer.Option("--lang", callback=reader_language, help="Label each event by a report in this language where it has one (e.g. en).")] = None,
+           lang: Annotated[Optional[str], typer.Option("--lang", callback=reader_language, help="Label each event by a report in this language where it has one (e.g. en), and name its entities as articles in this language write them.")] = None,
            date_from: DateFrom = None, date_to: DateTo = None, entity: Entity = None, min_articles: MinArticles = 1,
            as_json: JsonFlag = False) -> None:
     """List events: id, label, articles, languages, first and last date, top entities, storyline."""
@@ -109,9 +109,11 @@ def _fitting_columns(columns: dict[str, tuple[int, int]], dropped_first: tuple[s
 
 @app.command()
 def storylines(date_from: DateFrom = None, date_to: DateTo = None, entity: Entity = None,
-               min_articles: MinArticles = 1, as_json: JsonFlag = False) -> None:
+               min_articles: MinArticles = 1,
+               lang: Annotated[Optional[str], typer.Option("--lang", callback=reader_language, help="Name the storylines' entities as articles in this language write them, where any does (e.g. it: Mosca).")] = None,
+               as_json: JsonFlag = False) -> None:
     """List storylines: events linked by shared actors and themes."""
-    rows = jobs.storylines(_settings(), jobs.Within(date_from, date_to, entity, min_articles))
+    rows = jobs.storylines(_settings(), jobs.Within(date_from, date_to, entity, min_articles), lang)
     _note_unclustered()
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))

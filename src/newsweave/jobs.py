@@ -310,18 +310,37 @@ def events(settings: Settings, storyline: str | None = None, lang: str | None = 
         mentioning = within.events(store)
         rows = [r for r in event_repo.list_events(store, storyline=sid)
                 if within.keeps(r) and (mentioning is None or r["id"] in mentioning)]
-        relabelled = labels.labels_in(store, rows, primary_language(lang)) if lang else {}
+        if not lang:
+            return rows
+        relabelled = labels.labels_in(store, rows, primary_language(lang))
+        rows = _named_in(store, rows, primary_language(lang))
     return [{**r, "label": relabelled.get(r["id"], r["label"])} for r in rows]
 
 
-def storylines(settings: Settings, within: Within = Within()) -> list[dict[str, Any]]:
-    """Live storylines with their events (only those ``within`` keeps)."""
+def storylines(settings: Settings, within: Within = Within(), lang: str | None = None) -> list[dict[str, Any]]:
+    """Live storylines with their events (only those ``within`` keeps). With ``lang``, their entities (and so
+    their labels) are named as articles in that language write them, where any does."""
+    from newsweave.cluster.model import storyline_label
     from newsweave.store import event_repo
 
     with store_for(settings, create=False) as store:
         mentioning = within.events(store)
-        return [r for r in event_repo.list_storylines(store)
+        rows = [r for r in event_repo.list_storylines(store)
                 if within.keeps(r) and (mentioning is None or mentioning.intersection(r["events"]))]
+        if not lang:
+            return rows
+        rows = _named_in(store, rows, primary_language(lang))
+    return [{**r, "label": storyline_label(r["top_entities"], r["label"])} for r in rows]
+
+
+def _named_in(store: Store, rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """``rows`` (events or storylines) with their top entities named as articles in ``lang`` write them most
+    often, where any does (``entity_repo.names_in``); English names otherwise."""
+    from newsweave.store import entity_repo
+
+    names = entity_repo.names_in(store, [x["id"] for r in rows for x in r["top_entities"]], lang)
+    return [{**r, "top_entities": [{**x, "name": names.get(x["id"], x["name"])} for x in r["top_entities"]]}
+            for r in rows]
 
 
 def explain(settings: Settings, article: str) -> dict[str, Any]:

@@ -164,3 +164,8 @@ def distinct_names(top: list[dict[str, Any]], k: int) -> list[str]:
     for x in top:
         names.setdefault(x["name"].casefold(), x["name"])
     return list(names.values())[:k]
+
+
+def storyline_label(top: list[dict[str, Any]], fallback: str) -> str:
+    """A storyline's label: its first three distinct top entity names, else ``fallback``."""
+    return " · ".join(distinct_names(top, 3)) or fallback

@@ -300,6 +300,23 @@ def list_entities(store: Store, etype: str | None = None, article: str | None = 
     return rows
 
 
+def names_in(store: Store, entity_ids: list[str], lang: str) -> dict[str, str]:
+    """Per entity among ``entity_ids`` that articles in ``lang`` mention, the form of more than one word they
+    write most often, else their most frequent form (ties: the alphabetically first): Mosca, Corea del Nord,
+    Kim Jong Un for an Italian reader, not the bare "Kim" an article repeats after naming him in full."""
+    m = t.mentions.c
+    best: dict[str, tuple[bool, int, str]] = {}
+    with store.engine.connect() as conn:
+        for chunk in t.chunks(sorted(set(entity_ids))):
+            q = (select(m.entity_id, m.text, func.count()).where(m.entity_id.in_(chunk) & (m.lang == lang))
+                 .group_by(m.entity_id, m.text))
+            for eid, text, n in conn.execute(q):
+                full, kept = len(text.split()) > 1, best.get(eid)
+                if kept is None or (full, n) > kept[:2] or ((full, n) == kept[:2] and text < kept[2]):
+                    best[eid] = (full, n, text)
+    return {eid: text for eid, (_, _, text) in best.items()}
+
+
 def count_entities(store: Store) -> int:
     with store.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(t.entities)).scalar_one()

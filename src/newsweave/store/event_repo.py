@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Table, delete, func, select
 
-from newsweave.cluster.model import Cluster, distinct_names
+from newsweave.cluster.model import Cluster, storyline_label
 from newsweave.cluster.persist import cluster_from_row, cluster_to_row
 from newsweave.store import schema as t
 from newsweave.store.labels import label as _label
@@ -291,7 +291,7 @@ def list_storylines(store: Store) -> list[dict[str, Any]]:
             continue
         top = json.loads(r["top_entities"])
         dates = [d for ev in mine for d in (ev["first_date"], ev["last_date"]) if d]
-        out.append({"id": r["id"], "label": " · ".join(distinct_names(top, 3)) or r["label"],
+        out.append({"id": r["id"], "label": storyline_label(top, r["label"]),
                     "events": [ev["id"] for ev in mine], "n_articles": sum(len(ev["articles"]) for ev in mine),
                     "languages": sorted({lang for ev in mine for lang in ev["languages"]}),
                     "first_date": min(dates) if dates else None, "last_date": max(dates) if dates else None,

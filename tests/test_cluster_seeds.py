@@ -85,7 +85,7 @@ def test_events_and_storylines_are_listed_by_dates_size_and_entity(sqlite_url: s
     assert {"Mosca", "Corea del Nord"} <= italian and "Kim" not in italian, italian
 
 
-def test_explain_names_the_shared_entities(sqlite_url: str) -> None:
+def test_explain_names_the_shared_entities_and_the_clusters(sqlite_url: str) -> None:
     assert run_cli("run", str(SEEDS), "--meta", str(SEEDS_META), db=sqlite_url).returncode == 0
     english = "003_6aabda63093ad488"  # joins the Greek report of Kim's arrival
     signals = cli_json("explain", english, db=sqlite_url)["decisions"]["event"]["signals"]
@@ -94,6 +94,12 @@ def test_explain_names_the_shared_entities(sqlite_url: str) -> None:
     assert "Kim Jong-un" in named.values() and all(not n.startswith(("PER:", "LOC:")) for n in named.values()), named
     shown = run_cli("explain", english, db=sqlite_url).stdout
     assert "Kim Jong-un" in shown and "PER:" not in shown
+    # the event and storyline it sits in, by their labels as the listings show them
+    placed = cli_json("explain", english, db=sqlite_url)
+    event = next(e for e in cli_json("events", db=sqlite_url) if e["id"] == placed["event"])
+    story = next(s for s in cli_json("storylines", db=sqlite_url) if s["id"] == placed["storyline"])
+    assert placed["labels"][event["id"]] == event["label"] and placed["labels"][story["id"]] == story["label"]
+    assert f"«{story['label']}»" in " ".join(shown.split())
 
 
 def test_an_older_article_ingested_later_renames_no_entity(sqlite_url: str, tmp_path: Path) -> None:

@@ -132,13 +132,22 @@ def explain(article: Annotated[str, typer.Argument(help="Article id.")], as_json
     if as_json:
         out.print_json(json.dumps(info, ensure_ascii=False))
         return
-    out.print(f"[bold]{escape(info['article'])}[/bold]: event {escape(str(info['event']))}, "
-              f"storyline {escape(str(info['storyline']))} (arrival #{info['arrival']})")
+    labels = info.get("labels", {})
+    out.print(f"[bold]{escape(info['article'])}[/bold]: event {escape(_named(info['event'], labels))}, "
+              f"storyline {escape(_named(info['storyline'], labels))} (arrival #{info['arrival']})", highlight=False)
     for level in ("event", "storyline"):
         decision, now = info["decisions"][level], info["merged_into"][level]
         # named, not "that event": the decision text ends with its runner-up, which it could be read as
         note = f"; {decision['cluster']} has since merged into {now}" if now != decision["cluster"] else ""
-        out.print(f"  {level}: {escape(_decision(decision, level) + note)}", highlight=False)
+        out.print(f"  {level}: {escape(_decision(decision, level, labels) + note)}", highlight=False)
+
+
+def _named(cluster: str | None, labels: dict[str, str]) -> str:
+    """A cluster id with its label, as the listings show it: ev-… «Kim arrives in Russia»."""
+    label = labels.get(cluster or "")
+    if not label:
+        return str(cluster)
+    return f"{cluster} «{label if len(label) <= 60 else label[:59].rstrip() + '…'}»"
 
 
 _REASONS = {"first": "nothing was open yet",
@@ -148,7 +157,7 @@ _REASONS = {"first": "nothing was open yet",
             "event": "with its event", "duplicate": "as a near-duplicate of an article in it"}
 
 
-def _decision(d: dict[str, Any], level: str = "event") -> str:
+def _decision(d: dict[str, Any], level: str = "event", labels: dict[str, str] | None = None) -> str:
     verb = "founded" if d["created"] else "joined"
     why = _REASONS.get(d["reason"], d["reason"])
     if d["reason"] == "scored":
@@ -169,7 +178,8 @@ def _decision(d: dict[str, Any], level: str = "event") -> str:
                  f"main entities {s.get('salient', 0):.2f}, new people {s.get('newcomers', 0):.2f}, terms {s['terms']:.2f}, "
                  f"date gap {gap}; shared: {', '.join(s.get('shared_names') or s['shared_entities']) or 'none'}")
     if r := d.get("runner_up"):
-        text += f"; {'best candidate' if d['created'] else 'runner-up'} {r['cluster']} p={r['probability']:.2f}"
+        text += (f"; {'best candidate' if d['created'] else 'runner-up'} {_named(r['cluster'], labels or {})} "
+                 f"p={r['probability']:.2f}")
     if d.get("merged"):  # runners-up it was as sure of: one with the cluster it joined
         text += f"; merged {', '.join(d['merged'])} into it"
     if d.get("adopted"):  # lone events whose article, placed again, now joins the grown event

@@ -316,8 +316,29 @@ def explanation(store: Store, article_id: str) -> dict[str, Any] | None:
     # change without any merge, when its event merged into an event of another storyline)
     now = {level: resolve(store, table, decisions[level]["cluster"]) or decisions[level]["cluster"]
            for level, table in (("event", t.events), ("storyline", t.storylines))}
-    return {"article": article_id, "event": event, "storyline": resolve(store, t.storylines, story or "") or story,
-            "arrival": row.seq, "clusterer": row.clusterer, "decisions": decisions, "merged_into": now}
+    story = resolve(store, t.storylines, story or "") or story
+    return {"article": article_id, "event": event, "storyline": story, "arrival": row.seq,
+            "clusterer": row.clusterer, "decisions": decisions, "merged_into": now,
+            "labels": _labels_of(store, decisions, [event, now["event"]], [story or "", now["storyline"]])}
+
+
+def _labels_of(store: Store, decisions: dict[str, Any], events: list[str], storylines: list[str]) -> dict[str, str]:
+    """The label of every event and storyline an explanation names (``events``, ``storylines`` and those its
+    ``decisions`` recorded: the one joined or founded, the runner-up, those merged or taken in), as the listings
+    show them."""
+    named = {"event": set(events), "storyline": set(storylines)}
+    for level, d in decisions.items():
+        named[level] |= {d.get("cluster"), (d.get("runner_up") or {}).get("cluster"), *(d.get("merged") or []),
+                         *(a.get("cluster") for a in d.get("adopted") or []), *(d.get("rejoined") or {}).values()}
+    out: dict[str, str] = {}
+    with store.engine.connect() as conn:
+        for level, table in (("event", t.events), ("storyline", t.storylines)):
+            ids = sorted(i for i in named[level] if isinstance(i, str) and i)
+            c = table.c
+            for chunk in t.chunks(ids):
+                for cid, label, top in conn.execute(select(c.id, c.label, c.top_entities).where(c.id.in_(chunk))):
+                    out[cid] = storyline_label(json.loads(top or "[]"), label) if level == "storyline" else label
+    return out
 
 
 def _name_shared(store: Store, decisions: dict[str, Any]) -> None:

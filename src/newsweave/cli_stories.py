@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from newsweave import jobs
+from newsweave import story_jobs
 from newsweave.cluster.model import distinct_names
 from newsweave.cluster.online import MAX_GAP
 from newsweave.cli import JsonFlag, _progress, _settings, app, counted, err, eval_app, iso_day, out, reader_language
@@ -23,7 +23,7 @@ def cluster(recluster: Annotated[bool, typer.Option("--recluster", help="Forget 
             as_json: JsonFlag = False) -> None:
     """Assign new articles, in arrival order, to events and storylines (run also does this)."""
     with _progress("clustering", as_json) as tick:
-        result = jobs.cluster(_settings(), recluster, tick)
+        result = story_jobs.cluster(_settings(), recluster, tick)
     if as_json:
         out.print_json(json.dumps(result))
         return
@@ -45,7 +45,7 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
            date_from: DateFrom = None, date_to: DateTo = None, entity: Entity = None, min_articles: MinArticles = 1,
            as_json: JsonFlag = False) -> None:
     """List events: id, label, articles, languages, first and last date, top entities, storyline."""
-    rows = jobs.events(_settings(), storyline, lang, jobs.Within(date_from, date_to, entity, min_articles))
+    rows = story_jobs.events(_settings(), storyline, lang, story_jobs.Within(date_from, date_to, entity, min_articles))
     _note_unclustered()
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
@@ -60,7 +60,7 @@ def events(storyline: Annotated[Optional[str], typer.Option("--storyline", help=
 
 def _note_unclustered() -> None:
     """Say on stderr (--json output stays one document) how many stored articles no event holds yet."""
-    if waiting := jobs.unclustered(_settings()):
+    if waiting := story_jobs.unclustered(_settings()):
         err.print(f"note: {counted(waiting, 'articles')} not clustered yet (`newsweave run` clusters them)")
 
 
@@ -113,7 +113,7 @@ def storylines(date_from: DateFrom = None, date_to: DateTo = None, entity: Entit
                lang: Annotated[Optional[str], typer.Option("--lang", callback=reader_language, help="Name the storylines' entities as articles in this language write them, where any does (e.g. it: Mosca).")] = None,
                as_json: JsonFlag = False) -> None:
     """List storylines: events linked by shared actors and themes."""
-    rows = jobs.storylines(_settings(), jobs.Within(date_from, date_to, entity, min_articles), lang)
+    rows = story_jobs.storylines(_settings(), story_jobs.Within(date_from, date_to, entity, min_articles), lang)
     _note_unclustered()
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False))
@@ -128,7 +128,7 @@ def storylines(date_from: DateFrom = None, date_to: DateTo = None, entity: Entit
 @app.command()
 def explain(article: Annotated[str, typer.Argument(help="Article id.")], as_json: JsonFlag = False) -> None:
     """Why an article sits in its event and storyline: each signal and how strong it was."""
-    info = jobs.explain(_settings(), article)
+    info = story_jobs.explain(_settings(), article)
     if as_json:
         out.print_json(json.dumps(info, ensure_ascii=False))
         return
@@ -201,7 +201,7 @@ def eval_cluster(corpus: Annotated[Path, typer.Option("--corpus", help="JSONL co
                  level: Annotated[str, typer.Option("--level", help="event: events vs gold 'event'; topic: storylines vs gold 'topic'.")] = "event",
                  as_json: JsonFlag = False) -> None:
     """Stream a corpus through a fresh store and score clusters with BCubed P/R/F1."""
-    r = jobs.eval_cluster(corpus, gold, level)
+    r = story_jobs.eval_cluster(corpus, gold, level)
     for message in r["errors"]:
         err.print(f"[red]error[/red]: {escape(message)}", highlight=False)
     if as_json:

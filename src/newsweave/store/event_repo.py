@@ -105,7 +105,7 @@ def _table(level: str) -> Table:
 def _stored_ids(conn: Any, table: Table, ids: list[str]) -> set[str]:
     """Those of ``ids`` that ``table`` holds: one query per chunk, not one per id (none for no ids: most batches
     merge nothing)."""
-    return {cid for chunk in t.chunks(ids) if chunk
+    return {cid for chunk in t.chunks(ids)
             for cid in conn.execute(select(table.c.id).where(table.c.id.in_(chunk))).scalars()}
 
 

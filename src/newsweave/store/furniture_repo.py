@@ -108,8 +108,7 @@ def spans_of_lines(conn: Any, lines: dict[str, list[Line]]) -> dict[str, Spans]:
 
 def _furniture_among(conn: Any, keys: list[int]) -> set[int]:
     """Those of the line ``keys`` that are furniture."""
-    return {k for chunk in t.chunks(keys, _KEYS_PER_QUERY) if chunk
-            for k in conn.execute(_KNOWN, {"keys": chunk}).scalars()}
+    return {k for chunk in t.chunks(keys, _KEYS_PER_QUERY) for k in conn.execute(_KNOWN, {"keys": chunk}).scalars()}
 
 
 def read_without_furniture(conn: Any, article_id: str, text: str) -> str:
@@ -161,6 +160,5 @@ def backfill(conn: Any) -> None:
     found = list(conn.execute(select(_DAYS.key).group_by(_DAYS.key).having(func.count() >= FURNITURE_DAYS)
                               .order_by(_DAYS.key)).scalars())
     for chunk in t.chunks(found, _KEYS_PER_QUERY):
-        if chunk:
-            conn.execute(t.furniture_keys.insert(), [{"key": k, "reread": 0} for k in chunk])
-            conn.execute(delete(t.furniture_days).where(_DAYS.key.in_(chunk)))
+        conn.execute(t.furniture_keys.insert(), [{"key": k, "reread": 0} for k in chunk])
+        conn.execute(delete(t.furniture_days).where(_DAYS.key.in_(chunk)))

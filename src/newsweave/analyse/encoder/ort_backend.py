@@ -169,26 +169,13 @@ class E5Onnx(E5Numpy):
     def _forward(self, wins: list[np.ndarray]) -> np.ndarray:
         """Mean-pooled final hidden states per window; runs of similar length share a padded batch."""
         out = np.empty((len(wins), self.dim), np.float32)
-        i = 0
-        while i < len(wins):  # windows arrive sorted longest first
-            L = len(wins[i])
-            j = i + 1
-            while j < len(wins) and (j - i + 1) * L <= _RUN_TOKENS and len(wins[j]) * 8 >= L * 7:
-                j += 1
+        for i, j, L in self._runs(wins, _RUN_TOKENS):
             out[i:j] = self._run(wins[i:j], L)
-            i = j
         return out
 
     def _run(self, wins: list[np.ndarray], L: int) -> np.ndarray:
+        emb, mask = self._padded(wins, L)
         B = len(wins)
-        ids = np.full((B, L), self._tok.eos, np.int64)  # padding: masked, then dropped
-        mask = np.zeros((B, L), np.int32)
-        for b, w in enumerate(wins):
-            ids[b, : len(w)] = w
-            mask[b, : len(w)] = 1
-        emb = dequantise(self._word[ids.ravel()]).reshape(B, L, self.dim)
-        emb += self._pos[:L]
-        emb += self._type0
         hidden = self._sess.run(None, {"emb": emb.reshape(B * L, self.dim), "mask": mask})[0].reshape(B, L, self.dim)
         lens = mask.sum(axis=1, keepdims=True)
         return np.einsum("bl,blh->bh", mask.astype(np.float32), hidden) / lens

@@ -32,7 +32,7 @@ from newsweave.cluster.metrics import bcubed
 from newsweave.cluster.online import WINDOWS, LevelSettings, OnlineClusterer
 from newsweave.cluster.scoring import Calibration
 from newsweave.cluster.signals import ArticleSignals
-from newsweave.stages import _embed_id
+from newsweave.stages import embed_id
 
 SPLIT_BY = {"ecbplus": "topic", "meantime": "topic", "itn": "event", "mlcrisis": None}
 THRESHOLD = 0.3
@@ -80,7 +80,7 @@ def main() -> None:
         held = held_except("event", free) if free else None
     except ValueError as exc:
         ap.error(f"--free: {exc}")
-    encoder = _embed_id()
+    encoder = embed_id()
     streams, gold = load_streams(args.stores, args.data, encoder)
     folds: dict[str, list[float]] = {}
     for f in (0, 1):

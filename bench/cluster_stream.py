@@ -45,7 +45,7 @@ from newsweave.cluster.online import OnlineClusterer
 from newsweave.cluster.persist import cluster_to_row, state_to_blobs
 from newsweave.cluster.signals import ArticleSignals
 from newsweave.core.config import Settings
-from newsweave.stages import _embed_id
+from newsweave.stages import embed_id
 from newsweave.store import open_store
 from newsweave.store import schema as t
 from newsweave.store.cluster_repo import load_signals
@@ -79,7 +79,7 @@ def base_signals(db: Path) -> list[ArticleSignals]:
     try:
         with store.engine.connect() as conn:
             ids = list(conn.execute(select(t.articles.c.id).order_by(t.articles.c.id)).scalars())
-        return load_signals(store, ids, _embed_id())
+        return load_signals(store, ids, embed_id())
     finally:
         store.close()
 
@@ -101,7 +101,7 @@ def replay(base: list[ArticleSignals], n: int, shift_days: int, seed: int = 0) -
 
 
 def stream_bench(stream: Iterator[ArticleSignals], dim: int, gold: dict[str, tuple[str | None, str]]) -> None:
-    oc = OnlineClusterer(dim, encoder=_embed_id())
+    oc = OnlineClusterer(dim, encoder=embed_id())
     times: list[float] = []
     placed: dict[str, tuple[str, str]] = {}  # article -> (event, storyline): 100k short strings, a few MiB
     for i, art in enumerate(stream, 1):

@@ -235,6 +235,14 @@ def test_encoder_choice_is_checked_and_applied(tmp_path: Path) -> None:
     finally:
         store.close()
     assert made == {"e5-small-q4-numpy@1+lead800"}
+    # status tells which encoder this run would use and whose vectors the store holds: the default's are pending
+    info = cli_json("status", db=db)
+    assert info["encoder"] != "e5-small-q4-numpy@1+lead800" and info["pending"]["embed"] == 1
+    assert info["vectors_by_encoder"] == {"e5-small-q4-numpy@1+lead800": 1}
+    info = cli_json("--encoder", "numpy", "status", db=db)
+    assert info["encoder"] == "e5-small-q4-numpy@1+lead800" and info["pending"]["embed"] == 0
+    assert "encoder: e5-small-q4-numpy@1+lead800 (vectors held: e5-small-q4-numpy@1+lead800 1)" in \
+        run_cli("--encoder", "numpy", "status", db=db).stdout
 
 
 def test_a_narrow_terminal_leaves_out_whole_event_columns_not_the_count() -> None:

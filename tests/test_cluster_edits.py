@@ -37,7 +37,7 @@ def _near_copy(folder: Path, meta: Path, source: str, name: str, published: str)
 def _cut_short_recluster(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A re-cluster that stops after placing its first article (a crash, Ctrl-C)."""
     from newsweave.cluster import stream
-    from newsweave.stages import _embed_id
+    from newsweave.stages import embed_id
 
     flushed = stream._flush
 
@@ -50,7 +50,7 @@ def _cut_short_recluster(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     store = open_store(db)
     try:
         with pytest.raises(KeyboardInterrupt):
-            stream.recluster(store, _embed_id())
+            stream.recluster(store, embed_id())
     finally:
         store.close()
         monkeypatch.undo()

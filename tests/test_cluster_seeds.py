@@ -217,7 +217,7 @@ def test_a_recluster_cut_short_still_redirects_old_ids(sqlite_url: str, tmp_path
 def test_a_recluster_cut_short_twice_or_before_its_redirects_keeps_the_first_memberships(
         sqlite_url: str, tmp_path: Path) -> None:
     from newsweave.cluster import stream
-    from newsweave.stages import _embed_id
+    from newsweave.stages import embed_id
     from newsweave.store import event_repo, open_store
 
     old = _seeds_then_older_reports(sqlite_url, tmp_path)
@@ -226,15 +226,15 @@ def test_a_recluster_cut_short_twice_or_before_its_redirects_keeps_the_first_mem
         event_repo.clear(store, keep_memberships=True)
         stream.BATCH, batch = 4, stream.BATCH
         try:  # place one batch of four, then die
-            pending = event_repo.pending_articles(store, _embed_id())[:4]
-            clusterer = stream.resume(store, 384, _embed_id())
+            pending = event_repo.pending_articles(store, embed_id())[:4]
+            clusterer = stream.resume(store, 384, embed_id())
             rows = [stream._assignment(a.id, 0, *clusterer.assign(a)) for a in
-                    stream.load_signals(store, pending, _embed_id())]
-            stream._flush(store, clusterer, [dict(r, seq=i + 1) for i, r in enumerate(rows)], {}, _embed_id())
+                    stream.load_signals(store, pending, embed_id())]
+            stream._flush(store, clusterer, [dict(r, seq=i + 1) for i, r in enumerate(rows)], {}, embed_id())
         finally:
             stream.BATCH = batch
         event_repo.clear(store, keep_memberships=True)  # a second re-cluster starts over the partial one
-        placed, moved = stream._place_pending(store, _embed_id(), None)
+        placed, moved = stream._place_pending(store, embed_id(), None)
         assert placed == 13 and moved is not None and not event_repo.recluster_under_way(store)
     finally:
         store.close()
@@ -244,7 +244,7 @@ def test_a_recluster_cut_short_twice_or_before_its_redirects_keeps_the_first_mem
 def test_a_recluster_that_died_before_its_redirects_is_finished_by_run(
         sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from newsweave.cluster import stream
-    from newsweave.stages import _embed_id
+    from newsweave.stages import embed_id
     from newsweave.store import event_repo, open_store
 
     old = _seeds_then_older_reports(sqlite_url, tmp_path)
@@ -257,7 +257,7 @@ def test_a_recluster_that_died_before_its_redirects_is_finished_by_run(
         event_repo.clear(store, keep_memberships=True)
         monkeypatch.setattr(event_repo, "finish_recluster", killed)
         with pytest.raises(RuntimeError):
-            stream._place_pending(store, _embed_id(), None)
+            stream._place_pending(store, embed_id(), None)
     finally:
         store.close()
     assert cli_json("status", db=sqlite_url)["pending"]["cluster"] > 0  # the stage still has work

@@ -197,7 +197,7 @@ def articles(as_json: JsonFlag = False) -> None:
 
 @app.command()
 def status(as_json: JsonFlag = False) -> None:
-    """Show what the store holds and which analysis work is pending."""
+    """Show what the store holds, which encoder this run uses (and whose vectors are stored), and the work pending."""
     info = jobs.status(_settings())
     if as_json:
         out.print_json(json.dumps(info))
@@ -206,6 +206,8 @@ def status(as_json: JsonFlag = False) -> None:
     out.print(f"store: {info['store']} (schema v{info['schema_version']})")
     out.print(f"articles: {c['articles']} ({c['near_duplicates']} near-duplicates), sentences: {c['sentences']}, paragraphs: {c['paragraphs']}")
     out.print("languages: " + (", ".join(f"{k} {v}" for k, v in info["languages"].items()) or "none"))
+    held = ", ".join(f"{k} {v}" for k, v in info["vectors_by_encoder"].items()) or "none"
+    out.print(f"encoder: {info['encoder']} (vectors held: {held})")
     out.print("pending: " + ", ".join(f"{k} {v}" for k, v in info["pending"].items()))
 
 

@@ -15,7 +15,7 @@ from newsweave.core.records import Paragraph, Progress
 from newsweave.ingest.meta import load_sidecar
 from newsweave.ingest.pipeline import IngestReport, ingest_items
 from newsweave.ingest.sources import SourceReader
-from newsweave.stages import STAGES, Stage
+from newsweave.stages import STAGES, Stage, embed_id
 from newsweave.store import Store, open_store
 
 
@@ -112,13 +112,16 @@ def _utc_iso(moment: datetime | None) -> str | None:
 
 
 def status(settings: Settings) -> dict[str, Any]:
-    """What the store holds: counts, languages, schema version, pending stage work."""
+    """What the store holds: counts, languages, schema version, vectors per encoder, and the stage work pending
+    for this process's encoder (``encoder``: vectors of another encoder do not count as embedded)."""
     with store_for(settings, create=False) as store:
         return {
             "store": store.url,
             "schema_version": store.schema_version(),
             "counts": store.counts(),
             "languages": store.languages(),
+            "encoder": embed_id(),
+            "vectors_by_encoder": store.vector_encoders(),
             "pending": _pending_counts(store),
         }
 

@@ -162,7 +162,8 @@ def _link_run(store: Store, ids: list[str], progress: Progress | None = None) ->
 EMBED_CHARS = 800  # the lead: 3x cheaper than the full text and as good for events (bench/encoder_throughput.py)
 
 
-def _embed_id() -> str:
+def embed_id() -> str:
+    """The id this process's lead vectors are stored and clustered under: ``<encoder id>+lead<chars>``."""
     from newsweave.analyse.encoder import resolve
 
     return f"{resolve()}+lead{EMBED_CHARS}"  # the id alone: no need to load the model
@@ -175,7 +176,7 @@ def _embed_run(store: Store, ids: list[str]) -> None:
     rows = store.article_leads(ids, EMBED_CHARS)  # (id, content hash, lead): hashes are unique per article
     if rows:
         vectors = get_encoder().encode_passages([lead for _, _, lead in rows])
-        store.put_vectors(_embed_id(), [(h, v) for (_, h, _), v in zip(rows, vectors)])
+        store.put_vectors(embed_id(), [(h, v) for (_, h, _), v in zip(rows, vectors)])
 
 
 QUOTES_VERSION = "quotes-rules@2" + FURNITURE_READ  # @2: a quotation inside its own speaker's reported clause goes
@@ -222,13 +223,13 @@ def _cluster_run(store: Store, ids: list[str], progress: Progress | None = None)
     """Place every unassigned article in an event and storyline, in arrival order."""
     from newsweave.cluster.stream import cluster_pending
 
-    cluster_pending(store, _embed_id(), progress)
+    cluster_pending(store, embed_id(), progress)
 
 
 def _cluster_pending(store: Store) -> list[str]:
     from newsweave.cluster.stream import pending
 
-    return pending(store, _embed_id())
+    return pending(store, embed_id())
 
 
 def per_article_stage(name: str, version: str, run: Callable[[Store, list[str]], None]) -> Stage:
@@ -242,7 +243,7 @@ STAGES: list[Stage] = [
     per_article_stage(text_stage.STAGE, text_stage.VERSION, _text_run),
     per_article_stage("time", TIME_VERSION, _time_run),
     Stage("entities", lambda store: store.stale_articles("entities", _entities_version()), _entities_run),
-    Stage("embed", lambda store: [aid for aid, _ in store.articles_without_vector(_embed_id())], _embed_run),
+    Stage("embed", lambda store: [aid for aid, _ in store.articles_without_vector(embed_id())], _embed_run),
     Stage("link", lambda store: entity_repo.articles_to_link(store, LINK_VERSION), _link_run,
           whole_store=True, tells=True),
     # After link: search, quotes and clustering read canonical entity ids.

@@ -17,28 +17,28 @@ from newsweave.store import Store
 
 def unclustered(settings: Settings) -> int:
     """How many stored articles no event holds yet (waiting for their vector included)."""
-    from newsweave.stages import _embed_id
+    from newsweave.stages import embed_id
     from newsweave.store import event_repo
 
     with _store(settings) as store:  # not the stage's list: a re-cluster due lists every article
         embed = next(s for s in STAGES if s.name == "embed")
-        return len(set(event_repo.pending_articles(store, _embed_id())) | set(embed.pending(store)))
+        return len(set(event_repo.pending_articles(store, embed_id())) | set(embed.pending(store)))
 
 
 def cluster(settings: Settings, recluster: bool = False, progress: Progress | None = None) -> dict[str, Any]:
     """Place unassigned articles in events and storylines (all of them again with ``recluster``)."""
     from newsweave.cluster.stream import cluster_pending, recluster as redo
-    from newsweave.stages import _embed_id
+    from newsweave.stages import embed_id
 
     with _store(settings) as store:
         if recluster:
-            result = redo(store, _embed_id(), progress)
+            result = redo(store, embed_id(), progress)
         else:
-            result = {"assigned": cluster_pending(store, _embed_id(), progress)}
+            result = {"assigned": cluster_pending(store, embed_id(), progress)}
         from newsweave.store import event_repo
 
         result["events"], result["storylines"] = event_repo.count_live(store)
-        result["pending_vectors"] = len(store.articles_without_vector(_embed_id()))
+        result["pending_vectors"] = len(store.articles_without_vector(embed_id()))
     return result
 
 

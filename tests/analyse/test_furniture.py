@@ -80,9 +80,9 @@ def test_furniture_is_skipped_by_entities_dates_vectors_and_terms(db_url: str, t
         leads = {aid: lead for aid, _, lead in store.article_leads(sorted(texts), EMBED_CHARS)}
         assert leads["site-0"] == STORIES[0][0]
         assert leads["wire-0"].startswith(WIRE)
-        from newsweave.stages import _embed_id
+        from newsweave.stages import embed_id
 
-        terms = {s.id: set(s.term_text.values()) for s in load_signals(store, sorted(texts), _embed_id())}
+        terms = {s.id: set(s.term_text.values()) for s in load_signals(store, sorted(texts), embed_id())}
         assert "clara" not in terms["site-1"] and "trípoli" not in terms["site-1"] and "sirte" in terms["site-1"]
         assert "jackson" in terms["wire-2"]
         _lead_reads_as_the_whole_text(store)
@@ -164,9 +164,9 @@ def test_pages_read_before_their_menus_were_known_are_read_again(db_url: str, tm
                     assert texts[aid][start:end] not in MENU, (table.name, aid)
         assert not late & {"Villa Clara", "Sancti Spíritus", "José Martí", "La Habana"}
         from newsweave.analyse.encoder import get_encoder
-        from newsweave.stages import _embed_id
+        from newsweave.stages import embed_id
 
-        stored = store.vectors(_embed_id(), ["site-0"])["site-0"]
+        stored = store.vectors(embed_id(), ["site-0"])["site-0"]
         assert float(stored @ get_encoder().encode_passages([STORIES[0][0]])[0]) > 0.999
         labels = {e["label"] for e in jobs.events(settings)}
         assert not labels & set(MENU)  # an untitled page's event is named by its story, not its menu

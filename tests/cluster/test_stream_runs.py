@@ -10,7 +10,7 @@ from sqlalchemy import select
 from newsweave import jobs
 from newsweave.cluster import stream
 from newsweave.core.config import Settings
-from newsweave.stages import _embed_id
+from newsweave.stages import embed_id
 from newsweave.store import event_repo, open_store
 from newsweave.store import schema as t
 
@@ -61,7 +61,7 @@ def test_lone_reports_are_adopted_alike_in_one_run_or_many(tmp_path: Path) -> No
     in_runs, adopted = _memberships(db), _adoptions(db)
     store = open_store(db)
     try:
-        stream.recluster(store, _embed_id())
+        stream.recluster(store, embed_id())
     finally:
         store.close()
     assert adopted > 0 and _adoptions(db) == adopted

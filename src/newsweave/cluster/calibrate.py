@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> None:
     """Rebuild the background and refit both levels (or only ``--only``) from analysed stores of ../shared/data."""
     import argparse
 
-    from newsweave.stages import _embed_id
+    from newsweave.stages import embed_id
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> None:
         held = held_except(args.only, free) if free else {}
     except ValueError as exc:
         parser.error(f"--free: {exc}")
-    encoder = _embed_id()
+    encoder = embed_id()
     streams, gold = load_streams(args.stores, args.data, encoder)
     if not args.only:
         print("background:", build_background(list(streams.values()), encoder))

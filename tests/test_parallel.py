@@ -87,3 +87,38 @@ def test_a_shared_pool_keeps_its_workers_and_their_memory_across_calls(monkeypat
     assert parallel._shared is None  # left: the pool is gone
     third = parallel.map_articles(_remembered, items, sizes)  # outside a block: a fresh pool, fresh workers
     assert not pids & {pid for _, pid, _ in third} and all(n < 6 for _, _, n in third)
+
+
+_INTERRUPTED = '''
+import os, signal, sys, time
+from newsweave.core import parallel
+
+def work(k):
+    if k == 0:
+        os.killpg(0, signal.SIGINT)  # as a terminal's Ctrl-C does: to every process of the group
+    time.sleep(0.3)
+    return k
+
+if __name__ == "__main__":
+    try:
+        with parallel.shared_pool():
+            parallel.map_articles(work, list(range(40)), [parallel.MIN_CHARS] * 40)
+    except KeyboardInterrupt:
+        print("interrupted")
+        sys.exit(130)
+'''
+
+
+def test_ctrl_c_stops_the_pool_quietly_and_at_once(tmp_path: Path):
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "interrupted.py"
+    script.write_text(_INTERRUPTED, encoding="utf-8")
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60,
+                          start_new_session=True, env={**os.environ, parallel.WORKERS_ENV: "2"})
+    assert proc.returncode == 130 and proc.stdout.strip() == "interrupted", proc.stderr
+    assert "Traceback" not in proc.stderr  # the workers leave the interrupt to the parent
+    assert time.monotonic() - started < 6  # the 40 items of 0.3 s (6 s on two workers) are not waited for

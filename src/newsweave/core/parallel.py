@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -33,7 +34,8 @@ MIN_CHARS = 40_000  # below this much text a pool costs more than it saves
 T = TypeVar("T")
 R = TypeVar("R")
 
-_shared: dict[int, ProcessPoolExecutor] | None = None  # pools by size while a shared_pool block runs
+# While a shared_pool block runs: its one pool once a call has needed it (the list is empty before)
+_shared: list[ProcessPoolExecutor] | None = None
 
 
 def usable_cores() -> int:
@@ -72,33 +74,51 @@ def map_articles(fn: Callable[[T], R], items: Sequence[T], sizes: Sequence[int])
         return [fn(item) for item in items]
     order = sorted(range(len(items)), key=lambda k: -sizes[k])
     out: list[R] = [None] * len(items)  # type: ignore[list-item]
-    if _shared is not None:
-        n = min(workers(), max(len(items), 2))  # one pool size for the block, whatever a batch's length
-        pool = _shared.get(n) or _shared.setdefault(n, ProcessPoolExecutor(n, mp_context=mp.get_context("fork")))
-        for k, result in zip(order, pool.map(fn, [items[k] for k in order])):
-            out[k] = result
+    if _shared is None:
+        pool = _pool(n)
+        try:
+            _collect(pool, fn, items, order, out)
+        finally:
+            pool.shutdown(cancel_futures=True)  # on Ctrl-C, the items not started are dropped, not waited for
         return out
-    with ProcessPoolExecutor(n, mp_context=mp.get_context("fork")) as pool:
-        for k, result in zip(order, pool.map(fn, [items[k] for k in order])):
-            out[k] = result
+    if not _shared:  # every worker the block may use: a later batch can be longer than this one
+        _shared.append(_pool(workers()))
+    _collect(_shared[0], fn, items, order, out)
     return out
+
+
+def _ignore_interrupts() -> None:
+    # A terminal's Ctrl-C reaches every process of the foreground group: the workers leave it to the parent, which
+    # stops handing out work and reports it once, instead of each worker printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _pool(n: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(n, mp_context=mp.get_context("fork"), initializer=_ignore_interrupts)
+
+
+def _collect(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Sequence[T], order: list[int],
+             out: list[R]) -> None:
+    """Run ``fn`` over ``items`` in ``order`` on ``pool``, each result into its item's place in ``out``."""
+    for k, result in zip(order, pool.map(fn, [items[k] for k in order])):
+        out[k] = result
 
 
 @contextmanager
 def shared_pool() -> Iterator[None]:
     """Let every :func:`map_articles` call inside reuse one worker pool, forked at the first call that needs one
     (after the stage has loaded its models, so the workers inherit them) and shut down on leaving. Each new pool
-    recomputed the features of the words every page shares: on 736 ML-Crisis pages the entity stage in batches
-    of 200 took 9.8-10.4 s (workers 15.2-16.2 CPU-s) with a pool per batch, 9.0-9.5 s (14.0-14.8) with one for
-    all, the same mentions found."""
+    recomputed the features of the words every page shares: on the 2,281 articles of the four dev sets the entity
+    stage in batches of 200 took 14.4-14.6 s (workers 20.4 CPU-s) with a pool per batch, 13.3-13.8 s (18.6-19.3)
+    with one for all, the same mentions found (bench/MEASUREMENTS.md)."""
     global _shared
-    if _shared is not None:  # nested: the outer block owns the pools
+    if _shared is not None:  # nested: the outer block owns the pool
         yield
         return
-    _shared = {}
+    _shared = []
     try:
         yield
     finally:
         pools, _shared = _shared, None
-        for pool in pools.values():
-            pool.shutdown()
+        for pool in pools:
+            pool.shutdown(cancel_futures=True)

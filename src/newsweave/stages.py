@@ -26,12 +26,13 @@ TIME_VERSION = "time-cldr@4"  # @2: days and months named without a year, no anc
 # The readers of text (dates, entities, quotes) skip page furniture (``analyse.furniture``): their outputs made
 # before that are redone once.
 FURNITURE_READ = "+furniture"
-LINK_VERSION = "link-translit-gazetteer@8"  # @3: a named entity is retyped only on a 2:1 lead; @4: demonyms name their
+LINK_VERSION = "link-translit-gazetteer@9"  # @3: a named entity is retyped only on a 2:1 lead; @4: demonyms name their
 # country; @5: a person's name spelled another way in another language is one person (Gheddafi, Kadhafi, Gadafi);
 # @6: a bare surname several people bear names the one its article's other names point to (``Linker._bearer``);
 # @7: and within an article, the one named in full twice as often as any other there (``article.LEAD``);
 # @8: a spelling variant in a language that already writes the person another way, or a name with the Arabic
-# article inside, joins by context (``_variant``)
+# article inside, joins by context (``_variant``); @9: a family name tagged a place joins the person its article
+# names in full ("Mubarak" LOC beside "Hosni Mubarak")
 R = TypeVar("R")
 
 

@@ -201,6 +201,23 @@ def test_short_forms_attach_within_the_article() -> None:
     assert sorted(ents[0].aliases["el"]) == ["Βλαντίμιρ Πούτιν", "Πούτιν"]
 
 
+def test_a_family_name_tagged_a_place_is_the_person_its_article_names() -> None:
+    # the universal model tags a bare "Mubarak" LOC about as often as PER in the ML-Crisis pages
+    ms = _article("a", "es", ("Hosni Mubarak", "PER"), ("Mubarak", "LOC"), ("El Cairo", "LOC"))
+    ms += _article("b", "fr", ("Mubarak", "PER"), ("Hosni Moubarak", "PER"))
+    ents = link_mentions(ms)
+    assert _entity_of(ents, "a", "Mubarak").id == _entity_of(ents, "a", "Hosni Mubarak").id == "PER:hosni-mubarak"
+    assert _entity_of(ents, "a", "El Cairo").type == "LOC"
+    # only places, and only beside a name of two or three words: "Boeing" ends a description tagged PER
+    ms = _article("c", "es", ("Scott Carson, vicepresidente ejecutivo de Boeing", "PER"), ("Boeing", "ORG"),
+                  ("Jim McNerney", "PER"), ("McNerney", "ORG"))
+    ents = link_mentions(ms)
+    assert _entity_of(ents, "c", "Boeing").type == "ORG" and _entity_of(ents, "c", "McNerney").type == "ORG"
+    # a place the gazetteer knows stays a place, even where a person of the article bears its name
+    ms = _article("d", "en", ("Jack London", "PER"), ("London", "LOC"), ("Sacramento", "LOC"))
+    assert {_entity_of(link_mentions(ms), "d", t).id for t in ("London", "Sacramento")} == {"LOC:london", "LOC:sacramento"}
+
+
 def test_bare_surname_joins_a_full_name_seen_later() -> None:
     linker = Linker()
     [(_, first)] = linker.add(_article("x", "it", ("Putin", "PER")))

@@ -95,14 +95,15 @@ from newsweave.core import parallel
 
 def work(k):
     if k == 0:
+        time.sleep(0.5)  # every worker has an item by now, one of them the long one
         os.killpg(0, signal.SIGINT)  # as a terminal's Ctrl-C does: to every process of the group
-    time.sleep(0.3)
+    time.sleep(30 if k == 1 else 0.3)
     return k
 
 if __name__ == "__main__":
     try:
         with parallel.shared_pool():
-            parallel.map_articles(work, list(range(40)), [parallel.MIN_CHARS] * 40)
+            parallel.map_articles(work, list(range(40)), [parallel.MIN_CHARS * 2] * 2 + [parallel.MIN_CHARS] * 38)
     except KeyboardInterrupt:
         print("interrupted")
         sys.exit(130)
@@ -121,4 +122,21 @@ def test_ctrl_c_stops_the_pool_quietly_and_at_once(tmp_path: Path):
                           start_new_session=True, env={**os.environ, parallel.WORKERS_ENV: "2"})
     assert proc.returncode == 130 and proc.stdout.strip() == "interrupted", proc.stderr
     assert "Traceback" not in proc.stderr  # the workers leave the interrupt to the parent
-    assert time.monotonic() - started < 6  # the 40 items of 0.3 s (6 s on two workers) are not waited for
+    assert time.monotonic() - started < 10  # neither the 30 s item under way nor the 38 left are waited for
+
+
+def _dies_on_zero(k: int) -> int:
+    if k == 0:
+        os._exit(3)  # a worker killed (out of memory, say) amid an item
+    return k
+
+
+def test_a_worker_that_dies_fails_its_call_and_the_next_call_gets_a_fresh_pool(monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    sizes = [parallel.MIN_CHARS] * 4
+    with parallel.shared_pool():
+        with pytest.raises(BrokenProcessPool):
+            parallel.map_articles(_dies_on_zero, [0, 1, 2, 3], sizes)
+        assert parallel.map_articles(_dies_on_zero, [4, 5, 6, 7], sizes) == [4, 5, 6, 7]

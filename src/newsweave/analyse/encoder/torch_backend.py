@@ -27,7 +27,7 @@ from .e5file import E5File
 from .numpy_backend import E5Numpy
 
 DEVICE_ENV = "NEWSWEAVE_DEVICE"
-# padded tokens per forward call: a GPU wants large batches; on a CPU ~2k tokens stay cache-friendly
+# padded tokens per forward call: a GPU wants large batches; on a CPU 4k tokens stay cache-friendly
 _RUN_TOKENS = {"cuda": 32_768, "cpu": 4_096}
 
 
@@ -41,15 +41,21 @@ def _torch():
 
 def pick_device(name: str | None = None) -> str:
     """``name``, else ``$NEWSWEAVE_DEVICE``, else ``cuda`` when PyTorch sees a GPU, else ``cpu``; ConfigError for a
-    device PyTorch cannot use here (a typo, or ``cuda`` on a machine without one)."""
+    device this encoder cannot use here: a typo, another kind than ``cpu`` or ``cuda[:N]``, ``cuda`` on a machine
+    without one, or a GPU index past the last."""
     torch = _torch()
     name = name or os.environ.get(DEVICE_ENV) or ("cuda" if torch.cuda.is_available() else "cpu")
     try:
         dev = torch.device(name)
     except RuntimeError as exc:
         raise ConfigError(f"unknown torch device {name!r} (${DEVICE_ENV}): {exc}") from exc
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ConfigError(f"torch device {name!r} asked for (${DEVICE_ENV}), but PyTorch sees no CUDA GPU here")
+    if dev.type not in ("cpu", "cuda"):
+        raise ConfigError(f"torch device {name!r} (${DEVICE_ENV}): the torch encoder runs on cpu or cuda[:N]")
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ConfigError(f"torch device {name!r} asked for (${DEVICE_ENV}), but PyTorch sees no CUDA GPU here")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ConfigError(f"torch device {name!r} (${DEVICE_ENV}): PyTorch sees {torch.cuda.device_count()} GPU(s)")
     return str(dev)
 
 
@@ -73,13 +79,20 @@ class E5Torch(E5Numpy):
         super()._build(f)  # float32 numpy weights, laid out (in, out), then moved to the device
         self._torch = torch
         self._dev = torch.device(self.device)
+        if self._dev.type == "cuda":
+            # full float32 matmuls (PyTorch's default, made explicit): TF32 would trade the vectors' parity with
+            # numpy's, and the clustering background they share (``cluster.background.SAME_VECTORS``), for speed
+            torch.backends.cuda.matmul.allow_tf32 = False
 
         def on(a: np.ndarray):
             return torch.from_numpy(np.ascontiguousarray(a, np.float32)).to(self._dev)
 
-        self._eln_t = tuple(on(a) for a in self._eln)
-        self._layers_t = [{k: (tuple(on(a) for a in getattr(ly, k)) if k.startswith("ln") else on(getattr(ly, k)))
-                           for k in ly.__slots__} for ly in self._layers]
+        try:
+            self._eln_t = tuple(on(a) for a in self._eln)
+            self._layers_t = [{k: (tuple(on(a) for a in getattr(ly, k)) if k.startswith("ln") else on(getattr(ly, k)))
+                               for k in ly.__slots__} for ly in self._layers]
+        except RuntimeError as exc:  # out of GPU memory, a device busy or lost
+            raise ConfigError(f"the torch encoder cannot put its weights on {self.device}: {exc}") from exc
         self._layers = []  # the device holds the weights now
 
     def _forward(self, wins: list[np.ndarray]) -> np.ndarray:

@@ -93,6 +93,8 @@ _INTERRUPTED = '''
 import os, signal, sys, time
 from newsweave.core import parallel
 
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as from a terminal (pytest-xdist's workers ignore it)
+
 def work(k):
     if k == 0:
         time.sleep(0.5)  # every worker has an item by now, one of them the long one

@@ -111,7 +111,8 @@ def _collect(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Sequence[T]
 
 def _ignore_interrupts() -> None:
     # A terminal's Ctrl-C reaches every process of the foreground group: the workers leave it to the parent, which
-    # stops them and reports it once, instead of each worker printing a traceback.
+    # ends them (``_stop``). A worker that took it itself would break the pool under the parent's feet, and a shared
+    # pool once hung there (tests/test_parallel.py).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 

@@ -11,13 +11,12 @@ from newsweave.analyse.langid import primary_language
 from newsweave.core.config import Settings
 from newsweave.core.errors import NewsweaveError, NotFoundError
 from newsweave.core.records import Progress
-from newsweave.stages import STAGES
+from newsweave.stages import STAGES, embed_id
 from newsweave.store import Store
 
 
 def unclustered(settings: Settings) -> int:
     """How many stored articles no event holds yet (waiting for their vector included)."""
-    from newsweave.stages import embed_id
     from newsweave.store import event_repo
 
     with _store(settings) as store:  # not the stage's list: a re-cluster due lists every article
@@ -28,7 +27,6 @@ def unclustered(settings: Settings) -> int:
 def cluster(settings: Settings, recluster: bool = False, progress: Progress | None = None) -> dict[str, Any]:
     """Place unassigned articles in events and storylines (all of them again with ``recluster``)."""
     from newsweave.cluster.stream import cluster_pending, recluster as redo
-    from newsweave.stages import embed_id
 
     with _store(settings) as store:
         if recluster:

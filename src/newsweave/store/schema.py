@@ -345,8 +345,6 @@ search_terms = Table(
 )
 
 
-# v7: the entity linker's state after its last run (newsweave.link.incremental), saved in the transaction that
-# wrote its entities, so the next run links only the new articles' mentions instead of every stored one.
 # The articles whose text changed since they were placed, until the re-cluster that follows is recorded: an
 # edited article does not hand its old event's id to its new text (cluster.online.Heritage). A row each: the
 # JSON list under EDITED_KEY that held them was read and written whole on every edit, 50 ms an edit once
@@ -357,6 +355,8 @@ edited_articles = Table(
     Column("article_id", String(255), primary_key=True),  # no foreign key: an id, as the memberships keep it
 )
 
+# v7: the entity linker's state after its last run (newsweave.link.incremental), saved in the transaction that
+# wrote its entities, so the next run links only the new articles' mentions instead of every stored one.
 link_state = Table(
     "link_state",
     metadata,

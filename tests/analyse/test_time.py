@@ -137,6 +137,14 @@ def test_narrative_offsets_count_from_the_last_time_mentioned() -> None:
     assert got["two days later"] == "2021-03-05"
 
 
+def test_a_narrative_offset_after_a_vague_reference_does_not_fail() -> None:
+    # TimeBank's wsj_1011 ("... schedule now, ... a year earlier") failed the whole time stage: the offset was
+    # counted from PRESENT_REF as from a year
+    text = "It is back to 80% of its schedule now. Profit rose 45% from $4 million a year earlier."
+    assert values(text, "en", None) == {"now": "PRESENT_REF", "a year earlier": None}
+    assert values("Prices fell recently. A year later they rose.", "en", None)["a year later"] is None
+
+
 def test_numeric_dates_need_no_language_and_unknown_languages_do_not_fail() -> None:
     for lang in (None, "xx", "und"):
         got = values("Il 16.08.2023 alle 20:24, poi 2023-09-01.", lang)

@@ -149,6 +149,9 @@ def quarter_of(anchor: dt.date, n: int) -> Value:
 _FINENESS = {"day": 0, "week": 1, "month": 2, "year": 3}
 
 
+_CALENDAR = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?|-W\d\d)?")  # the values ``_shift_point`` can move
+
+
 def _value_granularity(value: str) -> str:
     if re.fullmatch(r"\d{4}-\d\d-\d\d", value):
         return "day"
@@ -158,6 +161,8 @@ def _value_granularity(value: str) -> str:
 
 
 def _shift_point(value: str, n: int, unit: str) -> str | None:
+    if not _CALENDAR.fullmatch(value):
+        return None  # "now ... a year earlier": PRESENT_REF, a quarter or a decade has no point to move
     gran = _value_granularity(value)
     if _FINENESS[unit] < _FINENESS[gran] or (gran == "week" and unit == "month"):
         return None  # "two days later" than "in 2019" has no day to count from
@@ -178,8 +183,8 @@ def _shift_point(value: str, n: int, unit: str) -> str | None:
 
 
 def shift_value(value: str, n: int, unit: str) -> Value | None:
-    """``value`` (a point or an interval) moved by ``n`` units; None when ``unit`` is finer than it, or when
-    the value has no year ("XXXX-12-09")."""
+    """``value`` (a point or an interval) moved by ``n`` units; None when ``unit`` is finer than it, when the
+    value has no year ("XXXX-12-09"), or when it is no calendar point (PRESENT_REF, a quarter, a decade)."""
     if value.startswith(YEARLESS):
         return None
     ends = [_shift_point(v, n, unit) for v in value.split("/")]

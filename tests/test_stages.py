@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import SEEDS, SEEDS_META, SHARED, cli_json, run_cli
 
 GOLD = json.loads((SHARED / "corpus" / "seeds.gold.json").read_text(encoding="utf-8"))["dates"]
@@ -92,3 +94,52 @@ def test_whole_store_stages_tell_each_article_as_they_go(sqlite_url: str) -> Non
     links = [m for m, written in told if m.startswith("link: ") and not written]
     clusters = [m for m, event in told if m.startswith("cluster: ") and event]
     assert len(links) == 5 == len(set(links)) and len(told) == 10 == len(clusters) + len(links)
+
+
+def _poisoned_corpus(tmp_path, filler_chars: int = 0):
+    """The seeds plus one article marked for the injected failure (``filler_chars`` of prose make the batch big
+    enough for worker processes)."""
+    text = "POISON. Vladimir Putin met Kim Jong-un in Vladivostok on 25 April 2019. " + \
+        "The talks went on. " * (filler_chars // 19)
+    poison = tmp_path / "poison.jsonl"
+    poison.write_text(json.dumps({"id": "poison", "lang": "en", "text": text}) + "\n", encoding="utf-8")
+    return [str(SEEDS), str(poison)]
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_an_article_a_component_fails_on_is_reported_and_the_rest_goes_on(db_url: str, tmp_path, monkeypatch,
+                                                                          workers: str) -> None:
+    # A component's bug on one article (the time tagger's on TimeBank's wsj_1011 ended every run) is injected
+    # into the real tagger here; it must cost that article that stage only, run inline or in worker processes.
+    from newsweave import jobs, stages
+    from newsweave.core.config import Settings
+
+    real = stages.tag_times
+
+    def failing(text, lang, anchor):
+        if text.startswith("POISON"):
+            raise ValueError("injected")
+        return real(text, lang, anchor)
+
+    monkeypatch.setenv("NEWSWEAVE_WORKERS", workers)
+    monkeypatch.setattr(stages, "tag_times", failing)
+    settings = Settings(db=db_url)
+    failures: list = []
+    report, done = jobs.run(settings, _poisoned_corpus(tmp_path, 60_000 if workers == "2" else 0), None, None,
+                            failures)
+    assert report.ok and len(report.added) == 6 and done["time"] == 6
+    assert [(f.stage, f.article_id, f.error) for f in failures] == [("time", "poison", "ValueError: injected")]
+    assert "poison: the time stage failed (ValueError: injected)" in str(failures[0])
+    info = jobs.status(settings)
+    assert info["failed"] == {"time": 1} and info["pending"]["time"] == 1
+    assert {k for k, v in info["pending"].items() if v} == {"time"}  # every other stage took the article
+    assert len({r["article"] for r in jobs.dates(settings)}) == 5  # the seeds all got their dates
+    assert jobs.dates(settings, "poison") == []
+    assert any("Putin" in e["name"] for e in jobs.entities(settings, article="poison"))  # its entities were found
+
+    monkeypatch.setattr(stages, "tag_times", real)  # the component mended: the next run takes the article
+    failures = []
+    assert jobs.analyse(settings, failures=failures)["time"] == 1 and failures == []
+    info = jobs.status(settings)
+    assert info["failed"] == {} and set(info["pending"].values()) == {0}
+    assert {r["value"] for r in jobs.dates(settings, "poison")} == {"2019-04-25"}

@@ -20,6 +20,7 @@ from newsweave import __version__, jobs
 from newsweave.core.config import Settings, load_settings
 from newsweave.core.errors import ConfigError, NewsweaveError, NotFoundError
 from newsweave.ingest.pipeline import IngestReport
+from newsweave.stages import StageFailure
 
 app = typer.Typer(
     name="newsweave",
@@ -156,12 +157,15 @@ def run(inputs: RunInputs = None, meta: MetaOpt = None, max_bytes: MaxBytes = No
     storylines) on whatever is pending, then list the stored articles. Without inputs it finishes the analysis
     of articles stored by 'ingest'."""
     settings = _settings(max_bytes=max_bytes)
+    failures: list[StageFailure] = []
     with _progress("ingesting and analysing", as_json) as tick:
-        report, stages = jobs.run(settings, inputs or [], meta, tick)
-    _report(report, as_json, {"stages": stages})
+        report, stages = jobs.run(settings, inputs or [], meta, tick, failures)
+    for f in failures:
+        err.print(f"[red]error[/red]: {escape(str(f))}", highlight=False)
+    _report(report, as_json, {"stages": stages, "failed": [f.as_dict() for f in failures]})
     if not as_json:
         _articles_table(jobs.articles(settings))
-    if report.errors:
+    if report.errors or failures:
         raise typer.Exit(1)
 
 
@@ -207,6 +211,9 @@ def status(as_json: JsonFlag = False) -> None:
     held = ", ".join(f"{k} {v}" for k, v in info["vectors_by_encoder"].items()) or "none"
     out.print(f"encoder: {info['encoder']} (vectors held: {held})")
     out.print("pending: " + ", ".join(f"{k} {v}" for k, v in info["pending"].items()))
+    if info["failed"]:
+        out.print("[red]failed[/red] on their last try (each run tries them again; 'run' names them): "
+                  + ", ".join(f"{k} {v}" for k, v in info["failed"].items()), highlight=False)
 
 
 @app.command()

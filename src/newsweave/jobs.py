@@ -16,7 +16,7 @@ from newsweave.core.records import Paragraph, Progress
 from newsweave.ingest.meta import load_sidecar
 from newsweave.ingest.pipeline import IngestReport, ingest_items
 from newsweave.ingest.sources import SourceReader
-from newsweave.stages import STAGES, Stage, embed_id
+from newsweave.stages import STAGES, Stage, StageFailure, embed_id
 from newsweave.store import Store, open_store
 
 
@@ -49,18 +49,22 @@ def _store_files(db: str) -> set[Path]:
     return {Path(db + suffix) for suffix in ("", "-wal", "-shm", "-journal")}
 
 
-def analyse(settings: Settings, progress: Progress | None = None, only: set[str] | None = None) -> dict[str, int]:
-    """Run every analysis stage (or those named in ``only``) where its output is missing; count per stage."""
+def analyse(settings: Settings, progress: Progress | None = None, only: set[str] | None = None,
+            failures: list[StageFailure] | None = None) -> dict[str, int]:
+    """Run every analysis stage (or those named in ``only``) where its output is missing; count per stage. The
+    articles a stage could not process go into ``failures`` (when given); the rest goes on without them."""
     done: dict[str, int] = {}
     with store_for(settings) as store:
         for stage in STAGES:
             if only is None or stage.name in only:
-                done[stage.name] = run_stage(store, stage, settings.batch_size, progress)
+                done[stage.name] = run_stage(store, stage, settings.batch_size, progress, failures)
     return done
 
 
-def run_stage(store: Store, stage: Stage, batch_size: int, progress: Progress | None = None) -> int:
-    """Run one stage over its pending articles, in batches (or all at once for a whole-store stage)."""
+def run_stage(store: Store, stage: Stage, batch_size: int, progress: Progress | None = None,
+              failures: list[StageFailure] | None = None) -> int:
+    """Run one stage over its pending articles, in batches (or all at once for a whole-store stage); the
+    articles it could not process go into ``failures`` when given."""
     pending = stage.pending(store)
     step = max(len(pending), 1) if stage.whole_store else batch_size
     with shared_pool():  # the batches share worker processes, and so what the workers have memoised
@@ -69,18 +73,21 @@ def run_stage(store: Store, stage: Stage, batch_size: int, progress: Progress | 
             if stage.tells:
                 stage.run(store, batch, progress)
                 continue
-            stage.run(store, batch)
+            failed = stage.run(store, batch)
+            if failures is not None and failed:
+                failures.extend(failed)
             if progress:
                 for article_id in batch:
                     progress(f"{stage.name}: {article_id}")
     return len(pending)
 
 
-def run(settings: Settings, inputs: list[str], meta: str | None = None,
-        progress: Progress | None = None) -> tuple[IngestReport, dict[str, int]]:
-    """Ingest, then every analysis stage, leaving the store fully analysed."""
+def run(settings: Settings, inputs: list[str], meta: str | None = None, progress: Progress | None = None,
+        failures: list[StageFailure] | None = None) -> tuple[IngestReport, dict[str, int]]:
+    """Ingest, then every analysis stage, leaving the store fully analysed but for the articles a stage could
+    not process (into ``failures`` when given)."""
     report = ingest(settings, inputs, meta, progress)
-    return report, analyse(settings, progress)
+    return report, analyse(settings, progress, failures=failures)
 
 
 def articles(settings: Settings) -> list[dict[str, Any]]:
@@ -114,8 +121,9 @@ def _utc_iso(moment: datetime | None) -> str | None:
 
 
 def status(settings: Settings) -> dict[str, Any]:
-    """What the store holds: counts, languages, schema version, vectors per encoder, and the stage work pending
-    for this process's encoder (``encoder``: vectors of another encoder do not count as embedded)."""
+    """What the store holds: counts, languages, schema version, vectors per encoder, the stage work pending
+    for this process's encoder (``encoder``: vectors of another encoder do not count as embedded), and the
+    articles whose last try of a stage failed (pending too: the next run tries them again)."""
     with store_for(settings, create=False) as store:
         return {
             "store": store.url,
@@ -125,6 +133,7 @@ def status(settings: Settings) -> dict[str, Any]:
             "encoder": embed_id(),
             "vectors_by_encoder": store.vector_encoders(),
             "pending": _pending_counts(store),
+            "failed": store.failed_stages(),
         }
 
 

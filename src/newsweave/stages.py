@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from newsweave.analyse import text as text_stage
 from newsweave.analyse.time import classify_role, tag_times
 from newsweave.analyse.time.dateline import dateline_date
 from newsweave.core.config import ANALYSE_CHARS  # dates, entities and quotes read that prefix
-from newsweave.core.records import Progress
+from newsweave.core.records import AnalysedText, Progress
 from newsweave.core.parallel import map_articles
 from newsweave.store import Store
 from newsweave.store import entity_repo
@@ -33,7 +34,54 @@ LINK_VERSION = "link-translit-gazetteer@9"  # @3: a named entity is retyped only
 # @8: a spelling variant in a language that already writes the person another way, or a name with the Arabic
 # article inside, joins by context (``_variant``); @9: a family name tagged a place joins the person its article
 # names in full ("Mubarak" LOC beside "Hosni Mubarak")
+T = TypeVar("T")
 R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What a component raised on one article, as text: it may come back from a worker process."""
+
+    error: str
+
+
+@dataclass(frozen=True)
+class StageFailure:
+    """One article a stage could not process (``Store.mark_failed`` records it; the next run tries it again)."""
+
+    stage: str
+    article_id: str
+    error: str
+
+    def __str__(self) -> str:
+        return (f"article {self.article_id}: the {self.stage} stage failed ({self.error}); the other articles and "
+                "stages went on, and this one is tried again on the next run")
+
+    def as_dict(self) -> dict[str, str]:
+        return {"stage": self.stage, "article": self.article_id, "error": self.error}
+
+
+def isolated(fn: Callable[[T], R], item: T) -> R | Failure:
+    """``fn(item)``, or the ``Failure`` it raised. A component's bug on one article must not stop a stage for all
+    the others: TimeBank's wsj_1011 ("... now, ... a year earlier") once ended every run in the time stage, and
+    the articles after it in the batch never got their dates. Ctrl-C (not an ``Exception``) still ends the run."""
+    try:
+        return fn(item)
+    except Exception as exc:  # noqa: BLE001 - whatever the component raised is reported with the article
+        return Failure(f"{type(exc).__name__}: {exc}")
+
+
+def _settled(store: Store, stage: str, version: str, ids: list[str], results: list[R | Failure],
+             save: Callable[[str, R], None]) -> list[StageFailure]:
+    """``save`` each article's result; record each ``Failure`` (``Store.mark_failed``) and return them."""
+    failed = []
+    for article_id, result in zip(ids, results):
+        if isinstance(result, Failure):
+            store.mark_failed(article_id, stage, version)
+            failed.append(StageFailure(stage, article_id, result.error))
+        else:
+            save(article_id, result)
+    return failed
 
 
 @dataclass(frozen=True)
@@ -46,7 +94,9 @@ class Stage:
 
     name: str
     pending: Callable[[Store], list[str]]
-    run: Callable[..., None]  # (store, ids), and the progress callback when ``tells``
+    # (store, ids), and the progress callback when ``tells``; the articles it could not process, if it runs a
+    # component article by article
+    run: Callable[..., list[StageFailure] | None]
     whole_store: bool = False  # run once over all pending ids, not in batches
     # ``run`` tells a progress callback of each article as it goes (its one call over the store can take
     # minutes); the others' articles are told when each batch is done
@@ -65,12 +115,15 @@ def _furniture_run(store: Store, ids: list[str]) -> None:
         reread_holders(conn)
 
 
-def _text_run(store: Store, ids: list[str]) -> None:
+def _text_run(store: Store, ids: list[str]) -> list[StageFailure]:
     articles = store.articles_for_analysis(ids)  # furniture blanked, as every reader of text gets it
-    for article_id in ids:
-        art = articles[article_id]
-        analysed = text_stage.analyse_text(art["text"], declared=art["lang_declared"])
-        store.replace_text_analysis(article_id, analysed, text_stage.VERSION)
+    results = [isolated(_analysed_text, articles[article_id]) for article_id in ids]
+    return _settled(store, text_stage.STAGE, text_stage.VERSION, ids, results,
+                    lambda aid, analysed: store.replace_text_analysis(aid, analysed, text_stage.VERSION))
+
+
+def _analysed_text(art: dict) -> AnalysedText:
+    return text_stage.analyse_text(art["text"], declared=art["lang_declared"])
 
 
 def _as_date(published: str | None) -> dt.date | None:
@@ -95,17 +148,18 @@ def _time_rows(art: dict) -> tuple[list[dict], tuple[str, str] | None]:
     return rows, found
 
 
-def _time_run(store: Store, ids: list[str]) -> None:
+def _time_run(store: Store, ids: list[str]) -> list[StageFailure]:
     """Tag and resolve time expressions; date an undated article from its dateline first."""
-    for article_id, (rows, dateline) in zip(ids, _map_stored(store, ids, _time_rows)):
-        store.replace_time_exprs(article_id, rows, TIME_VERSION, published=dateline)
+    return _settled(store, "time", TIME_VERSION, ids, _map_stored(store, ids, _time_rows),
+                    lambda aid, found: store.replace_time_exprs(aid, found[0], TIME_VERSION, published=found[1]))
 
 
-def _map_stored(store: Store, ids: list[str], fn: Callable[[dict], R]) -> list[R]:
+def _map_stored(store: Store, ids: list[str], fn: Callable[[dict], R]) -> list[R | Failure]:
     """``fn`` over each stored article of ``ids`` (``Store.articles_for_analysis``), in ``ids`` order,
-    in worker processes when the batch is big enough (``core.parallel``)."""
+    in worker processes when the batch is big enough (``core.parallel``); what it raises comes back as a
+    ``Failure`` in that article's place (``isolated``)."""
     batch = _analysed_parts(store, ids)
-    return map_articles(fn, batch, _sizes(batch))
+    return map_articles(partial(isolated, fn), batch, _sizes(batch))
 
 
 def _analysed_parts(store: Store, ids: list[str]) -> list[dict]:
@@ -136,14 +190,14 @@ def _entity_rows(art: dict) -> list[dict]:
             if any(ch.isalnum() for ch in e.text)]  # punctuation-only spans are recogniser noise
 
 
-def _entities_run(store: Store, ids: list[str]) -> None:
+def _entities_run(store: Store, ids: list[str]) -> list[StageFailure]:
     """Recognise PER/ORG/LOC/MISC mentions in each article."""
     from newsweave.analyse.entities import get_recogniser
 
     get_recogniser()  # loaded here, so forked workers inherit it
     version = _entities_version()
-    for article_id, rows in zip(ids, _map_stored(store, ids, _entity_rows)):
-        entity_repo.replace_mentions(store, article_id, rows, version)
+    return _settled(store, "entities", version, ids, _map_stored(store, ids, _entity_rows),
+                    lambda aid, rows: entity_repo.replace_mentions(store, aid, rows, version))
 
 
 def _entities_version() -> str:
@@ -195,7 +249,7 @@ def _quote_rows(job: tuple[dict, list]) -> list[dict]:
             for q in extract_quotes(art["text"], art["lang"], art["sentences"], speakers)]
 
 
-def _quotes_run(store: Store, ids: list[str]) -> None:
+def _quotes_run(store: Store, ids: list[str]) -> list[StageFailure]:
     """Direct and indirect quotations with their speakers resolved to canonical entities."""
     from newsweave.analyse.quotes import SpeakerMention
     from newsweave.store import reader_repo
@@ -203,8 +257,8 @@ def _quotes_run(store: Store, ids: list[str]) -> None:
     mentions = reader_repo.linked_mentions(store, ids)
     parts = _analysed_parts(store, ids)
     jobs = [(art, [SpeakerMention(*m) for m in mentions[i] if m[1] <= len(art["text"])]) for i, art in zip(ids, parts)]
-    for article_id, rows in zip(ids, map_articles(_quote_rows, jobs, _sizes(parts))):
-        reader_repo.replace_quotes(store, article_id, rows, QUOTES_VERSION)
+    return _settled(store, "quotes", QUOTES_VERSION, ids, map_articles(partial(isolated, _quote_rows), jobs, _sizes(parts)),
+                    lambda aid, rows: reader_repo.replace_quotes(store, aid, rows, QUOTES_VERSION))
 
 
 def _search_pending(store: Store) -> list[str]:
@@ -233,7 +287,7 @@ def _cluster_pending(store: Store) -> list[str]:
     return pending(store, embed_id())
 
 
-def per_article_stage(name: str, version: str, run: Callable[[Store, list[str]], None]) -> Stage:
+def per_article_stage(name: str, version: str, run: Callable[[Store, list[str]], list[StageFailure]]) -> Stage:
     """A stage whose progress is tracked in ``article_stages``."""
     return Stage(name, lambda store: store.stale_articles(name, version), run)
 

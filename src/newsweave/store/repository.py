@@ -295,6 +295,20 @@ class Store:
         conn.execute(delete(s).where((s.c.article_id == article_id) & (s.c.stage == stage)))
         conn.execute(s.insert().values(article_id=article_id, stage=stage, version=version, done_at=datetime.now(UTC)))
 
+    def mark_failed(self, article_id: str, stage: str, version: str) -> None:
+        """Record that ``stage`` at ``version`` failed on the article. Its earlier output, if any, stays; the
+        version recorded (``version`` + ``schema.FAILED``) is no version, so the stage keeps it pending and tries it
+        again on the next run (a fixed component succeeds; the same one reports it again)."""
+        with self.engine.begin() as conn:
+            self._mark_done(conn, article_id, stage, version + t.FAILED)
+
+    def failed_stages(self) -> dict[str, int]:
+        """Articles whose last try of each stage failed (``mark_failed``), per stage."""
+        s = t.article_stages.c
+        q = (select(s.stage, func.count()).where(s.version.like(f"%{t.FAILED}")).group_by(s.stage).order_by(s.stage))
+        with self.engine.connect() as conn:
+            return {stage: n for stage, n in conn.execute(q)}
+
     # -- vectors -------------------------------------------------------------
 
     def articles_without_vector(self, encoder: str) -> list[tuple[str, str]]:

@@ -178,6 +178,10 @@ vectors = Table(
     Column("data", LargeBinary, nullable=False),
 )
 
+# A stage's version with this after it records a failed try (``Store.mark_failed``): no stage has that version,
+# so the article stays pending for it.
+FAILED = "!failed"
+
 article_stages = Table(
     "article_stages",
     metadata,

@@ -143,3 +143,28 @@ def test_an_article_a_component_fails_on_is_reported_and_the_rest_goes_on(db_url
     info = jobs.status(settings)
     assert info["failed"] == {} and set(info["pending"].values()) == {0}
     assert {r["value"] for r in jobs.dates(settings, "poison")} == {"2019-04-25"}
+
+
+def test_a_text_the_text_stage_fails_on_is_an_input_error_and_the_rest_is_stored(sqlite_url: str, tmp_path,
+                                                                                 monkeypatch) -> None:
+    # The text stage runs within ingest: a failure injected into the real language and sentence analysis for
+    # one text names its file and line, and the other inputs are stored and analysed.
+    from newsweave import jobs
+    from newsweave.analyse import text as text_stage
+    from newsweave.core.config import Settings
+
+    real = text_stage.analyse_text
+
+    def failing(text, *args, **kwargs):
+        if text.startswith("POISON"):
+            raise RuntimeError("injected")
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(text_stage, "analyse_text", failing)
+    settings = Settings(db=sqlite_url)
+    failures: list = []
+    report, _ = jobs.run(settings, _poisoned_corpus(tmp_path), None, None, failures)
+    assert len(report.added) == 5 and failures == []
+    assert [str(e) for e in report.errors] == [f"{tmp_path / 'poison.jsonl'}:1: not stored: its text could not be "
+                                               "analysed (RuntimeError: injected)"]
+    assert set(jobs.status(settings)["pending"].values()) == {0}

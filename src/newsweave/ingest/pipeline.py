@@ -14,7 +14,7 @@ from newsweave.analyse import text as text_stage
 from newsweave.analyse.furniture import blank, keyed_lines
 from newsweave.core.config import Settings
 from newsweave.core.errors import InputError
-from newsweave.core.records import Fingerprint, Progress, RawDocument
+from newsweave.core.records import AnalysedText, Fingerprint, Progress, RawDocument
 from newsweave.ingest.dedup import content_hash, fingerprint, similarity
 from newsweave.ingest.jsondocs import RECORD_DATE_SOURCES
 from newsweave.ingest.meta import Sidecar
@@ -103,8 +103,7 @@ def store_document(store: Store, doc: RawDocument, digest: str, settings: Settin
                 raise _id_taken(doc, previous_origin)
             lines = keyed_lines(doc.text)  # keyed once: for the furniture read here and the keys stored with it
             # page furniture other articles already show is not the article's language
-            analysed = text_stage.analyse_text(blank(doc.text, spans_of_lines(conn, {doc.id: lines})[doc.id]),
-                                               declared=doc.lang_declared)
+            analysed = _analysed(doc, blank(doc.text, spans_of_lines(conn, {doc.id: lines})[doc.id]))
             fp = fingerprint(doc.text)
             near = _near_duplicate(store, doc.id, fp, settings.near_dup_threshold, conn) if fp else None
     if holder == doc.id:  # same text; its sidecar entry, or its JSONL record's date, may bring a new date or title
@@ -121,6 +120,16 @@ def store_document(store: Store, doc: RawDocument, digest: str, settings: Settin
     (report.updated if previous_origin else report.added).append(doc.id)
     if near:
         report.near_duplicates[doc.id] = near[0]
+
+
+def _analysed(doc: RawDocument, text: str) -> AnalysedText:
+    """The text stage's analysis of ``text`` (``doc``'s, furniture blanked). What the component raises is an
+    ``InputError`` naming the document, as the analysis stages report theirs (``stages.isolated``): one text it
+    cannot handle must not end the ingest of the others."""
+    try:
+        return text_stage.analyse_text(text, declared=doc.lang_declared)
+    except Exception as exc:  # noqa: BLE001 - a component's bug, reported with the input
+        raise InputError(doc.origin, f"not stored: its text could not be analysed ({type(exc).__name__}: {exc})") from exc
 
 
 def _id_taken(doc: RawDocument, where: str) -> InputError:

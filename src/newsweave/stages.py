@@ -23,7 +23,7 @@ from newsweave.store import Store
 from newsweave.store import entity_repo
 from newsweave.store.furniture_repo import holders_to_reread, reread_holders
 
-TIME_VERSION = "time-cldr@5"  # @2: days and months named without a year, no anchor: "XXXX-12-09"; @3: furniture skipped; @4: Greek ordinals ("τρίτη φορά") are not weekdays; @5: no offset counted from PRESENT_REF, a quarter or a decade ("now ... a year earlier" failed the stage)
+TIME_VERSION = "time-cldr@6"  # @2: days and months named without a year, no anchor: "XXXX-12-09"; @3: furniture skipped; @4: Greek ordinals ("τρίτη φορά") are not weekdays; @5: no offset counted from PRESENT_REF, a quarter or a decade ("now ... a year earlier" failed the stage); @6: no value past years 1-9999 (yesterday of 0001-01-01 failed it)
 # The readers of text (dates, entities, quotes) skip page furniture (``analyse.furniture``): their outputs made
 # before that are redone once.
 FURNITURE_READ = "+furniture"

@@ -145,6 +145,16 @@ def test_a_narrative_offset_after_a_vague_reference_does_not_fail() -> None:
     assert values("Prices fell recently. A year later they rose.", "en", None)["a year later"] is None
 
 
+def test_dates_past_the_calendar_ends_have_no_value_and_do_not_fail() -> None:
+    # a fuzzed "published" of 0001-01-01 or 9999-12-31 made "yesterday" or "next year" raise
+    text = "Yesterday the talks went on. Two days later they failed. Last year, next year, next month. In 2019."
+    first = values(text, "en", dt.date(1, 1, 1))
+    assert first["yesterday"] is None and first["last year"] is None and first["next year"] == "0002"
+    last = values(text, "en", dt.date(9999, 12, 31))
+    assert last["yesterday"] == "9999-12-30" and last["two days later"] is None and last["next year"] is None
+    assert last["next month"] is None and last["in 2019"] == "2019"
+
+
 def test_numeric_dates_need_no_language_and_unknown_languages_do_not_fail() -> None:
     for lang in (None, "xx", "und"):
         got = values("Il 16.08.2023 alle 20:24, poi 2023-09-01.", lang)

@@ -19,7 +19,8 @@ def day(d: dt.date) -> Value:
 
 
 def month(year: int, mon: int) -> Value:
-    """A calendar month."""
+    """A calendar month (ValueError outside years 1-9999, as ``datetime.date`` raises)."""
+    _in_calendar(year)
     return f"{year:04d}-{mon:02d}", "month"
 
 
@@ -36,8 +37,15 @@ def yearless(mon: int, d: int | None = None) -> Value:
 
 
 def year(y: int) -> Value:
-    """A calendar year."""
+    """A calendar year (ValueError outside years 1-9999, as ``datetime.date`` raises)."""
+    _in_calendar(y)
     return f"{y:04d}", "year"
+
+
+def _in_calendar(y: int) -> None:
+    # "next year" of 9999 must not become "10000", which no reader of values parses as a year
+    if not dt.MINYEAR <= y <= dt.MAXYEAR:
+        raise ValueError(f"year {y} is out of range")
 
 
 def week(d: dt.date) -> Value:

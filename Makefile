@@ -8,12 +8,17 @@ CORPUS ?= $(SHARED)/corpus/seeds
 META ?= $(SHARED)/corpus/seeds.meta.jsonl
 DB ?= newsweave.db
 STAMP := $(VENV)/.install.stamp
+TEST_STAMP := $(VENV)/.install-test.stamp
 # Debian packages of the optional translation slot (Italian to English gist via Spanish)
 APT_PACKAGES := apertium apertium-spa-ita apertium-eng-spa cg3
 
-.PHONY: install system run test test-slow bench clean
+.PHONY: install install-test system run test test-slow bench clean
 
 install: system $(STAMP)
+
+# The test tools on top (pytest, scipy, datasketch, PyTorch for the GPU encoder's tests): only 'make test' needs
+# them, and PyTorch is large; 'make run' installs newsweave alone.
+install-test: install $(TEST_STAMP)
 
 # Optional: newsweave works without them (summaries keep source-language sentences).
 # Tried once per .venv (a stamp), so a machine without apt access is not retried on every make.
@@ -35,8 +40,12 @@ $(VENV)/.system.stamp:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	@touch $(STAMP)
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(TEST_STAMP)
 
 run: install
 	$(BIN)/newsweave --db $(DB) run $(CORPUS) $(if $(META),--meta $(META))
@@ -44,10 +53,10 @@ run: install
 	$(BIN)/newsweave --db $(DB) events
 	$(BIN)/newsweave --db $(DB) storylines
 
-test: install
+test: install-test
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
-test-slow: install
+test-slow: install-test
 	$(BIN)/python -m pytest -q -m slow
 
 bench: install

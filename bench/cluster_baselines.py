@@ -23,7 +23,8 @@ whose BCubed F1 is best on the other half (the "dev split"), level by level;
 the figure is the mean over the two folds, as ``cluster_heldout.py`` reports.
 ``--online`` adds that script's figures for the online clusterer.
 
-Usage (stores as ``cluster_heldout.py`` and the calibrate module build them):
+Needs scipy, which ``make test`` installs (the ``test`` extra). Usage (stores as ``cluster_heldout.py`` and
+the calibrate module build them):
 
     .venv/bin/python bench/cluster_baselines.py --stores DIR [--data ../shared/data] [--online] [--json]
 """

@@ -311,6 +311,17 @@ def test_hostile_html_is_handled(settings: Settings, tmp_path: Path) -> None:
     assert _ids(settings) == {}
 
 
+def test_html_the_extractor_fails_on_is_an_error_for_that_page_only(settings: Settings, tmp_path: Path) -> None:
+    # found by fuzzing: nested SVG fails an assertion in lxml under trafilatura's date search
+    (tmp_path / "svg.html").write_text("<svg><svg></svg><a>", encoding="utf-8")
+    (tmp_path / "kim.html").write_text(_html("Kim lascia la Russia", ITALIAN, "it-IT", "2023-09-17T08:00:00+00:00"),
+                                       encoding="utf-8")
+    report = jobs.ingest(settings, [str(tmp_path)])
+    assert [str(e) for e in report.errors] == [f"{tmp_path / 'svg.html'}: the HTML extractor failed on this page "
+                                               "(AssertionError)"]
+    assert report.added == ["kim"]
+
+
 def test_the_same_record_twice_is_unchanged_and_id_zero_is_an_id(settings: Settings, tmp_path: Path) -> None:
     corpus = tmp_path / "twice.jsonl"
     line = json.dumps({"id": "p1", "text": ENGLISH})
@@ -404,6 +415,15 @@ def test_oversized_url_is_refused(settings: Settings, site: tuple[str, Path]) ->
     (root / "huge.html").write_text(_html("Huge", ENGLISH * 20, "en"), encoding="utf-8")
     report = jobs.ingest(Settings(db=settings.db, max_bytes=20_000), [f"{base}/huge.html"])
     assert not report.ok and "limit" in report.errors[0].message
+
+
+def test_a_malformed_url_is_an_error_for_it_alone(settings: Settings, site: tuple[str, Path]) -> None:
+    # httpx's InvalidURL is no HTTPError: a feed entry linking to "http://[::1" once ended the whole ingest
+    base, root = site
+    (root / "ok.html").write_text(_html("Fine", ENGLISH, "en"), encoding="utf-8")
+    report = jobs.ingest(settings, ["http://[::1", f"{base}/ok.html"])
+    assert [str(e) for e in report.errors] == ["http://[::1: not a valid URL: Invalid port: ':1'"]
+    assert len(report.added) == 1
 
 
 def test_same_id_from_another_file_is_refused(settings: Settings, tmp_path: Path) -> None:

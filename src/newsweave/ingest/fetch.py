@@ -53,6 +53,8 @@ class Fetcher:
                 return Fetched(str(resp.url), ctype, b"".join(chunks))
         except httpx.TimeoutException:
             raise InputError(url, "timed out") from None
+        except httpx.InvalidURL as exc:  # not an HTTPError: "http://[::1" in a feed's link ended the ingest
+            raise InputError(url, f"not a valid URL: {exc}") from None
         except httpx.HTTPError as exc:
             raise InputError(url, f"cannot fetch: {type(exc).__name__}: {exc}") from None
 

@@ -36,17 +36,23 @@ def extract_html(html: str, origin: str, url: str | None = None) -> Extracted:
     """Extract the article body; raise InputError when the page has none."""
     import trafilatura  # lazy: trafilatura pulls lxml and friends
 
-    doc = trafilatura.bare_extraction(
-        _TEMPLATE.sub("", html),
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=False,
-        favor_recall=True,
-        # Dates only from the page's metadata and markup, never guessed from
-        # arbitrary text: a wrong date is worse than an unknown one.
-        date_extraction_params={"extensive_search": False, "original_date": True},
-    )
+    try:
+        doc = trafilatura.bare_extraction(
+            _TEMPLATE.sub("", html),
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            favor_recall=True,
+            # Dates only from the page's metadata and markup, never guessed from
+            # arbitrary text: a wrong date is worse than an unknown one.
+            date_extraction_params={"extensive_search": False, "original_date": True},
+        )
+    except Exception as exc:  # noqa: BLE001 - the libraries' own failures on hostile markup, reported per page
+        # "<svg><svg></svg><a>" fails an assertion in lxml under htmldate's cleaning: without this it ended the
+        # whole ingest with a traceback
+        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        raise InputError(origin, f"the HTML extractor failed on this page ({detail})") from exc
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise InputError(origin, "no article text found in the HTML page")

@@ -63,4 +63,4 @@ bench: install
 	$(BIN)/python bench/ingest_throughput.py --data $(SHARED)/data --pg postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 clean:
-	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) *.egg-info src/*.egg-info .pytest_cache $(DB) $(DB)-wal $(DB)-shm $(DB).lock

@@ -27,12 +27,14 @@ def unclustered(settings: Settings) -> int:
 def cluster(settings: Settings, recluster: bool = False, progress: Progress | None = None) -> dict[str, Any]:
     """Place unassigned articles in events and storylines (all of them again with ``recluster``)."""
     from newsweave.cluster.stream import cluster_pending, recluster as redo
+    from newsweave.store.locks import WAITING, analysis_lock
 
     with _store(settings) as store:
-        if recluster:
-            result = redo(store, embed_id(), progress)
-        else:
-            result = {"assigned": cluster_pending(store, embed_id(), progress)}
+        with analysis_lock(store, (lambda: progress(WAITING)) if progress else None):  # as every stage run
+            if recluster:
+                result = redo(store, embed_id(), progress)
+            else:
+                result = {"assigned": cluster_pending(store, embed_id(), progress)}
         from newsweave.store import event_repo
 
         result["events"], result["storylines"] = event_repo.count_live(store)

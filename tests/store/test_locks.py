@@ -1,4 +1,5 @@
-"""One process at a time analyses a store: a second run waits its turn (real processes, SQLite and PostgreSQL)."""
+"""Processes sharing one store: a second run waits its turn to analyse, two ingests of one file both succeed
+(real processes, SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -51,3 +52,16 @@ def test_two_runs_at_once_place_every_article_once(db_url: str, tmp_path: Path) 
     events = cli_json("events", db=db_url)
     placed = [a for e in events for a in e["articles"]]
     assert len(placed) == len(set(placed)) == 35
+
+
+def test_two_ingests_of_one_file_into_a_new_store_at_once(db_url: str, tmp_path: Path) -> None:
+    # Before: on SQLite the second saw the first's tables before their version row (KeyError: 1), and on both
+    # stores an article the other process stored between the look and the write ended the ingest with exit 2.
+    reports = tmp_path / "itn.jsonl"
+    lines = (SHARED / "data" / "itn" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()[:150]
+    reports.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    procs = [_newsweave(db_url, "ingest", str(reports)) for _ in range(2)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    assert cli_json("status", db=db_url)["counts"]["articles"] == 150

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from newsweave.analyse import text as text_stage
 from newsweave.analyse.furniture import blank, keyed_lines
@@ -132,6 +132,17 @@ def _analysed(doc: RawDocument, text: str) -> AnalysedText:
         raise InputError(doc.origin, f"not stored: its text could not be analysed ({type(exc).__name__}: {exc})") from exc
 
 
+def _store_racing(store: Store, doc: RawDocument, digest: str, settings: Settings, report: IngestReport,
+                  meta: dict[str, str] | None) -> None:
+    """``store_document``, looked at again when another process stored the same id or text between its look and
+    its write (two ingests of one file at once: the second ended on "UNIQUE constraint failed:
+    articles.content_hash" with exit 2); the second look finds it stored, as a re-ingest does."""
+    try:
+        store_document(store, doc, digest, settings, report, meta)
+    except IntegrityError:
+        store_document(store, doc, digest, settings, report, meta)
+
+
 def _id_taken(doc: RawDocument, where: str) -> InputError:
     return InputError(doc.origin, f"id {doc.id!r} is already used by {where}; give distinct ids (e.g. via --meta)")
 
@@ -164,11 +175,11 @@ def ingest_items(
                 first = seen.get(doc.id)
                 if first and first[0] != doc.origin and first[1] != digest:
                     raise _id_taken(doc, first[0])
-                store_document(store, doc, digest, settings, report, meta)
+                _store_racing(store, doc, digest, settings, report, meta)
                 seen.setdefault(doc.id, (doc.origin, digest))
             except InputError as err:
                 report.errors.append(err)
-            except DataError as exc:  # a value this database refuses; the article's transaction left nothing behind
+            except (DataError, IntegrityError) as exc:  # refused by the database; its transaction left nothing
                 report.errors.append(InputError(item.origin, f"not stored: {str(exc.orig).splitlines()[0]}"))
         if on_item:
             on_item(item.origin if isinstance(item, RawDocument) else item.source)

@@ -102,9 +102,18 @@ def current_version(conn: Connection) -> int | None:
 def migrate(engine: Engine, create: bool = True) -> int:
     """Bring the store to ``SCHEMA_VERSION``; return the version it had (0 if new). ``create=False``
     (a command that only reads): a database without the schema is an error, and nothing is written."""
+    with engine.connect() as conn:
+        if current_version(conn) == SCHEMA_VERSION:  # the usual case: no write lock for a store already current
+            return SCHEMA_VERSION
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+        else:
+            # sqlite3 runs DDL outside any transaction unless one is open: a second process saw the tables of a
+            # store being created before its version row, and failed (KeyError: 1; so would a store whose
+            # creation was interrupted). An immediate transaction makes the creation one step, one process at
+            # a time.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         found = current_version(conn)
         if found is None:
             _refuse_foreign(conn, create)

@@ -374,8 +374,10 @@ def main() -> None:
         raise
     except DatabaseError as exc:  # a store damaged on disk ("database disk image is malformed"), or busy
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+        # a damaged file fails the first read; a refused write ("UNIQUE constraint failed") is no read error
         what = ("the store is busy: another process is writing to it; try again when it is done"
-                if "locked" in reason else f"the store cannot be read: {reason}")
+                if "locked" in reason else f"the store cannot be read: {reason}" if "malformed" in reason
+                or "not a database" in reason else f"the store refused the operation: {reason}")
         err.print(f"[red]error[/red]: {escape(what)}", highlight=False)
         sys.exit(2)
     except (OSError, UnicodeDecodeError) as exc:  # an eval or training file missing, unreadable or not text

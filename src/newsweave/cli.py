@@ -21,6 +21,7 @@ from newsweave.core.config import Settings, load_settings
 from newsweave.core.errors import ConfigError, NewsweaveError, NotFoundError
 from newsweave.ingest.pipeline import IngestReport
 from newsweave.stages import StageFailure
+from newsweave.store.locks import WAITING
 
 app = typer.Typer(
     name="newsweave",
@@ -118,7 +119,13 @@ def _progress(label: str, quiet: bool) -> Iterator[jobs.Progress]:
                   TextColumn("[dim]{task.fields[last]}"), TimeElapsedColumn(),
                   console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
         task = bar.add_task(label, total=None, last="")
-        yield lambda item: bar.update(task, advance=1, last=item[-60:])
+
+        def tick(item: str) -> None:
+            if item == WAITING:  # said even when piped or --json (on stderr): a silent wait looks like a hang
+                err.print(f"note: {item}", highlight=False)
+            bar.update(task, advance=1, last=item[-60:])
+
+        yield tick
 
 
 _SHOWN_SKIPS = 10
@@ -359,7 +366,7 @@ from newsweave import cli_readers, cli_stories  # noqa: E402,F401  (register the
 def main() -> None:
     """Entry point: user-facing errors become one red line and exit code 2 (1 for an unknown id, which is
     bad input like a broken file)."""
-    from sqlalchemy.exc import DatabaseError
+    from sqlalchemy.exc import DatabaseError, IntegrityError
 
     try:
         app()
@@ -374,10 +381,9 @@ def main() -> None:
         raise
     except DatabaseError as exc:  # a store damaged on disk ("database disk image is malformed"), or busy
         reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-        # a damaged file fails the first read; a refused write ("UNIQUE constraint failed") is no read error
         what = ("the store is busy: another process is writing to it; try again when it is done"
-                if "locked" in reason else f"the store cannot be read: {reason}" if "malformed" in reason
-                or "not a database" in reason else f"the store refused the operation: {reason}")
+                if "locked" in reason else f"the store refused the operation: {reason}"
+                if isinstance(exc, IntegrityError) else f"the store cannot be read: {reason}")
         err.print(f"[red]error[/red]: {escape(what)}", highlight=False)
         sys.exit(2)
     except (OSError, UnicodeDecodeError) as exc:  # an eval or training file missing, unreadable or not text

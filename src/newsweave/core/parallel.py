@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -29,6 +30,7 @@ from typing import TypeVar
 from newsweave.core.errors import ConfigError
 
 WORKERS_ENV = "NEWSWEAVE_WORKERS"
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 MIN_CHARS = 40_000  # below this much text a pool costs more than it saves
 
 T = TypeVar("T")
@@ -99,7 +101,7 @@ def _collect(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Sequence[T]
              out: list[R]) -> None:
     """Run ``fn`` over ``items`` in ``order`` on ``pool``, each result into its item's place in ``out``."""
     # Workers fork at the first items handed out; SIGINT stays blocked until they have set it aside
-    # (``_ignore_interrupts``), so a Ctrl-C in that instant reaches the parent alone, right after
+    # (``_worker_start``), so a Ctrl-C in that instant reaches the parent alone, right after
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         results = pool.map(fn, [items[k] for k in order])
@@ -109,16 +111,33 @@ def _collect(pool: ProcessPoolExecutor, fn: Callable[[T], R], items: Sequence[T]
         out[k] = result
 
 
-def _ignore_interrupts() -> None:
+def _worker_start(parent: int) -> None:
+    """Each worker's setup: Ctrl-C left to the parent, and death with it."""
     # A terminal's Ctrl-C reaches every process of the foreground group: the workers leave it to the parent, which
     # ends them (``_stop``). A worker that took it itself would break the pool under the parent's feet, and a shared
     # pool once hung there (tests/test_parallel.py).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _die_with_parent(parent)
+
+
+def _die_with_parent(parent: int) -> None:
+    # A parent killed outright (SIGTERM, SIGKILL, the OOM killer) runs no cleanup: its workers lived on, orphaned,
+    # holding what they inherited, among it the socket of the store's PostgreSQL analysis lock (store.locks), so
+    # every later run waited for ever. Linux ends them with their parent.
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request was in place
+        os._exit(1)
 
 
 def _pool(n: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(n, mp_context=mp.get_context("fork"), initializer=_ignore_interrupts)
+    return ProcessPoolExecutor(n, mp_context=mp.get_context("fork"), initializer=_worker_start,
+                               initargs=(os.getpid(),))
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

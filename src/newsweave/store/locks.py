@@ -9,20 +9,27 @@ saved. Every stage run therefore holds this lock; another process's run waits
 its turn, stage by stage, and then finds what the first did already done.
 Ingest takes no lock: each article is its own transaction.
 
-SQLite: an exclusive ``flock`` on ``<store file>.lock`` (released by the system
-if the process dies). PostgreSQL: a session advisory lock keyed by the store's
-schema, on a connection left idle (never "idle in transaction") while held.
+SQLite: an exclusive POSIX lock (``lockf``) on ``<store file>.lock``, which the
+system releases when the process ends, however it ends. PostgreSQL: a session
+advisory lock keyed by the store's schema, on a connection left idle (never
+"idle in transaction") while held; it ends with the connection, and the stage's
+worker processes, which share its socket, die with their parent
+(``core.parallel``).
 """
 
 from __future__ import annotations
 
+import errno
 import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from urllib.parse import unquote, urlsplit
+
 from sqlalchemy import text
 
+from newsweave.core.errors import StoreError
 from newsweave.store.repository import Store
 
 LOCK_SUFFIX = ".lock"  # beside an SQLite store's file: never read as input (``jobs._store_files``)
@@ -62,21 +69,41 @@ def _key(store: Store) -> str:
 def _file_lock(store: Store, waiting: Callable[[], None] | None) -> Iterator[None]:
     import fcntl
 
-    database = store.engine.url.database
-    if not database or database == ":memory:":  # no other process can open it
+    path = sqlite_path(store)
+    if path is None:  # in memory: no other process can open it
         yield
         return
-    with open(database + LOCK_SUFFIX, "a+b") as fh:
+    try:
+        fh = open(path + LOCK_SUFFIX, "a+b")
+    except OSError as exc:
+        raise StoreError(f"cannot open the store's lock file {path + LOCK_SUFFIX}: {exc.strerror or exc}") from None
+    with fh:
+        # lockf, not flock: a POSIX lock belongs to this process alone. An flock belongs to the open file, which
+        # the stage's forked workers share: a run killed by SIGTERM left them holding it, and every later run
+        # waited for ever.
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                raise
             if waiting:
                 waiting()
-            fcntl.flock(fh, fcntl.LOCK_EX)
+            fcntl.lockf(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fcntl.lockf(fh, fcntl.LOCK_UN)
+
+
+def sqlite_path(store: Store) -> str | None:
+    """The file of an SQLite store (a ``file:`` URI read as its path), None in memory."""
+    url = store.engine.url
+    database = url.database
+    if not database or database == ":memory:" or url.query.get("mode") == "memory":
+        return None
+    if database.startswith("file:"):  # sqlite:///file:/path/store.db?uri=true
+        return unquote(urlsplit(database).path) or None
+    return database
 
 
 @contextmanager

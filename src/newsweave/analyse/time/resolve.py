@@ -183,6 +183,7 @@ def _shift_point(value: str, n: int, unit: str) -> str | None:
     if gran == "week":
         y, w = int(value[:4]), int(value[6:])
         if unit == "year":
+            _in_calendar(y + n)
             return f"{y + n:04d}-W{w:02d}"
         return week(dt.date.fromisocalendar(y, w, 1) + dt.timedelta(weeks=n))[0]
     if gran == "month":

@@ -20,6 +20,7 @@ worker processes, which share its socket, die with their parent
 from __future__ import annotations
 
 import errno
+import os
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -62,7 +63,10 @@ def analysis_lock(store: Store, waiting: Callable[[], None] | None = None) -> It
 
 
 def _key(store: Store) -> str:
-    return store.engine.url.render_as_string(hide_password=True)
+    # one SQLite file however it is named ("x.db", "/abs/x.db", a file: URI): a POSIX lock is the process's, and a
+    # second hold of it, closed, would let go of the first
+    path = sqlite_path(store) if store.engine.dialect.name == "sqlite" else None
+    return os.path.realpath(path) if path else store.engine.url.render_as_string(hide_password=True)
 
 
 @contextmanager

@@ -112,7 +112,9 @@ def sqlite_path(store: Store) -> str | None:
 
 @contextmanager
 def _pg_lock(store: Store, waiting: Callable[[], None] | None) -> Iterator[None]:
-    with store.engine.connect() as conn:
+    # autocommit: a session lock needs no transaction, and the connection must not sit in one, waiting or holding
+    # (a server's idle_in_transaction_session_timeout would end it, and an old snapshot holds back vacuum)
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         schema = conn.execute(text("SELECT current_schema()")).scalar_one()
         # advisory locks are per database: keyed by schema, stores in other schemas do not wait on this one
         key = zlib.crc32(f"newsweave analysis {schema}".encode("utf-8"))
@@ -120,9 +122,7 @@ def _pg_lock(store: Store, waiting: Callable[[], None] | None) -> Iterator[None]
             if waiting:
                 waiting()
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
-        conn.commit()  # a session lock outlives the transaction; the connection must not sit in one
         try:
             yield
         finally:
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            conn.commit()

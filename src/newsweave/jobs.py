@@ -5,7 +5,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, Iterator
 
 from newsweave.analyse.entities.base import ENTITY_TYPES
@@ -19,7 +18,7 @@ from newsweave.ingest.pipeline import IngestReport, ingest_items
 from newsweave.ingest.sources import SourceReader
 from newsweave.stages import STAGES, Stage, StageFailure, embed_id
 from newsweave.store import Store, open_store
-from newsweave.store.locks import LOCK_SUFFIX, WAITING, analysis_lock
+from newsweave.store.locks import LOCK_SUFFIX, analysis_lock
 
 
 @contextmanager
@@ -68,7 +67,7 @@ def run_stage(store: Store, stage: Stage, batch_size: int, progress: Progress | 
     """Run one stage over its pending articles, in batches (or all at once for a whole-store stage); the
     articles it could not process go into ``failures`` when given."""
     # one process at a time (``store.locks``); what is pending is read once the lock is held
-    with analysis_lock(store, _waiting(progress)), shared_pool():  # the batches share worker processes
+    with analysis_lock(store, progress), shared_pool():  # the batches share worker processes
         pending = stage.pending(store)
         step = max(len(pending), 1) if stage.whole_store else batch_size
         for i in range(0, len(pending), step):
@@ -83,11 +82,6 @@ def run_stage(store: Store, stage: Stage, batch_size: int, progress: Progress | 
                 for article_id in batch:
                     progress(f"{stage.name}: {article_id}")
     return len(pending)
-
-
-def _waiting(progress: Progress | None) -> Callable[[], None] | None:
-    """What to tell ``progress`` while another process holds the store's analysis lock."""
-    return (lambda: progress(WAITING)) if progress else None
 
 
 def run(settings: Settings, inputs: list[str], meta: str | None = None, progress: Progress | None = None,

@@ -159,7 +159,12 @@ def _map_stored(store: Store, ids: list[str], fn: Callable[[dict], R]) -> list[R
     in worker processes when the batch is big enough (``core.parallel``); what it raises comes back as a
     ``Failure`` in that article's place (``isolated``)."""
     batch = _analysed_parts(store, ids)
-    return map_articles(partial(isolated, fn), batch, _sizes(batch))
+    return _map_isolated(fn, batch, _sizes(batch))
+
+
+def _map_isolated(fn: Callable[[T], R], items: list[T], sizes: list[int]) -> list[R | Failure]:
+    """``map_articles`` of ``fn`` with each item's exception returned in its place (``isolated``)."""
+    return map_articles(partial(isolated, fn), items, sizes)
 
 
 def _analysed_parts(store: Store, ids: list[str]) -> list[dict]:
@@ -257,7 +262,7 @@ def _quotes_run(store: Store, ids: list[str]) -> list[StageFailure]:
     mentions = reader_repo.linked_mentions(store, ids)
     parts = _analysed_parts(store, ids)
     jobs = [(art, [SpeakerMention(*m) for m in mentions[i] if m[1] <= len(art["text"])]) for i, art in zip(ids, parts)]
-    return _settled(store, "quotes", QUOTES_VERSION, ids, map_articles(partial(isolated, _quote_rows), jobs, _sizes(parts)),
+    return _settled(store, "quotes", QUOTES_VERSION, ids, _map_isolated(_quote_rows, jobs, _sizes(parts)),
                     lambda aid, rows: reader_repo.replace_quotes(store, aid, rows, QUOTES_VERSION))
 
 

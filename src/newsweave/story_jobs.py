@@ -27,10 +27,10 @@ def unclustered(settings: Settings) -> int:
 def cluster(settings: Settings, recluster: bool = False, progress: Progress | None = None) -> dict[str, Any]:
     """Place unassigned articles in events and storylines (all of them again with ``recluster``)."""
     from newsweave.cluster.stream import cluster_pending, recluster as redo
-    from newsweave.store.locks import WAITING, analysis_lock
+    from newsweave.store.locks import analysis_lock
 
     with _store(settings) as store:
-        with analysis_lock(store, (lambda: progress(WAITING)) if progress else None):  # as every stage run
+        with analysis_lock(store, progress):  # as every stage run
             if recluster:
                 result = redo(store, embed_id(), progress)
             else:

@@ -25,23 +25,25 @@ import threading
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import text
 
 from newsweave.core.errors import StoreError
+from newsweave.core.records import Progress
 from newsweave.store.repository import Store
 
 LOCK_SUFFIX = ".lock"  # beside an SQLite store's file: never read as input (``jobs._store_files``)
-WAITING = "waiting: another newsweave process is analysing this store"  # told once, through ``waiting``
+WAITING = "waiting: another newsweave process is analysing this store"  # told ``progress`` once
 _held: dict[str, int] = {}  # lock -> depth in this process: a nested stage run must not wait on itself
 _guard = threading.Lock()
 
 
 @contextmanager
-def analysis_lock(store: Store, waiting: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold the store's analysis lock for the block; ``waiting`` is called once if another process holds it."""
+def analysis_lock(store: Store, progress: Progress | None = None) -> Iterator[None]:
+    """Hold the store's analysis lock for the block; ``progress`` is told ``WAITING`` once if another process
+    holds it."""
+    waiting = (lambda: progress(WAITING)) if progress else None
     key = _key(store)
     with _guard:
         depth = _held.get(key, 0)

@@ -193,10 +193,14 @@ def _shift_point(value: str, n: int, unit: str) -> str | None:
 
 def shift_value(value: str, n: int, unit: str) -> Value | None:
     """``value`` (a point or an interval) moved by ``n`` units; None when ``unit`` is finer than it, when the
-    value has no year ("XXXX-12-09"), or when it is no calendar point (PRESENT_REF, a quarter, a decade)."""
+    value has no year ("XXXX-12-09"), when it is no calendar point (PRESENT_REF, a quarter, a decade), or when
+    it would leave years 1-9999."""
     if value.startswith(YEARLESS):
         return None
-    ends = [_shift_point(v, n, unit) for v in value.split("/")]
+    try:
+        ends = [_shift_point(v, n, unit) for v in value.split("/")]
+    except (OverflowError, ValueError):  # moved past years 1-9999
+        return None
     if any(e is None for e in ends):
         return None
     if len(ends) == 2:

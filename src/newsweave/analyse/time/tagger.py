@@ -202,21 +202,13 @@ def tag_with_cores(text: str, lang: str | None, anchor: dt.date | None) -> list[
         except (OverflowError, ValueError):  # counted past the calendar's ends (yesterday of 1 January 0001)
             value, granularity, kind = interpret(g, c.rule, c.match, None, future)
         shift = narrative_shift(g, c.rule, c.match)
-        if shift and last and (moved := _shifted(last, shift)):
+        if shift and last and (moved := R.shift_value(last, *shift)):
             value, granularity = moved
         if value is not None:
             last = value
         expr = TimeExpr(c.start, c.end, text[c.start : c.end], value, granularity, kind)
         out.append((expr, c.match.start()))
     return out
-
-
-def _shifted(value: str, shift: tuple[int, str]) -> R.Value | None:
-    """``value`` moved by ``shift`` (``resolve.shift_value``); None past the calendar's ends (year 0 or 10000)."""
-    try:
-        return R.shift_value(value, *shift)
-    except (OverflowError, ValueError):
-        return None
 
 
 def tag_times(text: str, lang: str | None, anchor: dt.date | None) -> list[TimeExpr]:

@@ -8,19 +8,21 @@ re-runs that stage alone. ``jobs.analyse`` runs them in this order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from newsweave.analyse import text as text_stage
 from newsweave.analyse.time import classify_role, tag_times
 from newsweave.analyse.time.dateline import dateline_date
 from newsweave.core.config import ANALYSE_CHARS  # dates, entities and quotes read that prefix
+from newsweave.core.errors import describe
 from newsweave.core.records import AnalysedText, Progress
 from newsweave.core.parallel import map_articles
 from newsweave.store import Store
 from newsweave.store import entity_repo
+from newsweave.store.changes import Seen, seen_as
 from newsweave.store.furniture_repo import holders_to_reread, reread_holders
 
 TIME_VERSION = "time-cldr@6"  # @2: days and months named without a year, no anchor: "XXXX-12-09"; @3: furniture skipped; @4: Greek ordinals ("τρίτη φορά") are not weekdays; @5: no offset counted from PRESENT_REF, a quarter or a decade ("now ... a year earlier" failed the stage); @6: no value past years 1-9999 (yesterday of 0001-01-01 failed it)
@@ -34,6 +36,10 @@ LINK_VERSION = "link-translit-gazetteer@9"  # @3: a named entity is retyped only
 # @8: a spelling variant in a language that already writes the person another way, or a name with the Arabic
 # article inside, joins by context (``_variant``); @9: a family name tagged a place joins the person its article
 # names in full ("Mubarak" LOC beside "Hosni Mubarak")
+# What each stage's output depends on, besides the text's analysis: its save checks these are still as read
+# (``store.changes``), or the article was re-ingested or re-dated meanwhile and stays pending.
+TEXT_READ = ("content_hash",)
+TIME_READ = ("content_hash", "published")  # the date anchors "yesterday"
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -68,19 +74,20 @@ def isolated(fn: Callable[[T], R], item: T) -> R | Failure:
     try:
         return fn(item)
     except Exception as exc:  # noqa: BLE001 - whatever the component raised is reported with the article
-        return Failure(f"{type(exc).__name__}: {exc}")
+        return Failure(describe(exc))
 
 
-def _settled(store: Store, stage: str, version: str, ids: list[str], results: list[R | Failure],
-             save: Callable[[str, R], None]) -> list[StageFailure]:
-    """``save`` each article's result; record each ``Failure`` (``Store.mark_failed``) and return them."""
+def _settled(store: Store, stage: str, version: str, results: dict[str, R | Failure], seen: Seen,
+             save: Callable[[str, R, Mapping[str, Any]], object]) -> list[StageFailure]:
+    """``save`` each article's result (with what the stage read of it, ``seen``: a save skips an article
+    changed since, ``store.changes``); record each ``Failure`` (``Store.mark_failed``) and return them."""
     failed = []
-    for article_id, result in zip(ids, results):
+    for article_id, result in results.items():
         if isinstance(result, Failure):
-            store.mark_failed(article_id, stage, version)
+            store.mark_failed(article_id, stage, version, seen=seen[article_id])
             failed.append(StageFailure(stage, article_id, result.error))
         else:
-            save(article_id, result)
+            save(article_id, result, seen[article_id])
     return failed
 
 
@@ -117,9 +124,9 @@ def _furniture_run(store: Store, ids: list[str]) -> None:
 
 def _text_run(store: Store, ids: list[str]) -> list[StageFailure]:
     articles = store.articles_for_analysis(ids)  # furniture blanked, as every reader of text gets it
-    results = [isolated(_analysed_text, articles[article_id]) for article_id in ids]
-    return _settled(store, text_stage.STAGE, text_stage.VERSION, ids, results,
-                    lambda aid, analysed: store.replace_text_analysis(aid, analysed, text_stage.VERSION))
+    results = {aid: isolated(_analysed_text, art) for aid, art in articles.items()}
+    return _settled(store, text_stage.STAGE, text_stage.VERSION, results, seen_as(articles, TEXT_READ),
+                    lambda aid, analysed, seen: store.replace_text_analysis(aid, analysed, text_stage.VERSION, seen))
 
 
 def _analysed_text(art: dict) -> AnalysedText:
@@ -150,27 +157,26 @@ def _time_rows(art: dict) -> tuple[list[dict], tuple[str, str] | None]:
 
 def _time_run(store: Store, ids: list[str]) -> list[StageFailure]:
     """Tag and resolve time expressions; date an undated article from its dateline first."""
-    return _settled(store, "time", TIME_VERSION, ids, _map_stored(store, ids, _time_rows),
-                    lambda aid, found: store.replace_time_exprs(aid, found[0], TIME_VERSION, published=found[1]))
+    parts = _analysed_parts(store, ids)
+    return _settled(store, "time", TIME_VERSION, _map_parts(_time_rows, parts), seen_as(parts, TIME_READ),
+                    lambda aid, found, seen: store.replace_time_exprs(aid, found[0], TIME_VERSION, found[1], seen))
 
 
-def _map_stored(store: Store, ids: list[str], fn: Callable[[dict], R]) -> list[R | Failure]:
-    """``fn`` over each stored article of ``ids`` (``Store.articles_for_analysis``), in ``ids`` order,
-    in worker processes when the batch is big enough (``core.parallel``); what it raises comes back as a
-    ``Failure`` in that article's place (``isolated``)."""
-    batch = _analysed_parts(store, ids)
-    return _map_isolated(fn, batch, _sizes(batch))
+def _map_parts(fn: Callable[[T], R], parts: dict[str, dict], jobs: dict[str, T] | None = None
+               ) -> dict[str, R | Failure]:
+    """``fn`` over each article's job (by default its part, as ``_analysed_parts`` gives it), in worker
+    processes when the batch is big enough (``core.parallel``, which spreads the parts' lengths); what it
+    raises comes back as a ``Failure`` in that article's place (``isolated``)."""
+    todo = parts if jobs is None else jobs
+    results = map_articles(partial(isolated, fn), list(todo.values()), [len(p["text"]) for p in parts.values()])
+    return dict(zip(todo, results))
 
 
-def _map_isolated(fn: Callable[[T], R], items: list[T], sizes: list[int]) -> list[R | Failure]:
-    """``map_articles`` of ``fn`` with each item's exception returned in its place (``isolated``)."""
-    return map_articles(partial(isolated, fn), items, sizes)
-
-
-def _analysed_parts(store: Store, ids: list[str]) -> list[dict]:
-    """The stored articles of ``ids``, in order, each cut to what the stages read (``analysed_part``)."""
+def _analysed_parts(store: Store, ids: list[str]) -> dict[str, dict]:
+    """The stored articles of ``ids``, in order, each cut to what the stages read (``analysed_part``); an id
+    no longer stored is left out."""
     articles = store.articles_for_analysis(ids)
-    return [analysed_part(articles[i]) for i in ids]
+    return {i: analysed_part(articles[i]) for i in ids if i in articles}
 
 
 def analysed_part(art: dict) -> dict:
@@ -180,10 +186,6 @@ def analysed_part(art: dict) -> dict:
     sentences = [s for s in art["sentences"] if s[1] <= ANALYSE_CHARS]
     end = sentences[-1][1] if sentences else art["text"].rfind(" ", 0, ANALYSE_CHARS) + 1 or ANALYSE_CHARS
     return {**art, "text": art["text"][:end], "sentences": sentences}
-
-
-def _sizes(articles: list[dict]) -> list[int]:
-    return [len(a["text"]) for a in articles]
 
 
 def _entity_rows(art: dict) -> list[dict]:
@@ -201,8 +203,9 @@ def _entities_run(store: Store, ids: list[str]) -> list[StageFailure]:
 
     get_recogniser()  # loaded here, so forked workers inherit it
     version = _entities_version()
-    return _settled(store, "entities", version, ids, _map_stored(store, ids, _entity_rows),
-                    lambda aid, rows: entity_repo.replace_mentions(store, aid, rows, version))
+    parts = _analysed_parts(store, ids)
+    return _settled(store, "entities", version, _map_parts(_entity_rows, parts), seen_as(parts, TEXT_READ),
+                    lambda aid, rows, seen: entity_repo.replace_mentions(store, aid, rows, version, seen))
 
 
 def _entities_version() -> str:
@@ -261,9 +264,10 @@ def _quotes_run(store: Store, ids: list[str]) -> list[StageFailure]:
 
     mentions = reader_repo.linked_mentions(store, ids)
     parts = _analysed_parts(store, ids)
-    jobs = [(art, [SpeakerMention(*m) for m in mentions[i] if m[1] <= len(art["text"])]) for i, art in zip(ids, parts)]
-    return _settled(store, "quotes", QUOTES_VERSION, ids, _map_isolated(_quote_rows, jobs, _sizes(parts)),
-                    lambda aid, rows: reader_repo.replace_quotes(store, aid, rows, QUOTES_VERSION))
+    jobs = {i: (art, [SpeakerMention(*m) for m in mentions[i] if m[1] <= len(art["text"])])
+            for i, art in parts.items()}
+    return _settled(store, "quotes", QUOTES_VERSION, _map_parts(_quote_rows, parts, jobs), seen_as(parts, TEXT_READ),
+                    lambda aid, rows, seen: reader_repo.replace_quotes(store, aid, rows, QUOTES_VERSION, seen))
 
 
 def _search_pending(store: Store) -> list[str]:

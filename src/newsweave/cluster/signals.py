@@ -12,6 +12,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -39,6 +40,9 @@ class ArticleSignals:
     term_text: dict[int, str] = field(default_factory=dict)  # hashed term -> one surface, for explanations
     title: str | None = None
     duplicate_of: str | None = None
+    # the stored columns these signals were made from (``store.changes.READ_COLUMNS``): its placement is
+    # checked against them when saved, as a re-ingest may change the article meanwhile
+    seen: dict[str, Any] = field(default_factory=dict)
 
 
 def term_key(term: str) -> int:

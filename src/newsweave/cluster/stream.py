@@ -97,7 +97,7 @@ def _place_pending(store: Store, encoder: str, progress: Progress | None
             assignments.append(_assignment(art.id, clusterer.seq, event, story))
             if progress:
                 progress(f"cluster: {art.id} -> {event.cluster}")
-        _flush(store, clusterer, assignments, founders, encoder)
+        _flush(store, clusterer, assignments, founders, encoder, {art.id: art.seen for art in batch})
     return len(pending), event_repo.finish_recluster(store)
 
 
@@ -166,8 +166,9 @@ def _assignment(article_id: str, seq: int, event: Decision, story: Decision) -> 
 
 
 def _flush(store: Store, clusterer: OnlineClusterer, assignments: list[dict[str, object]],
-           founders: dict[str, str], encoder: str) -> None:
-    """Persist what the batch changed, then forget closed clusters and the batch's merges."""
+           founders: dict[str, str], encoder: str, seen: dict[str, dict[str, object]]) -> None:
+    """Persist what the batch changed, then forget closed clusters and the batch's merges. ``seen``: what
+    the batch's signals were made from, by article (``save_batch`` checks it)."""
     touched = clusterer.touched
     events = [c for cid, c in clusterer.events.active.clusters.items() if cid in touched]
     stories = [c for cid, c in clusterer.storylines.active.clusters.items() if cid in touched]
@@ -180,7 +181,7 @@ def _flush(store: Store, clusterer: OnlineClusterer, assignments: list[dict[str,
     blobs["encoder"] = encoder.encode("utf-8")  # whose vectors the means and cluster sums are made of
     event_repo.save_batch(store, blobs, events, stories,
                           {"event": [c.id for c in closed_events], "storyline": [c.id for c in closed_stories]},
-                          assignments, clusterer.merges, founders)
+                          assignments, clusterer.merges, founders, seen)
     clusterer.touched.clear()
     clusterer.closed.clear()
     clusterer.merges.clear()

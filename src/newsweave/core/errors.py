@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 
+def describe(exc: BaseException) -> str:
+    """What a library or component raised, for a message that wraps it: "ValueError: bad month", or the type
+    alone where it says nothing more (lxml's bare AssertionError)."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 class NewsweaveError(Exception):
     """Base class for errors newsweave reports to the user."""
 

@@ -33,6 +33,7 @@ from newsweave.search.folding import index_form
 from newsweave.core.config import ANALYSE_CHARS
 from newsweave.store import Store
 from newsweave.store import schema as t
+from newsweave.store.changes import still_as_read
 
 STAGE = "search"
 INDEX_VERSION = "fts-title-text-names@2"  # @2: Chinese, Japanese and Korean as character pairs (folding.index_form)
@@ -100,6 +101,9 @@ def index_articles(store: Store, ids: list[str]) -> int:
                                        bridge.term_encoder_id())
         terms = bridge.encode_terms(new)  # outside the write transaction: encoding takes seconds
         with store.engine.begin() as conn:
+            # an article re-ingested or retitled since it was read stays pending (``store.changes``)
+            same = still_as_read(conn, {d["id"]: d["seen"] for d in docs})
+            docs = [d for d in docs if d["id"] in same]
             bridge.store_terms(conn, terms)
             if conn.dialect.name == "postgresql":
                 _upsert_pg(conn, docs)
@@ -131,14 +135,15 @@ def _drop_stale_words(store: Store, ids: list[str]) -> None:
 def _documents(conn: Connection, ids: list[str]) -> list[dict[str, Any]]:
     """Title, text and linked entity names of the given articles."""
     a, m, e = t.articles.c, t.mentions.c, t.entities.c
-    rows = conn.execute(select(a.id, a.title, a.text).where(a.id.in_(ids)).order_by(a.id)).all()
+    rows = conn.execute(select(a.id, a.title, a.text, a.content_hash).where(a.id.in_(ids)).order_by(a.id)).all()
     names: dict[str, list[str]] = {}
     q = (select(m.article_id, e.name).join(t.entities, e.id == m.entity_id)
          .where(m.article_id.in_(ids)).distinct().order_by(m.article_id, e.name))
     for aid, name in conn.execute(q):
         names.setdefault(aid, []).append(name)
     return [{"id": aid, "title": title or "", "body": (body or "")[:MAX_INDEX_CHARS],
-             "names": " ; ".join(names.get(aid, []))} for aid, title, body in rows]
+             "names": " ; ".join(names.get(aid, [])), "seen": {"content_hash": content_hash, "title": title}}
+            for aid, title, body, content_hash in rows]
 
 
 def _fields(doc: dict[str, Any]) -> dict[str, str]:

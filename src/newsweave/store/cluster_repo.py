@@ -21,7 +21,7 @@ def load_signals(store: Store, ids: list[str], encoder: str) -> list[ArticleSign
     a, v = t.articles.c, t.vectors.c
     with store.engine.connect() as conn:
         rows = {r.id: r for r in conn.execute(
-            select(a.id, a.lang, a.title, a.text, a.published, a.duplicate_of, v.dim, v.data)
+            select(a.id, a.lang, a.title, a.text, a.published, a.duplicate_of, a.content_hash, v.dim, v.data)
             .join(t.vectors, (v.content_hash == a.content_hash) & (v.encoder == encoder))
             .where(a.id.in_(ids)))}
         dates, years = _times(conn, list(rows))
@@ -44,7 +44,8 @@ def load_signals(store: Store, ids: list[str], encoder: str) -> list[ArticleSign
             dated_by="published" if published else ("content" if day else "none"), event_dates=event_dates,
             latest_year=years.get(aid),
             entities=ents.get(aid, Counter()), entity_names=names, terms=terms, term_text=surfaces,
-            title=r.title, duplicate_of=r.duplicate_of))
+            title=r.title, duplicate_of=r.duplicate_of,
+            seen={"content_hash": r.content_hash, "published": r.published, "title": r.title}))
     return out
 
 

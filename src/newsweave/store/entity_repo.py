@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from itertools import groupby
 from typing import Any, NamedTuple
 
 from sqlalchemy import Row, bindparam, delete, exists, false, func, select, text
 
 from newsweave.store import schema as t
+from newsweave.store.changes import as_read
 from newsweave.store.repository import Store
 
 _CHECKPOINT = "checkpoint"
@@ -36,23 +37,25 @@ def _lock_links(conn) -> None:
         conn.execute(t.link_state.update().where(false()).values(key=t.link_state.c.key))
 
 
-def replace_mentions(store: Store, article_id: str, rows: list[dict[str, Any]], version: str) -> None:
-    """Swap one article's recognised mentions (unlinked until the link stage runs)."""
+def replace_mentions(store: Store, article_id: str, rows: list[dict[str, Any]], version: str,
+                     seen: Mapping[str, Any] | None = None) -> bool:
+    """Swap one article's recognised mentions (unlinked until the link stage runs); False, and nothing written,
+    if the article no longer is as ``seen`` (``changes.still_as_read``; None: no check)."""
     m = t.mentions.c
     with store.engine.begin() as conn:
         _lock_links(conn)
+        if not as_read(conn, article_id, seen):
+            return False
         linked = conn.execute(select(m.idx).where((m.article_id == article_id) & m.entity_id.is_not(None))
                               .limit(1)).first()
         if linked:  # the linker's checkpoint holds this article's old mentions: the next run relinks all
             conn.execute(delete(t.link_state))
-        conn.execute(delete(t.mentions).where(m.article_id == article_id))
-        if rows:
-            conn.execute(t.mentions.insert(), [{"article_id": article_id, "idx": i, "entity_id": None, **r}
-                                               for i, r in enumerate(rows)])
+        t.replace_article_rows(conn, t.mentions, article_id, rows, entity_id=None)
         store._mark_done(conn, article_id, "entities", version)
         # quote speakers and indexed names come from the mentions: redo them too
         s = t.article_stages.c
         conn.execute(delete(t.article_stages).where((s.article_id == article_id) & s.stage.in_(("quotes", "search"))))
+    return True
 
 
 _ARTICLES_PER_READ = 1_000  # a full relink reads the mentions this many articles at a time

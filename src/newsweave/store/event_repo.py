@@ -11,6 +11,7 @@ from sqlalchemy import Table, delete, func, select
 from newsweave.cluster.model import Cluster, storyline_label
 from newsweave.cluster.persist import cluster_from_row, cluster_to_row
 from newsweave.store import schema as t
+from newsweave.store.changes import Seen, still_as_read, unplace
 from newsweave.store.labels import label as _label
 from newsweave.store.repository import Store
 
@@ -64,12 +65,16 @@ def lone_founders(store: Store) -> dict[str, str]:
 
 def save_batch(store: Store, blobs: dict[str, bytes], events: list[Cluster], storylines: list[Cluster],
                closed: dict[str, list[str]], assignments: list[dict[str, Any]],
-               merges: list[tuple[str, str, str]], founders: dict[str, str]) -> None:
-    """Write one batch's outcome in one transaction: a failure leaves the store as before the batch."""
+               merges: list[tuple[str, str, str]], founders: dict[str, str], seen: Seen) -> None:
+    """Write one batch's outcome in one transaction: a failure leaves the store as before the batch. ``seen``:
+    what the placed articles' signals were made from (``changes.still_as_read``); one changed since is placed
+    all the same (the clusterer's sums hold it), and flagged for the re-cluster that places it again."""
     now = datetime.now(UTC)
     with store.engine.begin() as conn:
+        same = still_as_read(conn, seen)  # first: it locks the articles before the placements refer to them
         if assignments:
             conn.execute(t.event_articles.insert(), assignments)
+        _flag_changed(conn, {aid: s for aid, s in seen.items() if aid not in same})
         for table, clusters in ((t.events, events), (t.storylines, storylines)):
             stored = _stored_ids(conn, table, [c.id for c in clusters])
             for cluster in clusters:
@@ -96,6 +101,15 @@ def save_batch(store: Store, blobs: dict[str, bytes], events: list[Cluster], sto
         # only the keys written: a STALE_KEY an ingest set meanwhile must survive to trigger its re-cluster
         conn.execute(delete(t.cluster_state).where(t.cluster_state.c.key.in_(list(blobs))))
         conn.execute(t.cluster_state.insert(), [{"key": k, "value": v} for k, v in blobs.items()])
+
+
+def _flag_changed(conn: Any, changed: Seen) -> None:
+    """``changes.unplace`` each article placed from what it no longer is; ``edited`` where its text changed."""
+    if not changed:
+        return
+    same_text = still_as_read(conn, {aid: {"content_hash": s["content_hash"]} for aid, s in changed.items()})
+    for aid in changed:
+        unplace(conn, aid, edited=aid not in same_text)
 
 
 def _table(level: str) -> Table:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import delete, select
 
 from newsweave.store import schema as t
+from newsweave.store.changes import as_read
 from newsweave.store.repository import Store
 
 
@@ -24,13 +26,16 @@ def linked_mentions(store: Store, ids: list[str]) -> dict[str, list[tuple[int, i
     return out
 
 
-def replace_quotes(store: Store, article_id: str, rows: list[dict[str, Any]], version: str) -> None:
-    """Swap one article's quotations."""
+def replace_quotes(store: Store, article_id: str, rows: list[dict[str, Any]], version: str,
+                   seen: Mapping[str, Any] | None = None) -> bool:
+    """Swap one article's quotations; False, and nothing written, if the article no longer is as ``seen``
+    (``changes.still_as_read``; None: no check)."""
     with store.engine.begin() as conn:
-        conn.execute(delete(t.quotes).where(t.quotes.c.article_id == article_id))
-        if rows:
-            conn.execute(t.quotes.insert(), [{"article_id": article_id, "idx": i, **r} for i, r in enumerate(rows)])
+        if not as_read(conn, article_id, seen):
+            return False
+        t.replace_article_rows(conn, t.quotes, article_id, rows)
         store._mark_done(conn, article_id, "quotes", version)
+    return True
 
 
 def list_quotes(store: Store, entity_ids: list[str] | None = None,

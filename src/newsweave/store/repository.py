@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +19,7 @@ from newsweave.core.config import ANALYSE_CHARS
 from newsweave.core.errors import StoreError
 from newsweave.core.records import AnalysedText, Fingerprint, RawDocument
 from newsweave.store import schema as t
+from newsweave.store.changes import as_read, unplace
 from newsweave.store.furniture_repo import day_of, furniture_spans, store_lines
 from newsweave.store.migrations import current_version, migrate
 
@@ -133,21 +134,23 @@ class Store:
         }
         with self.engine.begin() as conn:
             a = t.articles.c
-            exists = conn.execute(select(a.published, a.published_source).where(a.id == doc.id)).first()
+            # locked first, as the stages lock what they save for (``changes.still_as_read``): no deadlock
+            exists = conn.execute(select(a.published, a.published_source).where(a.id == doc.id)
+                                  .with_for_update(key_share=True)).first()
             if exists and exists.published_source == "sidecar" and doc.published_source != "sidecar":
                 # new text, but no sidecar this time: the date the user gave still holds
                 row["published"], row["published_source"] = exists.published, exists.published_source
             if exists:
                 for table in (t.paragraphs, t.sentences, t.minhashes, t.minhash_bands, t.article_stages, t.article_lines):
                     conn.execute(delete(table).where(table.c.article_id == doc.id))
-                self._unplace(conn, doc.id, edited=True)
+                unplace(conn, doc.id, edited=True)
                 # what nearly copied its old text copies nothing now: scored on its own at the re-cluster
                 copies = list(conn.execute(select(a.id).where(a.duplicate_of == doc.id)).scalars())
                 if copies:
                     conn.execute(t.articles.update().where(a.id.in_(copies)).values(duplicate_of=None,
                                                                                    duplicate_score=None))
                 for copy in copies:
-                    self._unplace(conn, copy)
+                    unplace(conn, copy)
                 # the first ingest time stays: it orders linking and arrival, and ids must not move with edits
                 conn.execute(t.articles.update().where(t.articles.c.id == doc.id).values(
                     **{k: v for k, v in row.items() if k != "ingested_at"}))
@@ -190,28 +193,16 @@ class Store:
             s = t.article_stages.c
             conn.execute(delete(t.article_stages).where((s.article_id == article_id) & s.stage.in_(redo)))
             if redo:
-                self._unplace(conn, article_id)
+                unplace(conn, article_id)
         return True
 
-    @staticmethod
-    def _unplace(conn: Any, article_id: str, edited: bool = False) -> None:
-        """Flag the stream state ``STALE_KEY`` when a changed article was placed: the re-cluster that follows
-        places it again. Its placement stays until then, so that the re-cluster's redirects know the event
-        it leaves (an event it founded alone must resolve to where it went). ``edited``: its text changed,
-        noted in ``edited_articles`` (its old event's id then stays with the others)."""
-        ea, c = t.event_articles.c, t.cluster_state.c
-        placed = conn.execute(select(ea.article_id).where(ea.article_id == article_id)).first() is not None
-        # a re-cluster cut short may not have placed it again yet, but it started from where it was, and the
-        # rest of it would place the article after all it placed, whatever its new date: it starts over
-        under_way = conn.execute(select(c.key).where(c.key == t.BEFORE_KEY)).first() is not None
-        if placed or under_way:
-            conn.execute(t.insert_or_skip(conn, t.cluster_state), [{"key": t.STALE_KEY, "value": b"1"}])
-        if edited and (placed or under_way):
-            conn.execute(t.insert_or_skip(conn, t.edited_articles), [{"article_id": article_id}])
-
-    def replace_text_analysis(self, article_id: str, analysed: AnalysedText, stage_version: str) -> None:
-        """Swap one article's language, paragraphs and sentences for a newer analysis."""
+    def replace_text_analysis(self, article_id: str, analysed: AnalysedText, stage_version: str,
+                              seen: Mapping[str, Any] | None = None) -> bool:
+        """Swap one article's language, paragraphs and sentences for a newer analysis; False, and nothing
+        written, if the article no longer is as ``seen`` (``changes.still_as_read``; None: no check)."""
         with self.engine.begin() as conn:
+            if not as_read(conn, article_id, seen):
+                return False
             for table in (t.paragraphs, t.sentences):
                 conn.execute(delete(table).where(table.c.article_id == article_id))
             conn.execute(delete(t.article_stages).where(
@@ -219,6 +210,7 @@ class Store:
             conn.execute(t.articles.update().where(t.articles.c.id == article_id).values(
                 lang=analysed.lang, lang_confidence=analysed.lang_confidence))
             self._insert_text_analysis(conn, article_id, analysed, stage_version, datetime.now(UTC))
+        return True
 
     def stale_articles(self, stage: str, version: str) -> list[str]:
         """Articles whose ``stage`` output is missing or made by another version."""
@@ -255,7 +247,7 @@ class Store:
             for chunk in t.chunks(ids):
                 found: dict[str, dict[str, Any]] = {}
                 for r in conn.execute(select(a.id, a.title, a.text, a.lang, a.lang_declared, a.published,
-                                             a.published_source).where(a.id.in_(chunk))):
+                                             a.published_source, a.content_hash).where(a.id.in_(chunk))):
                     found[r.id] = {**r._asdict(), "sentences": []}
                 for r in conn.execute(select(s.article_id, s.start_char, s.end_char)
                                       .where(s.article_id.in_(chunk)).order_by(s.article_id, s.idx)):
@@ -265,16 +257,18 @@ class Store:
         return out
 
     def replace_time_exprs(self, article_id: str, rows: list[dict[str, Any]], version: str,
-                           published: tuple[str, str] | None = None) -> None:
-        """Swap an article's time expressions; ``published`` sets a date found in its dateline."""
+                           published: tuple[str, str] | None = None, seen: Mapping[str, Any] | None = None) -> bool:
+        """Swap an article's time expressions; ``published`` sets a date found in its dateline. False, and
+        nothing written, if the article no longer is as ``seen`` (``changes.still_as_read``; None: no check)."""
         with self.engine.begin() as conn:
-            conn.execute(delete(t.time_exprs).where(t.time_exprs.c.article_id == article_id))
-            if rows:
-                conn.execute(t.time_exprs.insert(), [{"article_id": article_id, "idx": i, **r} for i, r in enumerate(rows)])
+            if not as_read(conn, article_id, seen):
+                return False
+            t.replace_article_rows(conn, t.time_exprs, article_id, rows)
             if published:
                 conn.execute(t.articles.update().where(t.articles.c.id == article_id)
                              .values(published=published[0], published_source=published[1]))
             self._mark_done(conn, article_id, "time", version)
+        return True
 
     def time_exprs(self, article_id: str | None = None, article_ids: list[str] | None = None) -> list[dict[str, Any]]:
         """Stored time expressions, by article and position: of one article, of ``article_ids``, or all."""
@@ -295,12 +289,14 @@ class Store:
         conn.execute(delete(s).where((s.c.article_id == article_id) & (s.c.stage == stage)))
         conn.execute(s.insert().values(article_id=article_id, stage=stage, version=version, done_at=datetime.now(UTC)))
 
-    def mark_failed(self, article_id: str, stage: str, version: str) -> None:
+    def mark_failed(self, article_id: str, stage: str, version: str, seen: Mapping[str, Any] | None = None) -> None:
         """Record that ``stage`` at ``version`` failed on the article. Its earlier output, if any, stays; the
         version recorded (``version`` + ``schema.FAILED``) is no version, so the stage keeps it pending and tries it
-        again on the next run (a fixed component succeeds; the same one reports it again)."""
+        again on the next run (a fixed component succeeds; the same one reports it again). Nothing is recorded
+        if the article no longer is as ``seen``: the failure was its old text's."""
         with self.engine.begin() as conn:
-            self._mark_done(conn, article_id, stage, version + t.FAILED)
+            if as_read(conn, article_id, seen):
+                self._mark_done(conn, article_id, stage, version + t.FAILED)
 
     def failed_stages(self) -> dict[str, int]:
         """Articles whose last try of each stage failed (``mark_failed``), per stage."""

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    delete,
 )
 
 SCHEMA_VERSION = 9  # v9: edited_articles (v8: article_lines, furniture_days, furniture_keys: page furniture)
@@ -89,6 +90,14 @@ def insert_rows(conn: Any, table: Table, rows: list[dict[str, Any]]) -> None:
                 copy.write_row([row[c] for c in columns])
     except psycopg.Error as exc:  # as SQLAlchemy's own statements fail: the callers catch its errors
         raise DBAPIError.instance(f"COPY {table.name}", None, exc, psycopg.Error, dialect=conn.dialect) from exc
+
+
+def replace_article_rows(conn: Any, table: Table, article_id: str, rows: list[dict[str, Any]], **fixed: Any) -> None:
+    """Swap the rows ``table`` holds for one article (its ``article_id``) for ``rows``, numbered by ``idx`` in
+    their order, each with the ``fixed`` columns too."""
+    conn.execute(delete(table).where(table.c.article_id == article_id))
+    if rows:
+        conn.execute(table.insert(), [{"article_id": article_id, "idx": i, **fixed, **r} for i, r in enumerate(rows)])
 
 
 def insert_or_skip(conn: Any, table: Table) -> Any:

@@ -36,6 +36,11 @@ if not out.is_terminal:  # piped output: do not squeeze tables into 80 columns
 err = Console(stderr=True, soft_wrap=True)
 
 
+def say_error(message: str) -> None:
+    """One red "error:" line on stderr, the message escaped ("[train]" in it is not a style)."""
+    err.print(f"[red]error[/red]: {escape(message)}", highlight=False)
+
+
 def counted(n: int, plural: str) -> str:
     """``n`` and the noun, singular for one ("1 storyline", "3 storylines", "1 entity")."""
     if n != 1:
@@ -133,7 +138,7 @@ _SHOWN_SKIPS = 10
 
 def _report(report: IngestReport, as_json: bool, extra: dict[str, Any] | None = None) -> None:
     for e in report.errors:
-        err.print(f"[red]error[/red]: {escape(str(e))}", highlight=False)
+        say_error(str(e))
     if as_json:
         out.print_json(json.dumps({**report.as_dict(), **(extra or {})}))
         return
@@ -168,7 +173,7 @@ def run(inputs: RunInputs = None, meta: MetaOpt = None, max_bytes: MaxBytes = No
     with _progress("ingesting and analysing", as_json) as tick:
         report, stages = jobs.run(settings, inputs or [], meta, tick, failures)
     for f in failures:
-        err.print(f"[red]error[/red]: {escape(str(f))}", highlight=False)
+        say_error(str(f))
     _report(report, as_json, {"stages": stages, "failed": [f.as_dict() for f in failures]})
     if not as_json:
         _articles_table(jobs.articles(settings))
@@ -371,7 +376,7 @@ def main() -> None:
     try:
         app()
     except NewsweaveError as exc:
-        err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)  # "[train]" is not a style
+        say_error(str(exc))
         sys.exit(1 if isinstance(exc, NotFoundError) else 2)
     except (KeyboardInterrupt, SystemExit) as exc:  # typer turns Ctrl-C into exit status 130, silently
         if isinstance(exc, KeyboardInterrupt) or exc.code == 130:
@@ -384,12 +389,12 @@ def main() -> None:
         what = ("the store is busy: another process is writing to it; try again when it is done"
                 if "locked" in reason else f"the store refused the operation: {reason}"
                 if isinstance(exc, IntegrityError) else f"the store cannot be read: {reason}")
-        err.print(f"[red]error[/red]: {escape(what)}", highlight=False)
+        say_error(what)
         sys.exit(2)
     except (OSError, UnicodeDecodeError) as exc:  # an eval or training file missing, unreadable or not text
         if os.environ.get("NEWSWEAVE_DEBUG"):
             raise
-        err.print(f"[red]error[/red]: {escape(_file_error(exc))}", highlight=False)
+        say_error(_file_error(exc))
         sys.exit(2)
 
 

@@ -15,7 +15,8 @@ from rich.text import Text
 from newsweave import story_jobs
 from newsweave.cluster.model import distinct_names
 from newsweave.cluster.online import MAX_GAP
-from newsweave.cli import JsonFlag, _progress, _settings, app, counted, err, eval_app, iso_day, out, reader_language
+from newsweave.cli import (JsonFlag, _progress, _settings, app, counted, err, eval_app, iso_day, out, reader_language,
+                           say_error)
 
 
 @app.command()
@@ -203,7 +204,7 @@ def eval_cluster(corpus: Annotated[Path, typer.Option("--corpus", help="JSONL co
     """Stream a corpus through a fresh store and score clusters with BCubed P/R/F1."""
     r = story_jobs.eval_cluster(corpus, gold, level)
     for message in r["errors"]:
-        err.print(f"[red]error[/red]: {escape(message)}", highlight=False)
+        say_error(message)
     if as_json:
         out.print_json(json.dumps(r))
     else:

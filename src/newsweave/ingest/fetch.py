@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from newsweave.core.config import Settings
-from newsweave.core.errors import InputError
+from newsweave.core.errors import InputError, describe
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Fetcher:
         except httpx.InvalidURL as exc:  # not an HTTPError: "http://[::1" in a feed's link ended the ingest
             raise InputError(url, f"not a valid URL: {exc}") from None
         except httpx.HTTPError as exc:
-            raise InputError(url, f"cannot fetch: {type(exc).__name__}: {exc}") from None
+            raise InputError(url, f"cannot fetch: {describe(exc)}") from None
 
 
 def _too_big(size: int, limit: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsweave.core.errors import InputError
+from newsweave.core.errors import InputError, describe
 
 _HTML_LANG = re.compile(r"<html[^>]*\slang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
 # <template> holds markup a script may stamp out later, never shown as it is; trafilatura reads it as text.
@@ -51,8 +51,7 @@ def extract_html(html: str, origin: str, url: str | None = None) -> Extracted:
     except Exception as exc:  # noqa: BLE001 - the libraries' own failures on hostile markup, reported per page
         # "<svg><svg></svg><a>" fails an assertion in lxml under htmldate's cleaning: without this it ended the
         # whole ingest with a traceback
-        detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        raise InputError(origin, f"the HTML extractor failed on this page ({detail})") from exc
+        raise InputError(origin, f"the HTML extractor failed on this page ({describe(exc)})") from exc
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise InputError(origin, "no article text found in the HTML page")

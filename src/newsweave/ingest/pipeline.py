@@ -13,7 +13,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from newsweave.analyse import text as text_stage
 from newsweave.analyse.furniture import blank, keyed_lines
 from newsweave.core.config import Settings
-from newsweave.core.errors import InputError
+from newsweave.core.errors import InputError, describe
 from newsweave.core.records import AnalysedText, Fingerprint, Progress, RawDocument
 from newsweave.ingest.dedup import content_hash, fingerprint, similarity
 from newsweave.ingest.jsondocs import RECORD_DATE_SOURCES
@@ -129,7 +129,7 @@ def _analysed(doc: RawDocument, text: str) -> AnalysedText:
     try:
         return text_stage.analyse_text(text, declared=doc.lang_declared)
     except Exception as exc:  # noqa: BLE001 - a component's bug, reported with the input
-        raise InputError(doc.origin, f"not stored: its text could not be analysed ({type(exc).__name__}: {exc})") from exc
+        raise InputError(doc.origin, f"not stored: its text could not be analysed ({describe(exc)})") from exc
 
 
 def _store_racing(store: Store, doc: RawDocument, digest: str, settings: Settings, report: IngestReport,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from newsweave.core.config import Settings
-from newsweave.core.errors import InputError
+from newsweave.core.errors import InputError, describe
 from newsweave.core.records import RawDocument
 from newsweave.ingest.feeds import looks_like_feed, parse_feed
 from newsweave.ingest.fetch import Fetcher
@@ -97,7 +97,7 @@ class SourceReader:
             broken = " (a broken link)" if Path(origin).is_symlink() and not Path(origin).exists() else ""
             yield InputError(origin, f"cannot read it: {exc.strerror or exc}{broken}")
         except ValueError as exc:
-            yield InputError(origin, f"{type(exc).__name__}: {exc}")
+            yield InputError(origin, describe(exc))
 
     # -- files ---------------------------------------------------------------
 

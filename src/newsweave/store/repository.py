@@ -205,8 +205,7 @@ class Store:
                 return False
             for table in (t.paragraphs, t.sentences):
                 conn.execute(delete(table).where(table.c.article_id == article_id))
-            conn.execute(delete(t.article_stages).where(
-                (t.article_stages.c.article_id == article_id) & (t.article_stages.c.stage == "text")))
+            _forget_stage(conn, article_id, "text", stage_version)
             conn.execute(t.articles.update().where(t.articles.c.id == article_id).values(
                 lang=analysed.lang, lang_confidence=analysed.lang_confidence))
             self._insert_text_analysis(conn, article_id, analysed, stage_version, datetime.now(UTC))
@@ -286,7 +285,7 @@ class Store:
     @staticmethod
     def _mark_done(conn: Any, article_id: str, stage: str, version: str) -> None:
         s = t.article_stages
-        conn.execute(delete(s).where((s.c.article_id == article_id) & (s.c.stage == stage)))
+        _forget_stage(conn, article_id, stage, version)
         conn.execute(s.insert().values(article_id=article_id, stage=stage, version=version, done_at=datetime.now(UTC)))
 
     def mark_failed(self, article_id: str, stage: str, version: str, seen: Mapping[str, Any] | None = None) -> None:
@@ -443,6 +442,21 @@ def open_store(db: str, create: bool = True) -> Store:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StoreError(f"cannot open store {engine.url.render_as_string(hide_password=True)}: {reason}") from exc
     return Store(engine)
+
+
+# Stages whose output the clusterer reads (language, dates, entities): an article placed while one of them
+# had failed on it was placed without that output, and is placed again once the stage succeeds.
+_PLACING_STAGES = ("text", "time", "entities")
+
+
+def _forget_stage(conn: Connection, article_id: str, stage: str, version: str) -> None:
+    """Drop the article's record of ``stage``, before ``version`` is recorded in its place; if the record
+    dropped was a failed try and ``version`` is not, have the article placed again (``changes.unplace``)."""
+    s = t.article_stages.c
+    gone = conn.execute(delete(t.article_stages).where((s.article_id == article_id) & (s.stage == stage))
+                        .returning(s.version)).scalars().all()
+    if stage in _PLACING_STAGES and not version.endswith(t.FAILED) and any(v.endswith(t.FAILED) for v in gone):
+        unplace(conn, article_id)
 
 
 def _without_furniture(art: dict[str, Any], spans: list[tuple[int, int]]) -> dict[str, Any]:

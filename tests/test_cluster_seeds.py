@@ -228,9 +228,10 @@ def test_a_recluster_cut_short_twice_or_before_its_redirects_keeps_the_first_mem
         try:  # place one batch of four, then die
             pending = event_repo.pending_articles(store, embed_id())[:4]
             clusterer = stream.resume(store, 384, embed_id())
-            rows = [stream._assignment(a.id, 0, *clusterer.assign(a)) for a in
-                    stream.load_signals(store, pending, embed_id())]
-            stream._flush(store, clusterer, [dict(r, seq=i + 1) for i, r in enumerate(rows)], {}, embed_id())
+            signals = stream.load_signals(store, pending, embed_id())
+            rows = [stream._assignment(a.id, 0, *clusterer.assign(a)) for a in signals]
+            stream._flush(store, clusterer, [dict(r, seq=i + 1) for i, r in enumerate(rows)], {}, embed_id(),
+                          {a.id: a.seen for a in signals})
         finally:
             stream.BATCH = batch
         event_repo.clear(store, keep_memberships=True)  # a second re-cluster starts over the partial one

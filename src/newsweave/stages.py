@@ -84,8 +84,8 @@ def _settled(store: Store, stage: str, version: str, results: dict[str, R | Fail
     failed = []
     for article_id, result in results.items():
         if isinstance(result, Failure):
-            store.mark_failed(article_id, stage, version, seen=seen[article_id])
-            failed.append(StageFailure(stage, article_id, result.error))
+            if store.mark_failed(article_id, stage, version, seen=seen[article_id]):  # else: old text, not told
+                failed.append(StageFailure(stage, article_id, result.error))
         else:
             save(article_id, result, seen[article_id])
     return failed
@@ -167,9 +167,9 @@ def _map_parts(fn: Callable[[T], R], parts: dict[str, dict], jobs: dict[str, T] 
     """``fn`` over each article's job (by default its part, as ``_analysed_parts`` gives it), in worker
     processes when the batch is big enough (``core.parallel``, which spreads the parts' lengths); what it
     raises comes back as a ``Failure`` in that article's place (``isolated``)."""
-    todo = parts if jobs is None else jobs
-    results = map_articles(partial(isolated, fn), list(todo.values()), [len(p["text"]) for p in parts.values()])
-    return dict(zip(todo, results))
+    todo = list(parts.values()) if jobs is None else [jobs[aid] for aid in parts]
+    results = map_articles(partial(isolated, fn), todo, [len(p["text"]) for p in parts.values()])
+    return dict(zip(parts, results))
 
 
 def _analysed_parts(store: Store, ids: list[str]) -> dict[str, dict]:

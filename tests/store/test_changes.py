@@ -8,6 +8,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -158,8 +160,10 @@ def test_an_article_edited_while_a_stage_analyses_it_is_analysed_again(db_url: s
 
 
 def _edition(source: list[str], path: Path, k: int) -> str:
-    """The articles of ``source`` (JSONL lines), each text headed by a line of edition ``k``."""
+    """The articles of ``source`` (JSONL lines), each text headed by a line of edition ``k``, and a near-copy of
+    every tenth (a reprint: a re-ingest of its original locks it too)."""
     records = [json.loads(line) for line in source]
+    records += [{**r, "id": f"reprint-{r['id']}", "text": r["text"] + "\n\nReprinted."} for r in records[::10]]
     path.write_text("".join(json.dumps({**r, "text": f"2011-05-03 ({k}).\n\n{r['text']}"}) + "\n"
                             for r in records), encoding="utf-8")
     return str(path)
@@ -183,6 +187,8 @@ def test_articles_re_ingested_again_and_again_while_another_process_runs(db_url:
     out, err = runner.communicate(timeout=600)
     assert runner.returncode == 0, err
     assert editions >= 2  # the edits overlapped the run
+    copies = [a for a in cli_json("articles", db=db_url) if a["id"].startswith("reprint-")]
+    assert len(copies) == 6 and all(a["duplicate_of"] for a in copies), copies
     assert run_cli("run", db=db_url).returncode == 0
     assert set(cli_json("status", db=db_url)["pending"].values()) == {0}
     _spans_hold(db_url)
@@ -193,4 +199,87 @@ def test_articles_re_ingested_again_and_again_while_another_process_runs(db_url:
         store.close()
     assert all(text.startswith(f"2011-05-03 ({editions}).") for text in texts)
     dated = {r["article"] for r in cli_json("dates", db=db_url) if (r["start"], r["text"]) == (0, "2011-05-03")}
-    assert len(dated) == 60  # every article's dates are its last edition's
+    assert len(dated) == 66  # every article's dates are its last edition's
+
+
+WIRE = "The minister met the delegation in Paris on Monday. They agreed a plan for the river. " * 5
+
+
+@pytest.mark.parametrize("meanwhile", ["a stage checks both", "the copy is re-ingested"])
+def test_an_article_and_its_near_copy_locked_from_both_sides_at_once(db_url: str, tmp_path: Path,
+                                                                     meanwhile: str) -> None:
+    # A re-ingest of an article also unlinks its near-copies, so it locks both; a stage saving for both (the
+    # search and cluster stages check a batch) or a re-ingest of the copy locks them too. Taken in two orders
+    # (the article, then later its copy), PostgreSQL found a deadlock and the ingest failed.
+    from sqlalchemy import Engine, event
+
+    from newsweave.store.changes import still_as_read
+
+    settings = Settings(db=db_url)
+    wire, copy = tmp_path / "wire.jsonl", tmp_path / "copy.jsonl"
+    wire.write_text(json.dumps({"id": "x-wire", "lang": "en", "text": WIRE}) + "\n", encoding="utf-8")
+    copy.write_text(json.dumps({"id": "c-copy", "lang": "en", "text": WIRE + "Reprinted."}) + "\n", encoding="utf-8")
+    assert jobs.ingest(settings, [str(wire)]).ok and jobs.ingest(settings, [str(copy)]).ok
+    jobs.analyse(settings)  # both placed: a re-ingest flags the re-cluster too
+    store = open_store(db_url)
+    try:
+        with store.engine.connect() as conn:
+            rows = {r.id: r for r in conn.execute(t.articles.select())}
+        assert rows["c-copy"].duplicate_of == "x-wire"
+        seen = {aid: {"content_hash": r.content_hash} for aid, r in rows.items()}
+
+        def slow_ingest(conn, cursor, statement, *args) -> None:
+            if threading.current_thread().name == "ingest" and statement.startswith("DELETE FROM paragraphs"):
+                time.sleep(1.5)  # its locks taken: the other side now comes for the same rows
+
+        outcome: dict[str, object] = {}
+
+        def reingest() -> None:
+            wire.write_text(json.dumps({"id": "x-wire", "lang": "en", "text": WIRE.replace("Paris", "Lyon")}) + "\n",
+                            encoding="utf-8")
+            outcome["ingest"] = jobs.ingest(settings, [str(wire)]).ok
+
+        event.listen(Engine, "after_cursor_execute", slow_ingest)
+        try:
+            worker = threading.Thread(target=reingest, name="ingest")
+            worker.start()
+            time.sleep(0.7)
+            if meanwhile == "a stage checks both":
+                with store.engine.begin() as conn:
+                    outcome["same"] = still_as_read(conn, seen)
+            else:
+                copy.write_text(json.dumps({"id": "c-copy", "lang": "en", "text": WIRE.replace("Paris", "Nice")})
+                                + "\n", encoding="utf-8")
+                outcome["copy"] = jobs.ingest(settings, [str(copy)]).ok
+            worker.join(timeout=60)
+        finally:
+            event.remove(Engine, "after_cursor_execute", slow_ingest)
+    finally:
+        store.close()
+    assert outcome["ingest"] is True
+    assert outcome.get("same") == {"c-copy"} or outcome.get("copy") is True, outcome
+    assert jobs.analyse(settings) and set(jobs.status(settings)["pending"].values()) == {0}
+
+
+def test_a_failure_on_a_text_replaced_meanwhile_is_neither_recorded_nor_reported(db_url: str, tmp_path: Path,
+                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsweave import stages
+
+    monkeypatch.setenv("NEWSWEAVE_WORKERS", "1")
+    settings = Settings(db=db_url)
+    assert jobs.ingest(settings, [_record(tmp_path / "edit.jsonl", OLD)]).ok
+    real = stages.tag_times
+
+    def fails_on_the_old_text(text: str, lang: str, anchor: Any) -> Any:
+        if "Ussuriysk" in text:
+            raise ValueError("injected")
+        return real(text, lang, anchor)
+
+    monkeypatch.setattr(stages, "tag_times", _Editor(settings, tmp_path).wrap(fails_on_the_old_text))
+    failures: list = []
+    jobs.analyse(settings, failures=failures)
+    assert failures == [] and jobs.status(settings)["failed"] == {}
+    assert jobs.status(settings)["pending"]["time"] == 1  # the new text is still to date
+    monkeypatch.undo()
+    jobs.analyse(settings, failures=failures)
+    assert failures == [] and {r["value"] for r in jobs.dates(settings, "edit")} == {"2019-01-22"}

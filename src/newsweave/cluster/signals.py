@@ -40,8 +40,8 @@ class ArticleSignals:
     term_text: dict[int, str] = field(default_factory=dict)  # hashed term -> one surface, for explanations
     title: str | None = None
     duplicate_of: str | None = None
-    # the stored columns these signals were made from (``store.changes.READ_COLUMNS``): its placement is
-    # checked against them when saved, as a re-ingest may change the article meanwhile
+    # the stored columns these signals were made from (text hash, date, title): its placement is checked
+    # against them when saved (``store.changes``), as a re-ingest may change the article meanwhile
     seen: dict[str, Any] = field(default_factory=dict)
 
 

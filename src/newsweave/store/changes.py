@@ -14,12 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, false, select
+from sqlalchemy import Connection, Row, Select, false, select
 
 from newsweave.store import schema as t
-
-# what stages read of an article, besides its text's analysis: the text (by its hash), its date, its title
-READ_COLUMNS = ("content_hash", "published", "title")
 
 Seen = Mapping[str, Mapping[str, Any]]  # article id -> {column: value as the stage read it}
 
@@ -35,9 +32,9 @@ def still_as_read(conn: Connection, seen: Seen) -> set[str]:
     that no re-ingest or date change lands before the stage's writes commit.
 
     Call it first in the write transaction. On SQLite a write that changes nothing takes the database's one
-    write lock; on PostgreSQL the rows are locked (``FOR NO KEY UPDATE``, in id order, as
-    ``Store.save_article`` locks the one it replaces, so neither can deadlock the other) and read as committed
-    now. An article gone from the store is not as read."""
+    write lock; on PostgreSQL the rows are locked (``locked_in_order``, as ``Store.save_article`` locks the
+    article it replaces and its near-copies) and read as committed now. An article gone from the store is not
+    as read."""
     if not seen:
         return set()
     a = t.articles
@@ -45,13 +42,21 @@ def still_as_read(conn: Connection, seen: Seen) -> set[str]:
     if conn.dialect.name == "sqlite":
         conn.execute(a.update().where(false()).values(id=a.c.id))
     same: set[str] = set()
-    for chunk in t.chunks(sorted(seen)):
-        q = select(a.c.id, *(a.c[c] for c in columns)).where(a.c.id.in_(chunk)).order_by(a.c.id)
-        if conn.dialect.name == "postgresql":
-            q = q.with_for_update(key_share=True)
-        same.update(r.id for r in conn.execute(q)
-                    if all(r._mapping[c] == v for c, v in seen[r.id].items()))
+    for chunk in t.chunks(sorted(seen)):  # code-point order, as ``locked_in_order``'s
+        rows = locked_in_order(conn, select(a.c.id, *(a.c[c] for c in columns)).where(a.c.id.in_(chunk)))
+        same.update(r.id for r in rows if all(r._mapping[c] == v for c, v in seen[r.id].items()))
     return same
+
+
+def locked_in_order(conn: Connection, query: Select[Any]) -> list[Row[Any]]:
+    """The article rows ``query`` selects, in id order, locked to the end of the transaction on PostgreSQL
+    (``FOR NO KEY UPDATE``; SQLite's one write lock is the caller's first write). Every transaction that locks
+    several article rows takes them here, in one statement and one order (ids by code point: ``COLLATE "C"``,
+    whatever the database's collation), so that no two can each hold a row the other waits for."""
+    a = t.articles.c
+    if conn.dialect.name != "postgresql":
+        return list(conn.execute(query.order_by(a.id)))
+    return list(conn.execute(query.order_by(a.id.collate("C")).with_for_update(key_share=True)))
 
 
 def as_read(conn: Connection, article_id: str, seen: Mapping[str, Any] | None) -> bool:

@@ -107,7 +107,7 @@ def _flag_changed(conn: Any, changed: Seen) -> None:
     """``changes.unplace`` each article placed from what it no longer is; ``edited`` where its text changed."""
     if not changed:
         return
-    same_text = still_as_read(conn, {aid: {"content_hash": s["content_hash"]} for aid, s in changed.items()})
+    same_text = still_as_read(conn, {aid: {"content_hash": s.get("content_hash")} for aid, s in changed.items()})
     for aid in changed:
         unplace(conn, aid, edited=aid not in same_text)
 

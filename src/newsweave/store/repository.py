@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, or_, select
+from sqlalchemy import Connection, Engine, Row, and_, create_engine, delete, event, func, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, SQLAlchemyError
 
@@ -19,7 +19,7 @@ from newsweave.core.config import ANALYSE_CHARS
 from newsweave.core.errors import StoreError
 from newsweave.core.records import AnalysedText, Fingerprint, RawDocument
 from newsweave.store import schema as t
-from newsweave.store.changes import as_read, unplace
+from newsweave.store.changes import as_read, locked_in_order, unplace
 from newsweave.store.furniture_repo import day_of, furniture_spans, store_lines
 from newsweave.store.migrations import current_version, migrate
 
@@ -132,11 +132,9 @@ class Store:
             "content_hash": content_hash, "duplicate_of": duplicate[0] if duplicate else None,
             "duplicate_score": duplicate[1] if duplicate else None, "ingested_at": now,
         }
+        a = t.articles.c
         with self.engine.begin() as conn:
-            a = t.articles.c
-            # locked first, as the stages lock what they save for (``changes.still_as_read``): no deadlock
-            exists = conn.execute(select(a.published, a.published_source).where(a.id == doc.id)
-                                  .with_for_update(key_share=True)).first()
+            exists, copies = self._lock_with_copies(conn, doc.id)
             if exists and exists.published_source == "sidecar" and doc.published_source != "sidecar":
                 # new text, but no sidecar this time: the date the user gave still holds
                 row["published"], row["published_source"] = exists.published, exists.published_source
@@ -145,7 +143,6 @@ class Store:
                     conn.execute(delete(table).where(table.c.article_id == doc.id))
                 unplace(conn, doc.id, edited=True)
                 # what nearly copied its old text copies nothing now: scored on its own at the re-cluster
-                copies = list(conn.execute(select(a.id).where(a.duplicate_of == doc.id)).scalars())
                 if copies:
                     conn.execute(t.articles.update().where(a.id.in_(copies)).values(duplicate_of=None,
                                                                                    duplicate_score=None))
@@ -166,6 +163,21 @@ class Store:
             # nor is a new version's: one article edited on three days does not make its own lines furniture
             keys = keys_of(lines) if lines is not None else line_keys(doc.text)
             store_lines(conn, doc.id, keys, None if duplicate or exists else day_of(row["published"]))
+
+    @staticmethod
+    def _lock_with_copies(conn: Connection, article_id: str) -> tuple[Row[Any] | None, list[str]]:
+        """The stored article (its date and the date's source; None if new) and the ids of its near-copies,
+        all locked in one statement (``changes.locked_in_order``): a stage saving for a copy and the article
+        locks them in the same order, and so does a re-ingest of the copy. A copy made meanwhile, not locked,
+        keeps pointing at it."""
+        a = t.articles.c
+        if conn.execute(select(a.id).where(a.id == article_id)).first() is None:
+            return None, []
+        copies = set(conn.execute(select(a.id).where(a.duplicate_of == article_id)).scalars())
+        rows = locked_in_order(conn, select(a.id, a.published, a.published_source, a.duplicate_of)
+                               .where(a.id.in_([article_id, *copies])))
+        held = next((r for r in rows if r.id == article_id), None)
+        return held, [r.id for r in rows if r.id in copies and r.duplicate_of == article_id] if held else []
 
     def update_metadata(self, article_id: str, given: dict[str, str], given_by: str = "sidecar") -> bool:
         """Give a stored article whose text is unchanged the sidecar's ``published``, ``title``, ``source``
@@ -288,14 +300,16 @@ class Store:
         _forget_stage(conn, article_id, stage, version)
         conn.execute(s.insert().values(article_id=article_id, stage=stage, version=version, done_at=datetime.now(UTC)))
 
-    def mark_failed(self, article_id: str, stage: str, version: str, seen: Mapping[str, Any] | None = None) -> None:
+    def mark_failed(self, article_id: str, stage: str, version: str, seen: Mapping[str, Any] | None = None) -> bool:
         """Record that ``stage`` at ``version`` failed on the article. Its earlier output, if any, stays; the
         version recorded (``version`` + ``schema.FAILED``) is no version, so the stage keeps it pending and tries it
         again on the next run (a fixed component succeeds; the same one reports it again). Nothing is recorded
-        if the article no longer is as ``seen``: the failure was its old text's."""
+        if the article no longer is as ``seen`` (the failure was its old text's): False."""
         with self.engine.begin() as conn:
-            if as_read(conn, article_id, seen):
-                self._mark_done(conn, article_id, stage, version + t.FAILED)
+            if not as_read(conn, article_id, seen):
+                return False
+            self._mark_done(conn, article_id, stage, version + t.FAILED)
+        return True
 
     def failed_stages(self) -> dict[str, int]:
         """Articles whose last try of each stage failed (``mark_failed``), per stage."""
@@ -445,7 +459,8 @@ def open_store(db: str, create: bool = True) -> Store:
 
 
 # Stages whose output the clusterer reads (language, dates, entities): an article placed while one of them
-# had failed on it was placed without that output, and is placed again once the stage succeeds.
+# had failed on it was placed without that output (or with an older version's, kept), and is placed again
+# once the stage succeeds: a re-cluster, rare as component failures are.
 _PLACING_STAGES = ("text", "time", "entities")
 
 

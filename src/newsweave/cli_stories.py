@@ -15,6 +15,7 @@ from rich.text import Text
 from newsweave import story_jobs
 from newsweave.cluster.model import distinct_names
 from newsweave.cluster.online import MAX_GAP
+from newsweave.core.text import clipped
 from newsweave.cli import (JsonFlag, _progress, _settings, app, counted, err, eval_app, iso_day, out, reader_language,
                            say_error)
 
@@ -148,7 +149,7 @@ def _named(cluster: str | None, labels: dict[str, str]) -> str:
     label = labels.get(cluster or "")
     if not label:
         return str(cluster)
-    return f"{cluster} «{label if len(label) <= 60 else label[:59].rstrip() + '…'}»"
+    return f"{cluster} «{clipped(label, 60)}»"
 
 
 _REASONS = {"first": "nothing was open yet",

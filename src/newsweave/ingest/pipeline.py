@@ -15,6 +15,7 @@ from newsweave.analyse.furniture import blank, keyed_lines
 from newsweave.core.config import Settings
 from newsweave.core.errors import InputError, describe
 from newsweave.core.records import AnalysedText, Fingerprint, Progress, RawDocument
+from newsweave.core.text import clipped
 from newsweave.ingest.dedup import content_hash, fingerprint, similarity
 from newsweave.ingest.jsondocs import RECORD_DATE_SOURCES
 from newsweave.ingest.meta import Sidecar
@@ -82,7 +83,7 @@ def checked(doc: RawDocument) -> RawDocument:
         raise InputError(doc.origin, f"id {doc.id[:40]!r}… is {len(doc.id)} characters long; give ids of at most "
                                      f"{MAX_ID_CHARS}")
     if doc.source and len(doc.source) > MAX_SOURCE_CHARS:
-        doc = dataclasses.replace(doc, source=doc.source[: MAX_SOURCE_CHARS - 1] + "…")
+        doc = dataclasses.replace(doc, source=clipped(doc.source, MAX_SOURCE_CHARS))
     if doc.lang_declared and (len(doc.lang_declared) > MAX_LANG_CHARS or not _LANG_TAG.match(doc.lang_declared)):
         doc = dataclasses.replace(doc, lang_declared=None)
     return doc

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from newsweave.core.config import ANALYSE_CHARS
+from newsweave.core.text import clipped
 from newsweave.store import schema as t
 from newsweave.store.furniture_repo import read_lead_without_furniture, read_without_furniture
 from newsweave.store.repository import Store
@@ -38,7 +39,7 @@ def label(conn: Any, founder: str | None) -> str:
     if row is None:
         return ""
     text = (row.title or _first_line(conn, founder, row.text)).strip()
-    return text if len(text) <= 120 else text[:119].rstrip() + "…"
+    return clipped(text, 120)
 
 
 def labels_in(store: Store, events: list[dict[str, Any]], lang: str) -> dict[str, str]:

@@ -283,3 +283,34 @@ def test_a_failure_on_a_text_replaced_meanwhile_is_neither_recorded_nor_reported
     monkeypatch.undo()
     jobs.analyse(settings, failures=failures)
     assert failures == [] and {r["value"] for r in jobs.dates(settings, "edit")} == {"2019-01-22"}
+
+
+def test_an_article_re_dated_while_the_time_stage_reads_it_is_dated_again(db_url: str, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # the same text under a new date (a record's or a sidecar's) redoes its dates: "yesterday" moves with it
+    from newsweave import stages
+
+    monkeypatch.setenv("NEWSWEAVE_WORKERS", "1")
+    settings = Settings(db=db_url)
+    path = tmp_path / "dated.jsonl"
+    text = "Vladimir Putin met Kim Jong-un in Ussuriysk yesterday."
+
+    def record(published: str) -> str:
+        path.write_text(json.dumps({"id": "edit", "lang": "en", "text": text, "published": published}) + "\n",
+                        encoding="utf-8")
+        return str(path)
+
+    assert jobs.ingest(settings, [record("2019-04-26")]).ok
+    real, redated = stages.tag_times, []
+
+    def redating(*args: Any) -> Any:
+        if not redated:
+            redated.append(jobs.ingest(settings, [record("2019-05-10")]).updated)
+        return real(*args)
+
+    monkeypatch.setattr(stages, "tag_times", redating)
+    jobs.analyse(settings)
+    monkeypatch.undo()
+    assert redated == [["edit"]] and jobs.status(settings)["pending"]["time"] == 1
+    jobs.analyse(settings)
+    assert {r["value"] for r in jobs.dates(settings, "edit")} == {"2019-05-09"}

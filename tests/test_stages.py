@@ -170,3 +170,28 @@ def test_a_text_the_text_stage_fails_on_is_an_input_error_and_the_rest_is_stored
     assert [str(e) for e in report.errors] == [f"{tmp_path / 'poison.jsonl'}:1: not stored: its text could not be "
                                                "analysed (RuntimeError: injected)"]
     assert set(jobs.status(settings)["pending"].values()) == {0}
+
+
+def test_a_failed_try_over_kept_output_then_a_success_leaves_the_placements(db_url: str) -> None:
+    # An upgraded component failing on an article keeps the older version's output, with which the article was
+    # placed: its later success gives it new dates like every other article's, without a re-cluster; a failure
+    # that kept nothing, followed by a success, re-clusters (above).
+    from newsweave import jobs
+    from newsweave.core.config import Settings
+    from newsweave.store import open_store
+
+    settings = Settings(db=db_url)
+    jobs.run(settings, [str(SEEDS)])
+    store = open_store(db_url)
+    try:
+        article = store.articles()[0]["id"]
+        rows = store.time_exprs(article)
+        store.mark_failed(article, "time", "time-next@1")
+        assert store.failed_stages() == {"time": 1}
+        assert store.replace_time_exprs(article, [{k: r[k] for k in ("text", "value", "granularity", "kind", "role")}
+                                                  | {"start_char": r["start"], "end_char": r["end"]} for r in rows],
+                                        "time-next@1")
+        assert store.failed_stages() == {}
+    finally:
+        store.close()
+    assert jobs.status(settings)["pending"]["cluster"] == 0

@@ -297,7 +297,7 @@ class Store:
     @staticmethod
     def _mark_done(conn: Any, article_id: str, stage: str, version: str) -> None:
         s = t.article_stages
-        _forget_stage(conn, article_id, stage, version)
+        version = _forget_stage(conn, article_id, stage, version)
         conn.execute(s.insert().values(article_id=article_id, stage=stage, version=version, done_at=datetime.now(UTC)))
 
     def mark_failed(self, article_id: str, stage: str, version: str, seen: Mapping[str, Any] | None = None) -> bool:
@@ -314,7 +314,8 @@ class Store:
     def failed_stages(self) -> dict[str, int]:
         """Articles whose last try of each stage failed (``mark_failed``), per stage."""
         s = t.article_stages.c
-        q = (select(s.stage, func.count()).where(s.version.like(f"%{t.FAILED}")).group_by(s.stage).order_by(s.stage))
+        failed = s.version.like(f"%{t.FAILED}") | s.version.like(f"%{t.FAILED_KEPT}")
+        q = select(s.stage, func.count()).where(failed).group_by(s.stage).order_by(s.stage)
         with self.engine.connect() as conn:
             return {stage: n for stage, n in conn.execute(q)}
 
@@ -459,19 +460,25 @@ def open_store(db: str, create: bool = True) -> Store:
 
 
 # Stages whose output the clusterer reads (language, dates, entities): an article placed while one of them
-# had failed on it was placed without that output (or with an older version's, kept), and is placed again
-# once the stage succeeds: a re-cluster, rare as component failures are.
+# had failed on it, with no earlier output kept, was placed without that output, and is placed again once the
+# stage succeeds (a re-cluster, rare as component failures are).
 _PLACING_STAGES = ("text", "time", "entities")
 
 
-def _forget_stage(conn: Connection, article_id: str, stage: str, version: str) -> None:
-    """Drop the article's record of ``stage``, before ``version`` is recorded in its place; if the record
-    dropped was a failed try and ``version`` is not, have the article placed again (``changes.unplace``)."""
+def _forget_stage(conn: Connection, article_id: str, stage: str, version: str) -> str:
+    """Drop the article's record of ``stage``, before ``version`` is recorded in its place, and return what to
+    record: a failed try (``schema.FAILED``) over earlier output (a success, or a failure over one) is recorded
+    as ``schema.FAILED_KEPT``. A success over a failure that kept nothing has the article placed again
+    (``changes.unplace``)."""
     s = t.article_stages.c
     gone = conn.execute(delete(t.article_stages).where((s.article_id == article_id) & (s.stage == stage))
                         .returning(s.version)).scalars().all()
-    if stage in _PLACING_STAGES and not version.endswith(t.FAILED) and any(v.endswith(t.FAILED) for v in gone):
+    kept = any(not v.endswith(t.FAILED) for v in gone)  # FAILED_KEPT does not end with FAILED
+    if version.endswith(t.FAILED):
+        return version[: -len(t.FAILED)] + t.FAILED_KEPT if kept else version
+    if stage in _PLACING_STAGES and any(v.endswith(t.FAILED) for v in gone):
         unplace(conn, article_id)
+    return version
 
 
 def _without_furniture(art: dict[str, Any], spans: list[tuple[int, int]]) -> dict[str, Any]:

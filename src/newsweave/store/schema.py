@@ -188,8 +188,10 @@ vectors = Table(
 )
 
 # A stage's version with this after it records a failed try (``Store.mark_failed``): no stage has that version,
-# so the article stays pending for it.
+# so the article stays pending for it. FAILED_KEPT: the try failed over the output of an earlier one, which
+# stays (and the article was placed with it).
 FAILED = "!failed"
+FAILED_KEPT = "!failed+kept"
 
 article_stages = Table(
     "article_stages",

@@ -25,7 +25,10 @@ from newsweave.store import entity_repo
 from newsweave.store.changes import Seen, seen_as
 from newsweave.store.furniture_repo import holders_to_reread, reread_holders
 
-TIME_VERSION = "time-cldr@6"  # @2: days and months named without a year, no anchor: "XXXX-12-09"; @3: furniture skipped; @4: Greek ordinals ("τρίτη φορά") are not weekdays; @5: no offset counted from PRESENT_REF, a quarter or a decade ("now ... a year earlier" failed the stage); @6: no value past years 1-9999 (yesterday of 0001-01-01 failed it)
+TIME_VERSION = "time-cldr@6"  # @2: days and months named without a year, no anchor: "XXXX-12-09"; @3: furniture
+# skipped; @4: Greek ordinals ("τρίτη φορά") are not weekdays; @5: no offset counted from PRESENT_REF, a quarter or
+# a decade ("now ... a year earlier" failed the stage); @6: no value past years 1-9999 (yesterday of 0001-01-01
+# failed it)
 # The readers of text (dates, entities, quotes) skip page furniture (``analyse.furniture``): their outputs made
 # before that are redone once.
 FURNITURE_READ = "+furniture"
@@ -36,6 +39,7 @@ LINK_VERSION = "link-translit-gazetteer@9"  # @3: a named entity is retyped only
 # @8: a spelling variant in a language that already writes the person another way, or a name with the Arabic
 # article inside, joins by context (``_variant``); @9: a family name tagged a place joins the person its article
 # names in full ("Mubarak" LOC beside "Hosni Mubarak")
+
 # What each stage's output depends on, besides the text's analysis: its save checks these are still as read
 # (``store.changes``), or the article was re-ingested or re-dated meanwhile and stays pending.
 TEXT_READ = ("content_hash",)

@@ -302,9 +302,10 @@ class Store:
 
     def mark_failed(self, article_id: str, stage: str, version: str, seen: Mapping[str, Any] | None = None) -> bool:
         """Record that ``stage`` at ``version`` failed on the article. Its earlier output, if any, stays; the
-        version recorded (``version`` + ``schema.FAILED``) is no version, so the stage keeps it pending and tries it
-        again on the next run (a fixed component succeeds; the same one reports it again). Nothing is recorded
-        if the article no longer is as ``seen`` (the failure was its old text's): False."""
+        version recorded (``version`` + ``schema.FAILED``, or ``FAILED_KEPT`` over earlier output: ``_forget_stage``)
+        is no version, so the stage keeps it pending and tries it again on the next run (a fixed component
+        succeeds; the same one reports it again). Nothing is recorded if the article no longer is as ``seen``
+        (the failure was its old text's): False."""
         with self.engine.begin() as conn:
             if not as_read(conn, article_id, seen):
                 return False
@@ -314,8 +315,7 @@ class Store:
     def failed_stages(self) -> dict[str, int]:
         """Articles whose last try of each stage failed (``mark_failed``), per stage."""
         s = t.article_stages.c
-        failed = s.version.like(f"%{t.FAILED}") | s.version.like(f"%{t.FAILED_KEPT}")
-        q = select(s.stage, func.count()).where(failed).group_by(s.stage).order_by(s.stage)
+        q = select(s.stage, func.count()).where(s.version.contains(t.FAILED)).group_by(s.stage).order_by(s.stage)
         with self.engine.connect() as conn:
             return {stage: n for stage, n in conn.execute(q)}
 

@@ -191,7 +191,7 @@ vectors = Table(
 # so the article stays pending for it. FAILED_KEPT: the try failed over the output of an earlier one, which
 # stays (and the article was placed with it).
 FAILED = "!failed"
-FAILED_KEPT = "!failed+kept"
+FAILED_KEPT = FAILED + "+kept"
 
 article_stages = Table(
     "article_stages",

@@ -55,6 +55,12 @@ def run_cli(*args: str, db: str | None = None, cwd: Path | None = None) -> subpr
     return subprocess.run(cmd, capture_output=True, text=True, cwd=cwd, env=env, timeout=600)
 
 
+def start_cli(db: str, *args: str, stderr: object = subprocess.PIPE, **env: str) -> subprocess.Popen[str]:
+    """Start the real ``newsweave`` CLI in a subprocess on ``db`` and return at once (``env``: extra variables)."""
+    return subprocess.Popen([sys.executable, "-m", "newsweave", "--db", db, *args], stdout=subprocess.PIPE,
+                            stderr=stderr, text=True, env={**os.environ, "COLUMNS": "200", **env})
+
+
 def cli_json(*args: str, db: str) -> object:
     proc = run_cli(*args, "--json", db=db)
     assert proc.returncode == 0, proc.stderr

@@ -5,9 +5,6 @@ the real components, the edit made by the real ingest between a stage's read and
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -16,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SEEDS, SHARED, cli_json, run_cli
+from conftest import SEEDS, SHARED, cli_json, run_cli, start_cli
 from newsweave import jobs, reader_jobs
 from newsweave.core.config import Settings
 from newsweave.store import entity_repo, open_store, reader_repo
@@ -176,9 +173,7 @@ def test_articles_re_ingested_again_and_again_while_another_process_runs(db_url:
     source = (SHARED / "data" / "mlcrisis" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()[:60]
     pages = tmp_path / "pages.jsonl"
     assert run_cli("ingest", _edition(source, pages, 0), db=db_url).returncode == 0
-    env = {**os.environ, "NEWSWEAVE_WORKERS": "2"}
-    runner = subprocess.Popen([sys.executable, "-m", "newsweave", "--db", db_url, "run"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env)
+    runner = start_cli(db_url, "run", NEWSWEAVE_WORKERS="2")
     editions = 0
     while runner.poll() is None and editions < 20:
         editions += 1

@@ -3,23 +3,16 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-from conftest import SEEDS, SHARED, cli_json, run_cli
+from conftest import SEEDS, SHARED, cli_json, run_cli, start_cli
 from newsweave import jobs
 from newsweave.core.config import Settings
 from newsweave.store import open_store
 from newsweave.store.locks import WAITING, analysis_lock, sqlite_path
-
-
-def _newsweave(db: str, *args: str, stderr: object = subprocess.PIPE, **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "newsweave", "--db", db, *args], stdout=subprocess.PIPE,
-                            stderr=stderr, text=True, env={**os.environ, "COLUMNS": "200", **env})
 
 
 def _until(check, seconds: float = 120) -> bool:
@@ -37,7 +30,7 @@ def test_a_run_waits_while_another_process_analyses_the_store(db_url: str, tmp_p
     log = tmp_path / "stderr.txt"
     try:
         with analysis_lock(store), log.open("w") as err:
-            proc = _newsweave(db_url, "run", stderr=err)
+            proc = start_cli(db_url, "run", stderr=err)
             # it says so, piped as here: a silent wait would look like a hang
             assert _until(lambda: WAITING in log.read_text()), log.read_text()
             time.sleep(1)
@@ -56,7 +49,7 @@ def test_a_run_killed_amid_a_stage_leaves_the_store_to_the_next(db_url: str, tmp
     lines = (SHARED / "data" / "mlcrisis" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()[:120]
     pages.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert run_cli("ingest", str(pages), db=db_url).returncode == 0
-    proc = _newsweave(db_url, "run", stderr=subprocess.DEVNULL, NEWSWEAVE_WORKERS="2")
+    proc = start_cli(db_url, "run", stderr=subprocess.DEVNULL, NEWSWEAVE_WORKERS="2")
     children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
     assert _until(lambda: children.exists() and children.read_text().split()), "no worker pool started"
     workers = [int(pid) for pid in children.read_text().split()]
@@ -64,7 +57,7 @@ def test_a_run_killed_amid_a_stage_leaves_the_store_to_the_next(db_url: str, tmp
     proc.communicate(timeout=60)
     assert _until(lambda: not any(Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid) for pid in workers),
                   30), "the workers outlived their parent"
-    after = _newsweave(db_url, "run")
+    after = start_cli(db_url, "run")
     _, err = after.communicate(timeout=600)
     assert after.returncode == 0 and WAITING not in err, err
 
@@ -81,9 +74,9 @@ def test_two_runs_at_once_place_every_article_once(db_url: str, tmp_path: Path) 
     reports = tmp_path / "itn.jsonl"
     lines = (SHARED / "data" / "itn" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()[:30]
     reports.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    first = _newsweave(db_url, "run", str(reports))
+    first = start_cli(db_url, "run", str(reports))
     time.sleep(2)
-    second = _newsweave(db_url, "run", str(SEEDS))
+    second = start_cli(db_url, "run", str(SEEDS))
     for proc in (first, second):
         _, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err
@@ -99,7 +92,7 @@ def test_two_ingests_of_one_file_into_a_new_store_at_once(db_url: str, tmp_path:
     reports = tmp_path / "itn.jsonl"
     lines = (SHARED / "data" / "itn" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()[:150]
     reports.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    procs = [_newsweave(db_url, "ingest", str(reports)) for _ in range(2)]
+    procs = [start_cli(db_url, "ingest", str(reports)) for _ in range(2)]
     for proc in procs:
         _, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err
